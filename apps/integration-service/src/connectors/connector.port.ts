@@ -1,0 +1,107 @@
+import { AuthConfigDto, CloudEvent, Direction, FieldError, IntegrationType } from '@app/contracts';
+
+/**
+ * The port every integration type implements (the seed's `Integration` base class, the NestJS way).
+ * A plugin validates its own `connection` settings and builds one Connector per integration.
+ */
+
+export interface ConnectorLogger {
+  debug(msg: string, meta?: Record<string, unknown>): void;
+  info(msg: string, meta?: Record<string, unknown>): void;
+  warn(msg: string, meta?: Record<string, unknown>): void;
+  error(msg: string, meta?: Record<string, unknown>): void;
+}
+
+/** Where outbound network calls may go (SSRF guard). Loopback and private ranges are refused unless allowlisted. */
+export interface OutboundPolicy {
+  /** CIDRs or host names that may be reached although private/loopback/link-local (e.g. ['127.0.0.0/8']). */
+  allow: string[];
+}
+
+/** Everything a connector gets: the integration's settings with secrets already decrypted. Never log `auth`. */
+export interface ConnectorContext {
+  integrationId: string;
+  name: string;
+  type: IntegrationType | string;
+  direction: Direction;
+  connection: Record<string, unknown>;
+  auth: AuthConfigDto;
+  /** Bound for every single call (from the integration's `timeout_seconds`). */
+  timeoutMs: number;
+  /** Root folder for FILE integrations (`integrations.data_dir`); paths are confined to it. */
+  dataDir: string;
+  outbound: OutboundPolicy;
+  logger: ConnectorLogger;
+}
+
+/** One delivery of one event. `deliveryId` is stable across retries so that receivers can drop duplicates. */
+export interface OutboundMessage {
+  deliveryId: string;
+  attempt: number;
+  event: CloudEvent;
+}
+
+export interface SendResult {
+  ok: boolean;
+  /** HTTP status or the protocol's equivalent, when there is one. */
+  statusCode?: number;
+  /** Whether another attempt could succeed (timeouts, 5xx, listed codes); false for config errors and most 4xx. */
+  retryable: boolean;
+  /** From a `Retry-After` header on 429/503. */
+  retryAfterSeconds?: number;
+  error?: string;
+  durationMs: number;
+}
+
+export interface HealthResult {
+  healthy: boolean;
+  latencyMs: number;
+  statusCode?: number;
+  error?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Something an inbound integration received. `id` is the source's message id, used to drop duplicates. */
+export interface InboundMessage {
+  id: string;
+  data: unknown;
+  attributes?: Record<string, string>;
+}
+
+/** Resolves when the message is handled: only then does the connector acknowledge/delete it at the source. */
+export type InboundHandler = (message: InboundMessage) => Promise<void>;
+
+export interface Connector {
+  /** Opens clients and checks the settings can be served; throws ConnectorError on failure. */
+  initialize(): Promise<void>;
+  healthCheck(): Promise<HealthResult>;
+  /** OUTBOUND and BIDIRECTIONAL. */
+  send?(message: OutboundMessage): Promise<SendResult>;
+  /** INBOUND and BIDIRECTIONAL. */
+  startListening?(handler: InboundHandler): Promise<void>;
+  stopListening?(): Promise<void>;
+  /** Releases every resource (sockets, timers, clients). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface ConnectorPlugin {
+  readonly type: IntegrationType | string;
+  readonly directions: readonly Direction[];
+  readonly authTypes: readonly string[];
+  readonly description: string;
+  /** Field errors of `connection` (paths relative to `connection`, e.g. `url`), empty when valid. */
+  validateConnection(connection: Record<string, unknown>): FieldError[];
+  create(context: ConnectorContext): Connector;
+}
+
+/** A failure a connector reports with a reason a user can act on. */
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly retryable = false,
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+}

@@ -1,0 +1,35 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IntegrationConfigDto } from './integration-config.dto';
+import { IntegrationStatus } from './integration.enums';
+
+/** An integration as the API returns it: its config (secrets masked) plus identity and lifecycle. */
+export class IntegrationDto extends IntegrationConfigDto {
+  @ApiProperty({ format: 'uuid', example: '3f2c1a9e-6a5b-4a8e-9a51-1f6f2b7c9d10' })
+  id!: string;
+
+  @ApiProperty({ enum: IntegrationStatus, example: IntegrationStatus.CONFIGURING })
+  status!: IntegrationStatus;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at!: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at!: string;
+}
+
+export class IntegrationPageDto {
+  @ApiProperty({ type: [IntegrationDto] })
+  items!: IntegrationDto[];
+
+  @ApiProperty({ example: 50 })
+  limit!: number;
+
+  @ApiProperty({ description: 'Number of integrations that match the filters' })
+  total!: number;
+
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' })
+  next_cursor!: string | null;
+
+  @ApiProperty({ required: false, description: 'Set when paging by `page`' })
+  page?: number;
+}
