@@ -1,0 +1,44 @@
+import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand, paginateListTables, type Tag } from '@aws-sdk/client-dynamodb';
+import { awsClientConfig } from '../aws-client-config';
+import type { ResourceCollector } from '../inventory.types';
+import { DETAIL_CONCURRENCY, isoOrNull, mapLimit, pageSize, properties, resourceOf, tagRecord } from './collector.utils';
+
+export const dynamodbTableCollector: ResourceCollector = {
+  type: 'dynamodb:table',
+  service: 'dynamodb',
+  global: false,
+  async *collect(ctx) {
+    const client = new DynamoDBClient(awsClientConfig(ctx));
+    const tagsOf = async (arn: string): Promise<Tag[]> => {
+      const tags: Tag[] = [];
+      let NextToken: string | undefined;
+      do {
+        const out = await client.send(new ListTagsOfResourceCommand({ ResourceArn: arn, NextToken }));
+        tags.push(...(out.Tags ?? []));
+        NextToken = out.NextToken;
+      } while (NextToken);
+      return tags;
+    };
+    try {
+      for await (const page of paginateListTables({ client }, { Limit: pageSize(ctx, 1, 100) })) {
+        // ListTables returns names only; the description and tags come per table.
+        const tables = await mapLimit(page.TableNames ?? [], DETAIL_CONCURRENCY, async (TableName) => {
+          const table = (await client.send(new DescribeTableCommand({ TableName }))).Table ?? { TableName };
+          return { table, tags: table.TableArn ? await tagsOf(table.TableArn) : [] };
+        });
+        for (const { table, tags } of tables) {
+          yield resourceOf(dynamodbTableCollector, ctx, {
+            arn: table.TableArn ?? '',
+            name: table.TableName ?? '',
+            state: table.TableStatus ?? 'unknown',
+            tags: tagRecord(tags),
+            created_at: isoOrNull(table.CreationDateTime),
+            properties: properties(table),
+          });
+        }
+      }
+    } finally {
+      client.destroy();
+    }
+  },
+};

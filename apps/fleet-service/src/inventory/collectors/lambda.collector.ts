@@ -1,0 +1,34 @@
+import { LambdaClient, ListTagsCommand, paginateListFunctions } from '@aws-sdk/client-lambda';
+import { awsClientConfig } from '../aws-client-config';
+import type { ResourceCollector } from '../inventory.types';
+import { DETAIL_CONCURRENCY, EXISTS, mapLimit, pageSize, properties, resourceOf } from './collector.utils';
+
+export const lambdaFunctionCollector: ResourceCollector = {
+  type: 'lambda:function',
+  service: 'lambda',
+  global: false,
+  async *collect(ctx) {
+    const client = new LambdaClient(awsClientConfig(ctx));
+    try {
+      for await (const page of paginateListFunctions({ client }, { MaxItems: pageSize(ctx, 1, 50) })) {
+        const fns = page.Functions ?? [];
+        // ListFunctions omits tags; one ListTags per function.
+        const tags = await mapLimit(fns, DETAIL_CONCURRENCY, async (fn) => (await client.send(new ListTagsCommand({ Resource: fn.FunctionArn }))).Tags ?? {});
+        for (const [i, fn] of fns.entries()) {
+          yield resourceOf(lambdaFunctionCollector, ctx, {
+            arn: fn.FunctionArn ?? '',
+            name: fn.FunctionName ?? '',
+            // Functions created before Lambda had states report none; they are usable, hence active.
+            state: fn.State ?? EXISTS,
+            tags: tags[i],
+            // Lambda only reports LastModified, not creation time.
+            created_at: null,
+            properties: properties(fn),
+          });
+        }
+      }
+    } finally {
+      client.destroy();
+    }
+  },
+};
