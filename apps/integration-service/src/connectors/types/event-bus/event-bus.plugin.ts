@@ -1,0 +1,23 @@
+import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
+import { ConnectorPlugin } from '../../connector.port';
+import { EventBridgeConnector, validateEventBridgeConnection } from './eventbridge.connector';
+import { NatsConnector, validateNatsConnection } from './nats.connector';
+
+/** EVENT_BUS: one type, two providers chosen by `connection.provider`. */
+const PROVIDERS = ['nats', 'eventbridge'] as const;
+
+export function validateEventBusConnection(c: Record<string, unknown>): FieldError[] {
+  if (c.provider === 'nats') return validateNatsConnection(c);
+  if (c.provider === 'eventbridge') return validateEventBridgeConnection(c);
+  return [{ field: 'provider', message: `must be one of ${PROVIDERS.join(', ')}` }];
+}
+
+export const eventBusPlugin: ConnectorPlugin = {
+  type: IntegrationType.EVENT_BUS,
+  directions: [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL],
+  // NATS: NONE, BASIC (user/password), BEARER_TOKEN (token), or credentials in the connection; EventBridge: NONE (default chain) or AWS_SIG_V4.
+  authTypes: [AuthType.NONE, AuthType.BASIC, AuthType.BEARER_TOKEN, AuthType.AWS_SIG_V4],
+  description: 'Event buses: NATS (publish with Nats-Msg-Id, optional JetStream; subscribe with a queue group) or Amazon EventBridge (PutEvents, outbound).',
+  validateConnection: validateEventBusConnection,
+  create: (context) => (context.connection.provider === 'eventbridge' ? new EventBridgeConnector(context) : new NatsConnector(context)),
+};

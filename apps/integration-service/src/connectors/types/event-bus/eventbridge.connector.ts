@@ -1,0 +1,115 @@
+import { DescribeEventBusCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { Direction, FieldError } from '@app/contracts';
+import { Connector, ConnectorContext, ConnectorError, HealthResult, OutboundMessage, SendResult } from '../../connector.port';
+import { awsClientConfig, checkAwsEndpoints, checkHttpUrl, checkRegion, classifyAwsError } from '../message-queue/aws-common';
+
+export interface EventBridgeSettings {
+  event_bus_name: string;
+  source: string;
+  /** Defaults to the event's `type`, so rules can match on it. */
+  detail_type?: string;
+  region: string;
+  endpoint?: string;
+}
+
+/** PutEvents entry errors that another attempt may get past. */
+const RETRYABLE_ENTRY_ERRORS = new Set(['InternalFailure', 'InternalException', 'ThrottlingException']);
+
+export function validateEventBridgeConnection(c: Record<string, unknown>): FieldError[] {
+  const errors: FieldError[] = [];
+  const bus = c.event_bus_name ?? 'default';
+  if (typeof bus !== 'string' || !/^([\w.\-/]{1,256}|arn:aws[\w-]*:events:[\w-]+:\d{12}:event-bus\/[\w.\-/]{1,256})$/.test(bus)) {
+    errors.push({ field: 'event_bus_name', message: 'must be an event bus name or ARN' });
+  }
+  if (typeof c.source !== 'string' || c.source.length === 0 || c.source.length > 256 || /^aws\./.test(c.source)) {
+    errors.push({ field: 'source', message: "is required (1-256 characters, not starting with 'aws.')" });
+  }
+  if (c.detail_type !== undefined && (typeof c.detail_type !== 'string' || c.detail_type.length === 0 || c.detail_type.length > 128)) {
+    errors.push({ field: 'detail_type', message: 'must be 1-128 characters' });
+  }
+  checkRegion(c, errors);
+  checkHttpUrl(c, 'endpoint', errors, false);
+  return errors;
+}
+
+export class EventBridgeConnector implements Connector {
+  private readonly cfg: EventBridgeSettings;
+  private client?: EventBridgeClient;
+
+  constructor(private readonly ctx: ConnectorContext) {
+    const errors = validateEventBridgeConnection(ctx.connection);
+    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    const c = ctx.connection;
+    this.cfg = {
+      event_bus_name: (c.event_bus_name as string | undefined) ?? 'default',
+      source: c.source as string,
+      detail_type: c.detail_type as string | undefined,
+      region: c.region as string,
+      endpoint: c.endpoint as string | undefined,
+    };
+  }
+
+  private async eb(): Promise<EventBridgeClient> {
+    if (!this.client) {
+      await checkAwsEndpoints(this.ctx, [this.cfg.endpoint]);
+      this.client = new EventBridgeClient(awsClientConfig(this.ctx, this.cfg.region, this.cfg.endpoint));
+    }
+    return this.client;
+  }
+
+  async initialize(): Promise<void> {
+    if (this.ctx.direction !== Direction.OUTBOUND) {
+      // EventBridge pushes to rule targets; receive them through a target such as an SQS queue (MESSAGE_QUEUE).
+      throw new ConnectorError('EventBridge integrations are outbound only: route a rule to an SQS queue and receive it with a MESSAGE_QUEUE integration');
+    }
+    const h = await this.healthCheck();
+    if (!h.healthy) throw new ConnectorError(h.error ?? 'event bus not reachable', true, h.statusCode);
+  }
+
+  async healthCheck(): Promise<HealthResult> {
+    const started = Date.now();
+    try {
+      const out = await (await this.eb()).send(new DescribeEventBusCommand({ Name: this.cfg.event_bus_name }), { abortSignal: AbortSignal.timeout(this.ctx.timeoutMs) });
+      return { healthy: true, latencyMs: Date.now() - started, details: { arn: out.Arn } };
+    } catch (e) {
+      const c = e instanceof ConnectorError ? { error: e.message, statusCode: e.statusCode } : classifyAwsError(e);
+      return { healthy: false, latencyMs: Date.now() - started, statusCode: c.statusCode, error: c.error };
+    }
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const started = Date.now();
+    try {
+      const out = await (await this.eb()).send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: this.cfg.event_bus_name,
+              Source: this.cfg.source,
+              DetailType: this.cfg.detail_type ?? message.event.type,
+              // The whole CloudEvent plus the delivery id, so targets can drop redelivered duplicates.
+              Detail: JSON.stringify({ ...message.event, deliveryid: message.deliveryId }),
+              Time: new Date(message.event.time),
+            },
+          ],
+        }),
+        { abortSignal: AbortSignal.timeout(this.ctx.timeoutMs) },
+      );
+      // PutEvents answers 200 even when the entry was refused: the failure is in the entry.
+      if (out.FailedEntryCount) {
+        const entry = out.Entries?.[0];
+        const code = entry?.ErrorCode ?? 'Unknown';
+        return { ok: false, retryable: RETRYABLE_ENTRY_ERRORS.has(code), statusCode: out.$metadata.httpStatusCode, error: `${code}: ${entry?.ErrorMessage ?? 'entry failed'}`, durationMs: Date.now() - started };
+      }
+      return { ok: true, retryable: false, statusCode: out.$metadata.httpStatusCode, durationMs: Date.now() - started };
+    } catch (e) {
+      if (e instanceof ConnectorError) return { ok: false, retryable: e.retryable, error: e.message, durationMs: Date.now() - started };
+      return { ok: false, ...classifyAwsError(e), durationMs: Date.now() - started };
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client?.destroy();
+    this.client = undefined;
+  }
+}

@@ -1,0 +1,184 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { connect, headers, Msg, NatsConnection } from 'nats';
+import { AuthType, Direction } from '@app/contracts';
+import { freePort, waitFor } from '../../../../../../test/support/ports';
+import { testContext, testMessage } from '../../../../../../test/support/connector-context';
+import { InboundMessage } from '../../connector.port';
+import { eventBusPlugin } from './event-bus.plugin';
+import { NatsConnector } from './nats.connector';
+
+const LOCAL = 'nats://127.0.0.1:4222';
+
+describe('EVENT_BUS (NATS) connector against nats-server', () => {
+  const run = randomBytes(4).toString('hex');
+  let nc: NatsConnection;
+  let authServer: ChildProcess | undefined;
+  let authPort: number;
+  const open: NatsConnector[] = [];
+
+  const make = (connection: Record<string, unknown>, opts: { direction?: Direction; auth?: Record<string, unknown>; timeoutMs?: number } = {}) => {
+    const c = eventBusPlugin.create(
+      testContext({ type: 'EVENT_BUS', connection: { provider: 'nats', servers: [LOCAL], ...connection }, direction: opts.direction, auth: opts.auth, timeoutMs: opts.timeoutMs }),
+    ) as NatsConnector;
+    open.push(c);
+    return c;
+  };
+  /** Collects what a plain nats.js subscriber receives. */
+  const collect = (conn: NatsConnection, subject: string) => {
+    const got: Msg[] = [];
+    const sub = conn.subscribe(subject, { callback: (_err, m) => got.push(m) });
+    return { got, sub };
+  };
+
+  beforeAll(async () => {
+    nc = await connect({ servers: LOCAL });
+    authPort = await freePort();
+    authServer = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(authPort), '--user', 'u', '--pass', 'p'], { stdio: 'ignore' });
+    await waitFor(async () => {
+      const probe = await connect({ servers: `127.0.0.1:${authPort}`, user: 'u', pass: 'p', reconnect: false }).catch(() => null);
+      await probe?.close();
+      return !!probe;
+    }, 10000, 100, 'second nats-server');
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((c) => c.close()));
+    await nc?.close();
+    if (authServer && authServer.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        authServer?.once('exit', () => resolve());
+        authServer?.kill('SIGTERM');
+      });
+    }
+  });
+
+  it('validates the connection', () => {
+    expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: ['nats://a:4222', 'b:4222'], subject: 'a.b', subjects: ['x.*', 'y.>'] })).toEqual([]);
+    expect(eventBusPlugin.validateConnection({ provider: 'kafka' })).toEqual([{ field: 'provider', message: expect.any(String) }]);
+    const fields = eventBusPlugin.validateConnection({ provider: 'nats', servers: 'http://x/y', subject: 'a.*', subjects: ['has space'], queue: 'bad queue', credentials: 'nope' }).map((e) => e.field);
+    expect(fields.sort()).toEqual(['credentials', 'queue', 'servers', 'subject', 'subjects']);
+  });
+
+  it('publishes the CloudEvent with Nats-Msg-Id and ce-id headers', async () => {
+    const subject = `conn.${run}.out`;
+    const { got, sub } = collect(nc, subject);
+    await nc.flush();
+    const c = make({ subject });
+    await c.initialize();
+    const m = testMessage({ id: 'i-1' });
+    expect(await c.send(m)).toMatchObject({ ok: true });
+    await waitFor(() => got.length === 1, 5000, 20, 'message');
+    sub.unsubscribe();
+    expect(got[0].headers?.get('Nats-Msg-Id')).toBe(m.deliveryId);
+    expect(got[0].headers?.get('ce-id')).toBe(m.event.id);
+    expect(got[0].headers?.get('ce-type')).toBe(m.event.type);
+    expect(got[0].json()).toEqual(m.event);
+  });
+
+  it('JetStream publish: a retried delivery is stored once', async () => {
+    const subject = `connjs.${run}.out`;
+    const jsm = await nc.jetstreamManager();
+    const stream = `CONNTEST_${run}`;
+    await jsm.streams.add({ name: stream, subjects: [subject] });
+    try {
+      const c = make({ subject, jetstream: true });
+      const m = testMessage();
+      expect((await c.send(m)).ok).toBe(true);
+      expect((await c.send({ ...m, attempt: 2 })).ok).toBe(true);
+      expect((await c.send(testMessage())).ok).toBe(true);
+      expect((await jsm.streams.info(stream)).state.messages).toBe(2);
+    } finally {
+      await jsm.streams.delete(stream);
+    }
+  });
+
+  it('inbound: subscribes (queue group), ids come from Nats-Msg-Id or a content hash, a failing handler does not stop the stream', async () => {
+    const c = make({ subjects: [`conn.${run}.in.*`], queue: 'workers' }, { direction: Direction.INBOUND });
+    const seen: InboundMessage[] = [];
+    await c.startListening(async (m) => {
+      seen.push(m);
+      if ((m.data as { fail?: boolean }).fail) throw new Error('boom');
+    });
+    const h = headers();
+    h.set('Nats-Msg-Id', 'msg-1');
+    nc.publish(`conn.${run}.in.a`, JSON.stringify({ fail: true }), { headers: h });
+    nc.publish(`conn.${run}.in.b`, JSON.stringify({ n: 2 }));
+    nc.publish(`conn.${run}.in.b`, JSON.stringify({ n: 2 }));
+    nc.publish(`conn.${run}.in.c`, 'plain text');
+    await waitFor(() => seen.length === 4, 5000, 20, 'four messages');
+    await c.stopListening();
+    expect(seen[0]).toMatchObject({ id: 'msg-1', data: { fail: true }, attributes: { subject: `conn.${run}.in.a`, 'Nats-Msg-Id': 'msg-1' } });
+    expect(seen[1].id).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen[2].id).toBe(seen[1].id); // same subject and payload: the receiver can drop it
+    expect(seen[3]).toMatchObject({ data: 'plain text' });
+    expect(seen[3].id).not.toBe(seen[1].id);
+    // after stopListening nothing more arrives
+    nc.publish(`conn.${run}.in.d`, JSON.stringify({ late: true }));
+    await nc.flush();
+    const { got, sub } = collect(nc, `conn.${run}.in.*`);
+    nc.publish(`conn.${run}.in.e`, '{}');
+    await waitFor(() => got.length === 1, 5000, 20, 'control message');
+    sub.unsubscribe();
+    expect(seen).toHaveLength(4);
+  });
+
+  describe('a server that requires a user and password', () => {
+    let authNc: NatsConnection;
+    beforeAll(async () => {
+      authNc = await connect({ servers: `127.0.0.1:${authPort}`, user: 'u', pass: 'p' });
+    });
+    afterAll(async () => {
+      await authNc?.close();
+    });
+
+    it.each([
+      ['BASIC auth', {}, { type: AuthType.BASIC, username: 'u', password: 'p' }],
+      ['connection user/password', { user: 'u', password: 'p' }, undefined],
+    ])('publishes with the right credentials (%s)', async (_name, extra, auth) => {
+      const subject = `auth.${run}.${Object.keys(extra).length}`;
+      const { got, sub } = collect(authNc, subject);
+      await authNc.flush();
+      const c = make({ servers: [`nats://127.0.0.1:${authPort}`], subject, ...extra }, { auth });
+      await c.initialize();
+      expect(await c.healthCheck()).toMatchObject({ healthy: true });
+      expect((await c.send(testMessage())).ok).toBe(true);
+      await waitFor(() => got.length === 1, 5000, 20, 'message');
+      sub.unsubscribe();
+    });
+
+    it('refuses wrong credentials as a non-retryable authorization error', async () => {
+      const c = make({ servers: [`nats://127.0.0.1:${authPort}`], subject: 'x' }, { auth: { type: AuthType.BASIC, username: 'u', password: 'wrong' } });
+      await expect(c.initialize()).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/authorization/i) });
+      expect(await c.healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/authorization/i) });
+      expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: false });
+    });
+
+    it('server stopped after connecting: unhealthy and sends fail as retryable', async () => {
+      const c = make({ servers: [`nats://127.0.0.1:${authPort}`], subject: `auth.${run}.gone` }, { auth: { type: AuthType.BASIC, username: 'u', password: 'p' }, timeoutMs: 1000 });
+      await c.initialize();
+      await authNc.close();
+      await new Promise<void>((resolve) => {
+        authServer?.once('exit', () => resolve());
+        authServer?.kill('SIGTERM');
+      });
+      const h = await c.healthCheck();
+      expect(h.healthy).toBe(false);
+      expect(h.error).toMatch(/timed out|closed|disconnect/i);
+      expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: true });
+    });
+  });
+
+  it('no server listening: unhealthy with a reason, send is retryable', async () => {
+    const port = await freePort();
+    const c = make({ servers: [`nats://127.0.0.1:${port}`], subject: 'x' });
+    expect(await c.healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/CONNECTION_REFUSED|ECONNREFUSED/) });
+    expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: true });
+  });
+
+  it('refuses a loopback server the outbound policy does not allow', async () => {
+    const ctx = { ...testContext({ type: 'EVENT_BUS', connection: { provider: 'nats', servers: [LOCAL], subject: 'x' } }), outbound: { allow: [] } };
+    const c = eventBusPlugin.create(ctx) as NatsConnector;
+    open.push(c);
+    expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/refused/) });
+  });
+});
