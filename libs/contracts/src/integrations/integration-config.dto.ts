@@ -132,23 +132,23 @@ export class AuthConfigDto {
 export class HealthCheckConfigDto {
   @ApiProperty({ default: true })
   @IsBoolean()
-  enabled = true;
+  enabled: boolean = true;
 
   @ApiProperty({ default: 300, minimum: 5, maximum: 86400 })
   @IsInt() @Min(5) @Max(86400)
-  interval_seconds = 300;
+  interval_seconds: number = 300;
 
   @ApiProperty({ default: 30, minimum: 1, maximum: 300 })
   @IsInt() @Min(1) @Max(300)
-  timeout_seconds = 30;
+  timeout_seconds: number = 30;
 
   @ApiProperty({ default: 3, minimum: 1, maximum: 100 })
   @IsInt() @Min(1) @Max(100)
-  failure_threshold = 3;
+  failure_threshold: number = 3;
 
   @ApiProperty({ default: 1, minimum: 1, maximum: 100 })
   @IsInt() @Min(1) @Max(100)
-  success_threshold = 1;
+  success_threshold: number = 1;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: 'https://hooks.example.com/health' })
   @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }) @MaxLength(2048)
@@ -160,7 +160,7 @@ export class HealthCheckConfigDto {
 
   @ApiProperty({ default: 200, minimum: 100, maximum: 599 })
   @IsInt() @Min(100) @Max(599)
-  expected_status_code = 200;
+  expected_status_code: number = 200;
 
   @ApiPropertyOptional({ nullable: true, type: String })
   @IsOptional() @IsString() @MaxLength(65536)
@@ -175,23 +175,23 @@ export class HealthCheckConfigDto {
 export class RetryConfigDto {
   @ApiProperty({ default: true })
   @IsBoolean()
-  enabled = true;
+  enabled: boolean = true;
 
   @ApiProperty({ default: 3, minimum: 1, maximum: 100 })
   @IsInt() @Min(1) @Max(100)
-  max_attempts = 3;
+  max_attempts: number = 3;
 
   @ApiProperty({ default: 1.0, minimum: 0, maximum: 3600 })
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(3600)
-  initial_backoff_seconds = 1.0;
+  initial_backoff_seconds: number = 1.0;
 
   @ApiProperty({ default: 60.0, minimum: 0, maximum: 86400 })
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(86400)
-  max_backoff_seconds = 60.0;
+  max_backoff_seconds: number = 60.0;
 
   @ApiProperty({ default: 2.0, minimum: 1, maximum: 10 })
   @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(1) @Max(10)
-  backoff_multiplier = 2.0;
+  backoff_multiplier: number = 2.0;
 
   @ApiProperty({ type: [Number], default: [429, 500, 502, 503, 504] })
   @IsArray() @ArrayMaxSize(50) @IsInt({ each: true }) @Min(100, { each: true }) @Max(599, { each: true })
@@ -221,7 +221,7 @@ export class IntegrationConfigDto {
 
   @ApiProperty({ default: '1.0.0', maxLength: 64 })
   @IsString() @Length(1, 64)
-  version = '1.0.0';
+  version: string = '1.0.0';
 
   @ApiProperty({ type: AuthConfigDto })
   @ValidateNested() @Type(() => AuthConfigDto)
@@ -237,11 +237,11 @@ export class IntegrationConfigDto {
 
   @ApiProperty({ default: 30, minimum: 1, maximum: 3600 })
   @IsInt() @Min(1) @Max(3600)
-  timeout_seconds = 30;
+  timeout_seconds: number = 30;
 
   @ApiProperty({ default: 60, minimum: 1, maximum: 1000000 })
   @IsInt() @Min(1) @Max(1000000)
-  rate_limit_per_minute = 60;
+  rate_limit_per_minute: number = 60;
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, default: {}, example: { team: 'ops' } })
   @IsStringRecord({ maxEntries: 50, maxKeyLength: 128, maxValueLength: 256, forbidInKey: ':' })
@@ -253,7 +253,7 @@ export class IntegrationConfigDto {
 
   @ApiProperty({ default: true })
   @IsBoolean()
-  enabled = true;
+  enabled: boolean = true;
 
   @ApiProperty({
     type: 'object',

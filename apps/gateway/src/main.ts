@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { ServiceName } from '@app/contracts';
+import { AppRuntime, createDistributedRuntime, failStartup, handleShutdownSignals, loadConfigOrExit, RunningApp, startApp } from '@app/platform';
+import { GatewayModule } from './gateway.module';
+import { setupSwagger } from './swagger';
+
+/** Starts the gateway; it always listens (server.host:server.port). */
+export async function startGateway(runtime: AppRuntime): Promise<RunningApp> {
+  return startApp({
+    app: ServiceName.Gateway,
+    runtime,
+    module: GatewayModule.forRoot(runtime),
+    listen: true,
+    configure: (nest) => setupSwagger(nest, runtime.version),
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const runtime = await createDistributedRuntime(config, ServiceName.Gateway);
+  const app = await startGateway(runtime);
+  handleShutdownSignals([app], runtime);
+}
+
+if (require.main === module) main().catch(failStartup);

@@ -1,0 +1,31 @@
+import { ServiceName } from '@app/contracts';
+import { AppRuntime, ServiceInfrastructureModule } from '@app/platform';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { IntegrationEntity } from './integrations/integration.entity';
+import { IntegrationsModule } from './integrations/integrations.module';
+import { SECRET_BOX, SecretBox } from './integrations/secrets/secret-box';
+import { CreateIntegrations1764000000000 } from './migrations/1764000000000-create-integrations';
+
+export const SCHEMA = 'integration';
+
+/** integration-service: the integration registry, its secrets (sealed) and, later, connectors and deliveries. */
+@Global()
+@Module({})
+export class IntegrationServiceModule {
+  static forRoot(runtime: AppRuntime): DynamicModule {
+    return {
+      module: IntegrationServiceModule,
+      imports: [
+        ServiceInfrastructureModule.forRoot(runtime, {
+          app: ServiceName.IntegrationService,
+          schema: SCHEMA,
+          entities: [IntegrationEntity],
+          migrations: [CreateIntegrations1764000000000],
+        }),
+        IntegrationsModule,
+      ],
+      providers: [{ provide: SECRET_BOX, useFactory: () => new SecretBox(runtime.encryptionKey) }],
+      exports: [SECRET_BOX],
+    };
+  }
+}

@@ -1,0 +1,5 @@
+import { IntegrationConfigDto } from '@app/contracts';
+
+export class CreateIntegrationCommand {
+  constructor(readonly config: IntegrationConfigDto) {}
+}

@@ -1,0 +1,3 @@
+export class DeleteIntegrationCommand {
+  constructor(readonly id: string) {}
+}

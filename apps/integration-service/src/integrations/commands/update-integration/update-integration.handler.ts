@@ -1,0 +1,37 @@
+import { isDeepStrictEqual } from 'node:util';
+import { AppException, IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { IntegrationUpdatedEvent } from '../../events/integration-updated.event';
+import { IntegrationEntity } from '../../integration.entity';
+import { IntegrationMapper } from '../../integration.mapper';
+import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
+import { resolveMaskedSecrets } from '../../secrets/integration-secrets';
+import { UpdateIntegrationCommand } from './update-integration.command';
+
+const COMPARED: (keyof IntegrationEntity)[] = ['name', 'description', 'type', 'direction', 'version', 'enabled', 'timeout_seconds', 'rate_limit_per_minute', 'tags', 'metadata', 'auth', 'health_check', 'retry', 'connection'];
+
+@CommandHandler(UpdateIntegrationCommand)
+export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrationCommand, IntegrationDto> {
+  constructor(
+    @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
+    private readonly mapper: IntegrationMapper,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute({ id, config }: UpdateIntegrationCommand): Promise<IntegrationDto> {
+    const current = await this.repo.findById(id);
+    if (!current) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    const storedSecrets = this.mapper.secretsOf(current);
+    const { auth, connection, secrets: incoming } = this.mapper.split(config);
+    const secrets = resolveMaskedSecrets(incoming, storedSecrets);
+    // Until the lifecycle (TESTING/ACTIVE/...) is driven by connection tests, `enabled` decides INACTIVE.
+    const status = !config.enabled ? IntegrationStatus.INACTIVE : current.status === IntegrationStatus.INACTIVE ? IntegrationStatus.CONFIGURING : (current.status as IntegrationStatus);
+    const next = this.mapper.toEntity(id, config, secrets, { auth, connection }, status, current.created_at, new Date());
+    const changed = COMPARED.filter((k) => !isDeepStrictEqual(current[k], next[k]));
+    if (!isDeepStrictEqual(storedSecrets, secrets)) changed.push('secrets' as keyof IntegrationEntity);
+    if (!(await this.repo.update(next))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    this.events.publish(new IntegrationUpdatedEvent(this.mapper.toPublic(next), changed as string[]));
+    return this.mapper.toDto(next);
+  }
+}

@@ -1,0 +1,5 @@
+import { PublicIntegration } from '@app/contracts';
+
+export class IntegrationCreatedEvent {
+  constructor(readonly integration: PublicIntegration) {}
+}

@@ -1,0 +1,5 @@
+import { IntegrationDeletedData } from '@app/contracts';
+
+export class IntegrationDeletedEvent {
+  constructor(readonly data: IntegrationDeletedData) {}
+}

@@ -1,0 +1,8 @@
+import { PublicIntegration } from '@app/contracts';
+
+export class IntegrationUpdatedEvent {
+  constructor(
+    readonly integration: PublicIntegration,
+    readonly changedFields: string[],
+  ) {}
+}

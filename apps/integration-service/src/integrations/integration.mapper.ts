@@ -1,0 +1,82 @@
+import { AuthType, IntegrationConfigDto, IntegrationDto, IntegrationStatus, PublicIntegration } from '@app/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { IntegrationEntity } from './integration.entity';
+import { mergeSecrets, SecretValues, splitSecrets } from './secrets/integration-secrets';
+import { SECRET_BOX, SecretBox } from './secrets/secret-box';
+
+/** Turns configs into rows (sealing secrets) and rows into what the API and events may show. */
+@Injectable()
+export class IntegrationMapper {
+  constructor(@Inject(SECRET_BOX) private readonly box: SecretBox) {}
+
+  toEntity(id: string, config: IntegrationConfigDto, secrets: SecretValues, publicParts: { auth: Record<string, unknown>; connection: Record<string, unknown> }, status: IntegrationStatus, createdAt: Date, updatedAt: Date): IntegrationEntity {
+    const row = new IntegrationEntity();
+    Object.assign(row, {
+      id,
+      name: config.name,
+      description: config.description,
+      type: config.type,
+      direction: config.direction,
+      version: config.version,
+      status,
+      enabled: config.enabled,
+      timeout_seconds: config.timeout_seconds,
+      rate_limit_per_minute: config.rate_limit_per_minute,
+      tags: config.tags,
+      metadata: config.metadata,
+      auth: publicParts.auth,
+      health_check: { ...config.health_check },
+      retry: { ...config.retry },
+      connection: publicParts.connection,
+      secrets: Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), id) : null,
+      created_at: createdAt,
+      updated_at: updatedAt,
+    });
+    return row;
+  }
+
+  split(config: IntegrationConfigDto) {
+    return splitSecrets({ ...config.auth }, config.connection);
+  }
+
+  secretsOf(row: IntegrationEntity): SecretValues {
+    return row.secrets ? (JSON.parse(this.box.open(row.secrets, row.id)) as SecretValues) : {};
+  }
+
+  /** The API view: secrets masked. */
+  toDto(row: IntegrationEntity): IntegrationDto {
+    const secrets = row.secrets ? this.maskPaths(row) : {};
+    const { auth, connection } = mergeSecrets(row.auth, row.connection, secrets, true);
+    return { ...this.common(row), auth: auth as unknown as IntegrationDto['auth'], connection };
+  }
+
+  /** The event view: no secret values at all. */
+  toPublic(row: IntegrationEntity): PublicIntegration {
+    return { ...this.common(row), auth: { ...row.auth, type: (row.auth.type as AuthType) ?? AuthType.NONE }, connection: row.connection };
+  }
+
+  private maskPaths(row: IntegrationEntity): SecretValues {
+    return Object.fromEntries(Object.keys(this.secretsOf(row)).map((k) => [k, true]));
+  }
+
+  private common(row: IntegrationEntity) {
+    return {
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      type: row.type as IntegrationDto['type'],
+      direction: row.direction as IntegrationDto['direction'],
+      version: row.version,
+      status: row.status as IntegrationStatus,
+      enabled: row.enabled,
+      timeout_seconds: row.timeout_seconds,
+      rate_limit_per_minute: row.rate_limit_per_minute,
+      tags: row.tags,
+      metadata: row.metadata,
+      health_check: row.health_check as unknown as IntegrationDto['health_check'],
+      retry: row.retry as unknown as IntegrationDto['retry'],
+      created_at: row.created_at.toISOString(),
+      updated_at: row.updated_at.toISOString(),
+    };
+  }
+}

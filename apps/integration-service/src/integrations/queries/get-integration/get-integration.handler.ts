@@ -1,0 +1,20 @@
+import { AppException, IntegrationDto } from '@app/contracts';
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { IntegrationMapper } from '../../integration.mapper';
+import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
+import { GetIntegrationQuery } from './get-integration.query';
+
+@QueryHandler(GetIntegrationQuery)
+export class GetIntegrationHandler implements IQueryHandler<GetIntegrationQuery, IntegrationDto> {
+  constructor(
+    @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
+    private readonly mapper: IntegrationMapper,
+  ) {}
+
+  async execute({ id }: GetIntegrationQuery): Promise<IntegrationDto> {
+    const row = await this.repo.findById(id);
+    if (!row) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    return this.mapper.toDto(row);
+  }
+}

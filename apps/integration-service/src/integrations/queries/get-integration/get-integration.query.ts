@@ -1,0 +1,3 @@
+export class GetIntegrationQuery {
+  constructor(readonly id: string) {}
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
+const int = (min: number, max: number) => z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .min(1)
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL with scheme ${protocols.join(' or ')}`);
+const list = z.union([z.array(z.string()), z.string().transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))]);
+
+/** Log levels accept the seed's Python names as well as pino's. */
+const LOG_LEVELS = { DEBUG: 'debug', INFO: 'info', WARNING: 'warn', WARN: 'warn', ERROR: 'error', TRACE: 'trace', FATAL: 'fatal' } as const;
+
+/**
+ * The configuration file, section by section (the seed's keys plus ours). Every key can be overridden from the
+ * environment as MCP_<SECTION>_<KEY>; see loadConfig.
+ */
+export const ConfigSchema = z
+  .object({
+    aws: z
+      .object({
+        default_region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-west-2').default('us-west-2'),
+        profile: z.string().min(1).optional(),
+        endpoint_url: url(['http:', 'https:']).optional(),
+      })
+      .strict()
+      .prefault({}),
+    server: z
+      .object({
+        host: z.string().min(1).default('0.0.0.0'),
+        port: int(0, 65535).default(8000),
+        request_timeout_ms: int(100, 600000).default(15000),
+        body_limit_bytes: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+        cors_origins: list.default([]),
+        shutdown_grace_ms: int(0, 600000).default(10000),
+      })
+      .strict()
+      .prefault({}),
+    integrations: z
+      .object({
+        data_dir: z.string().min(1).optional(),
+        allow_outbound: list.default([]),
+      })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({
+        level: z
+          .string()
+          .transform((v) => v.toUpperCase())
+          .pipe(z.enum(Object.keys(LOG_LEVELS) as [keyof typeof LOG_LEVELS, ...(keyof typeof LOG_LEVELS)[]], { message: `must be one of ${Object.keys(LOG_LEVELS).join(', ')}` }))
+          .transform((v) => LOG_LEVELS[v])
+          .default('info' as never),
+        format: z.enum(['json', 'text'], { message: 'must be json or text' }).default('json'),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        url: url(['postgres:', 'postgresql:']).optional(),
+        migrations_run: bool.default(true),
+        pool_size: int(1, 100).default(10),
+        ssl: bool.default(false),
+      })
+      .strict()
+      .prefault({}),
+    nats: z
+      .object({
+        url: z
+          .string()
+          .min(1)
+          .refine((v) => v.split(',').every((u) => /^(nats|tls|ws|wss):\/\/[^\s]+$/.test(u.trim())), 'must be nats://host:port (comma-separated for a cluster)')
+          .optional(),
+        request_timeout_ms: int(100, 120000).default(5000),
+        stream: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a JetStream stream name').default('MCP_EVENTS'),
+        stream_max_age_hours: int(1, 24 * 365).default(168),
+      })
+      .strict()
+      .prefault({}),
+    data: z
+      .object({ dir: z.string().min(1).default('./data') })
+      .strict()
+      .prefault({}),
+    security: z
+      .object({
+        encryption_key: z
+          .string()
+          .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded in base64 (openssl rand -base64 32)')
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type AppConfig = z.infer<typeof ConfigSchema>;

@@ -1,0 +1,170 @@
+import { AppException, CloudEvent } from '@app/contracts';
+import { Logger } from '@nestjs/common';
+import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
+import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, subjectMatches } from './message-bus';
+
+interface Served {
+  handler: RequestHandler;
+  queue?: string;
+  app: string;
+}
+
+interface Durable {
+  opts: ConsumeOptions;
+  queue: Array<{ event: CloudEvent; subject: string; sequence: number; deliveries: number }>;
+  running: boolean;
+  closed: boolean;
+}
+
+/**
+ * Standalone-mode adapter with the same semantics as NATS: payloads cross a JSON boundary, one member of a
+ * queue group answers, no responder is SERVICE_UNAVAILABLE, events reach durable consumers in order with
+ * redelivery on failure. Nothing survives the process, which is the point of standalone mode.
+ */
+export class InProcessMessageBus implements MessageBus {
+  readonly kind = 'in-process' as const;
+  private readonly logger = new Logger('InProcessMessageBus');
+  private readonly served = new Map<string, Served[]>();
+  private readonly roundRobin = new Map<string, number>();
+  private readonly durables = new Map<string, Durable>();
+  private readonly live = new Set<{ pattern: string; handler: (e: CloudEvent, s: string) => void }>();
+  private readonly seenIds = new Set<string>();
+  private sequence = 0;
+  private closed = false;
+
+  constructor(private readonly requestTimeoutMs = 5000) {}
+
+  private pick(subject: string): Served[] {
+    const all = this.served.get(subject) ?? [];
+    const groups = new Map<string, Served[]>();
+    const out: Served[] = [];
+    for (const s of all) {
+      if (!s.queue) out.push(s);
+      else groups.set(s.queue, [...(groups.get(s.queue) ?? []), s]);
+    }
+    for (const [q, members] of groups) {
+      const n = this.roundRobin.get(`${subject}|${q}`) ?? 0;
+      this.roundRobin.set(`${subject}|${q}`, n + 1);
+      out.push(members[n % members.length]);
+    }
+    return out;
+  }
+
+  async request<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+    const [target] = this.pick(subject);
+    if (!target || this.closed) throw new AppException('SERVICE_UNAVAILABLE', `No instance of the service behind ${subject} is running`, { retryAfterSeconds: 5 });
+    const timeout = opts.timeoutMs ?? this.requestTimeoutMs;
+    const wire = JSON.parse(JSON.stringify(payload ?? null));
+    let timer: NodeJS.Timeout | undefined;
+    const reply = await Promise.race([
+      runHandler(target.app, target.handler, wire, subject, outgoingCorrelationId()),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AppException('UPSTREAM_TIMEOUT', `The service behind ${subject} did not answer within ${timeout} ms`, { retryAfterSeconds: 5 })), timeout);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return unwrapReply<T>(JSON.parse(JSON.stringify(reply)));
+  }
+
+  async gather<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T[]> {
+    const all = this.served.get(subject) ?? [];
+    const cid = outgoingCorrelationId();
+    const timeout = opts.timeoutMs ?? 1000;
+    const replies = await Promise.all(
+      all.map((s) =>
+        Promise.race([runHandler(s.app, s.handler, JSON.parse(JSON.stringify(payload ?? null)), subject, cid), new Promise<null>((r) => setTimeout(() => r(null), timeout).unref())]),
+      ),
+    );
+    const out: T[] = [];
+    for (const r of replies) {
+      if (!r) continue;
+      try {
+        out.push(unwrapReply<T>(r));
+      } catch {
+        // one broken instance must not hide the others
+      }
+    }
+    return out;
+  }
+
+  serve(subject: string, handler: RequestHandler, opts: ServeOptions = {}): Closeable {
+    const entry: Served = { handler, queue: opts.queue, app: opts.app ?? opts.queue ?? 'unknown' };
+    this.served.set(subject, [...(this.served.get(subject) ?? []), entry]);
+    return {
+      close: async () => {
+        this.served.set(subject, (this.served.get(subject) ?? []).filter((s) => s !== entry));
+      },
+    };
+  }
+
+  async publish(event: CloudEvent, subject = event.type): Promise<void> {
+    if (this.closed) throw new AppException('SERVICE_UNAVAILABLE', 'Messaging is closed');
+    // Nats-Msg-Id semantics: a retried publish of the same event id is dropped.
+    if (this.seenIds.has(event.id)) return;
+    this.seenIds.add(event.id);
+    if (this.seenIds.size > 100_000) this.seenIds.delete(this.seenIds.values().next().value as string);
+    const wire = JSON.parse(JSON.stringify(event)) as CloudEvent;
+    const sequence = ++this.sequence;
+    for (const d of this.durables.values()) {
+      if (d.opts.subjects.some((p) => subjectMatches(p, subject))) {
+        d.queue.push({ event: wire, subject, sequence, deliveries: 0 });
+        this.drain(d);
+      }
+    }
+    for (const l of this.live) {
+      if (subjectMatches(l.pattern, subject)) {
+        try {
+          l.handler(JSON.parse(JSON.stringify(wire)), subject);
+        } catch (e) {
+          this.logger.warn(`live subscriber on ${l.pattern} threw: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  private drain(d: Durable): void {
+    if (d.running || d.closed) return;
+    d.running = true;
+    void (async () => {
+      while (d.queue.length && !d.closed) {
+        const item = d.queue[0];
+        item.deliveries++;
+        try {
+          await d.opts.handler(JSON.parse(JSON.stringify(item.event)), { subject: item.subject, sequence: item.sequence, redelivered: item.deliveries > 1, deliveryCount: item.deliveries });
+          d.queue.shift();
+        } catch (e) {
+          this.logger.warn(`consumer ${d.opts.durable} failed on ${item.subject} #${item.sequence}: ${(e as Error).message}; will retry`);
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(item.deliveries - 1, 6))));
+        }
+      }
+      d.running = false;
+    })();
+  }
+
+  async consume(opts: ConsumeOptions): Promise<Closeable> {
+    // Replicas in one process share a durable the way NATS replicas do: one queue, one worker.
+    const existing = this.durables.get(opts.durable);
+    const d: Durable = existing ?? { opts, queue: [], running: false, closed: false };
+    if (!existing) this.durables.set(opts.durable, d);
+    return {
+      close: async () => {
+        d.closed = true;
+        this.durables.delete(opts.durable);
+      },
+    };
+  }
+
+  subscribe(pattern: string, handler: (event: CloudEvent, subject: string) => void): Closeable {
+    const entry = { pattern, handler };
+    this.live.add(entry);
+    return { close: async () => void this.live.delete(entry) };
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('messaging is closed');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const d of this.durables.values()) d.closed = true;
+  }
+}

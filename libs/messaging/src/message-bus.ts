@@ -1,0 +1,81 @@
+import { CloudEvent } from '@app/contracts';
+
+/** What a request handler knows about the message it serves. */
+export interface MessageContext {
+  subject: string;
+  correlationId: string;
+}
+
+export type RequestHandler = (payload: unknown, ctx: MessageContext) => Promise<unknown>;
+
+/** Metadata of a delivered event: `redelivered` tells an idempotent consumer it may have seen it. */
+export interface EventDelivery {
+  subject: string;
+  sequence: number;
+  redelivered: boolean;
+  deliveryCount: number;
+}
+
+export type EventHandler = (event: CloudEvent, delivery: EventDelivery) => Promise<void>;
+
+export interface ServeOptions {
+  /** The serving app, for metrics and logs. */
+  app?: string;
+  /** Queue group: one member handles each request. Omit for "every instance answers" (scatter-gather). */
+  queue?: string;
+}
+
+export interface ConsumeOptions {
+  /** Durable name: survives restarts, shared by every replica of the consumer (work is split among them). */
+  durable: string;
+  /** Subject patterns with NATS wildcards; events on other subjects are skipped. */
+  subjects: string[];
+  handler: EventHandler;
+  /** Start with events published after the consumer was first created (default) or from the first one kept. */
+  deliverFrom?: 'new' | 'all';
+  /** How long an unacknowledged event waits before redelivery. */
+  ackWaitMs?: number;
+}
+
+export interface Closeable {
+  close(): Promise<void>;
+}
+
+/**
+ * The messaging port. Two adapters implement it: NATS (+ JetStream) for distributed mode and an in-process
+ * one for standalone mode. Handlers never know which one they run on.
+ */
+export interface MessageBus {
+  readonly kind: 'nats' | 'in-process';
+  /** Request/reply. Rejects with AppException: the handler's own, SERVICE_UNAVAILABLE or UPSTREAM_TIMEOUT. */
+  request<T = unknown>(subject: string, payload: unknown, opts?: { timeoutMs?: number }): Promise<T>;
+  /** Every reply that arrives within the window (for `rpc.system.ping`). */
+  gather<T = unknown>(subject: string, payload: unknown, opts?: { timeoutMs?: number }): Promise<T[]>;
+  serve(subject: string, handler: RequestHandler, opts?: ServeOptions): Closeable;
+  /** Publishes a domain event durably; its `id` deduplicates retries. */
+  publish(event: CloudEvent, subject?: string): Promise<void>;
+  consume(opts: ConsumeOptions): Promise<Closeable>;
+  /** Live, non-durable subscription (event stream relays, tests). */
+  subscribe(subjectPattern: string, handler: (event: CloudEvent, subject: string) => void): Closeable;
+  /** Resolves when the transport is usable; rejects with the reason otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
+
+/** NATS subject matching: `*` is one token, `>` the rest (one or more tokens). */
+export function subjectMatches(pattern: string, subject: string): boolean {
+  if (pattern === subject) return true;
+  const p = pattern.split('.');
+  const s = subject.split('.');
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '>') return s.length > i;
+    if (i >= s.length) return false;
+    if (p[i] !== '*' && p[i] !== s[i]) return false;
+  }
+  return p.length === s.length;
+}
+
+/** Reply envelope on the wire. */
+export type ReplyEnvelope = { ok: true; data: unknown } | { ok: false; error: import('@app/contracts').ErrorPayload };

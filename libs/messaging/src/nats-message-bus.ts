@@ -1,0 +1,259 @@
+import { AppException, CloudEvent, isCloudEvent } from '@app/contracts';
+import { CORRELATION_HEADER } from '@app/observability';
+import { Logger } from '@nestjs/common';
+import {
+  AckPolicy,
+  connect,
+  ConsumerMessages,
+  DeliverPolicy,
+  ErrorCode,
+  headers as natsHeaders,
+  JetStreamClient,
+  JetStreamManager,
+  NatsConnection,
+  NatsError,
+  RetentionPolicy,
+  StorageType,
+  nanos,
+} from 'nats';
+import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
+import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, subjectMatches } from './message-bus';
+
+export interface NatsBusOptions {
+  url: string;
+  /** Connection name shown by the server (`nats server report connections`). */
+  name: string;
+  requestTimeoutMs: number;
+  stream: { name: string; subjects: readonly string[]; maxAgeHours: number };
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const encode = (v: unknown) => encoder.encode(JSON.stringify(v));
+const decode = (b: Uint8Array): unknown => (b.length ? JSON.parse(decoder.decode(b)) : null);
+
+/**
+ * NATS adapter: core request/reply with queue groups for commands and queries, JetStream for events
+ * (publish with Nats-Msg-Id, durable pull consumers with explicit acks).
+ */
+export class NatsMessageBus implements MessageBus {
+  readonly kind = 'nats' as const;
+  private readonly logger = new Logger('NatsMessageBus');
+  private js!: JetStreamClient;
+  private jsm!: JetStreamManager;
+  private streamReady?: Promise<void>;
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly opts: NatsBusOptions,
+  ) {
+    this.js = nc.jetstream();
+  }
+
+  static async connect(opts: NatsBusOptions): Promise<NatsMessageBus> {
+    let nc: NatsConnection;
+    try {
+      nc = await connect({ servers: opts.url.split(',').map((s) => s.trim()), name: opts.name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+    } catch (e) {
+      throw new Error(`Cannot connect to NATS at ${opts.url}: ${(e as Error).message}`);
+    }
+    const bus = new NatsMessageBus(nc, opts);
+    bus.jsm = await nc.jetstreamManager({ timeout: 5000 }).catch((e: Error) => {
+      throw new Error(`NATS at ${opts.url} has no JetStream (start nats-server with -js): ${e.message}`);
+    });
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect' || s.type === 'reconnect') bus.logger.warn(`NATS ${s.type} (${String(s.data)})`);
+      }
+    })();
+    return bus;
+  }
+
+  /** Creates the event stream, or widens its subjects; idempotent and shared by every app. */
+  ensureStream(): Promise<void> {
+    this.streamReady ??= (async () => {
+      const { name, subjects, maxAgeHours } = this.opts.stream;
+      const config = { name, subjects: [...subjects], retention: RetentionPolicy.Limits, storage: StorageType.File, max_age: nanos(maxAgeHours * 3600_000), duplicate_window: nanos(120_000) };
+      try {
+        const info = await this.jsm.streams.info(name);
+        const missing = subjects.filter((s) => !info.config.subjects?.includes(s));
+        if (missing.length) await this.jsm.streams.update(name, { ...info.config, subjects: [...(info.config.subjects ?? []), ...missing] });
+      } catch (e) {
+        if ((e as NatsError).code !== '404' && !String((e as Error).message).includes('not found')) throw e;
+        await this.jsm.streams.add(config).catch(async (err: Error) => {
+          // another app created it between our info and add
+          if (!String(err.message).includes('already in use')) throw err;
+        });
+      }
+    })().catch((e) => {
+      this.streamReady = undefined;
+      throw e;
+    });
+    return this.streamReady;
+  }
+
+  async request<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+    const h = natsHeaders();
+    h.set(CORRELATION_HEADER, outgoingCorrelationId());
+    const timeout = opts.timeoutMs ?? this.opts.requestTimeoutMs;
+    let reply;
+    try {
+      reply = await this.nc.request(subject, encode(payload), { timeout, headers: h });
+    } catch (e) {
+      throw this.transportError(subject, e as NatsError, timeout);
+    }
+    return unwrapReply<T>(decode(reply.data));
+  }
+
+  async gather<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T[]> {
+    const h = natsHeaders();
+    h.set(CORRELATION_HEADER, outgoingCorrelationId());
+    const out: T[] = [];
+    try {
+      const it = await this.nc.requestMany(subject, encode(payload), { maxWait: opts.timeoutMs ?? 1000, headers: h });
+      for await (const m of it) {
+        try {
+          out.push(unwrapReply<T>(decode(m.data)));
+        } catch {
+          // one broken instance must not hide the others
+        }
+      }
+    } catch (e) {
+      if ((e as NatsError).code !== ErrorCode.NoResponders) throw this.transportError(subject, e as NatsError, opts.timeoutMs ?? 1000);
+    }
+    return out;
+  }
+
+  private transportError(subject: string, e: NatsError, timeout: number): AppException {
+    if (e.code === ErrorCode.NoResponders) return new AppException('SERVICE_UNAVAILABLE', `No instance of the service behind ${subject} is running`, { retryAfterSeconds: 5 });
+    if (e.code === ErrorCode.Timeout) return new AppException('UPSTREAM_TIMEOUT', `The service behind ${subject} did not answer within ${timeout} ms`, { retryAfterSeconds: 5 });
+    return new AppException('SERVICE_UNAVAILABLE', `Messaging is unavailable: ${e.message}`, { retryAfterSeconds: 5 });
+  }
+
+  serve(subject: string, handler: RequestHandler, opts: ServeOptions = {}): Closeable {
+    const app = opts.app ?? opts.queue ?? 'unknown';
+    const sub = this.nc.subscribe(subject, {
+      queue: opts.queue,
+      callback: (err, msg) => {
+        if (err) return this.logger.error(`subscription ${subject} failed: ${err.message}`);
+        let payload: unknown;
+        try {
+          payload = decode(msg.data);
+        } catch {
+          msg.respond(encode({ ok: false, error: new AppException('BAD_REQUEST', 'Payload is not valid JSON').toPayload() }));
+          return;
+        }
+        void runHandler(app, handler, payload, subject, msg.headers?.get(CORRELATION_HEADER)).then((reply) => {
+          if (msg.reply) msg.respond(encode(reply));
+        });
+      },
+    });
+    return { close: async () => sub.drain().catch(() => sub.unsubscribe()) };
+  }
+
+  async publish(event: CloudEvent, subject = event.type): Promise<void> {
+    await this.ensureStream();
+    const h = natsHeaders();
+    if (event.correlationid) h.set(CORRELATION_HEADER, event.correlationid);
+    h.set('ce-type', event.type);
+    h.set('ce-source', event.source);
+    await this.js.publish(subject, encode(event), { msgID: event.id, headers: h });
+  }
+
+  async consume(opts: ConsumeOptions): Promise<Closeable> {
+    await this.ensureStream();
+    const stream = this.opts.stream.name;
+    // nats-server 2.9 filters on one subject only: with several patterns the consumer reads all and skips the rest.
+    const filter = opts.subjects.length === 1 ? opts.subjects[0] : undefined;
+    const config = {
+      durable_name: opts.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: opts.deliverFrom === 'all' ? DeliverPolicy.All : DeliverPolicy.New,
+      ack_wait: nanos(opts.ackWaitMs ?? 30_000),
+      max_deliver: -1,
+      ...(filter ? { filter_subject: filter } : {}),
+    };
+    try {
+      await this.jsm.consumers.info(stream, opts.durable);
+    } catch {
+      await this.jsm.consumers.add(stream, config).catch((e: Error) => {
+        if (!String(e.message).includes('already')) throw e;
+      });
+    }
+    const consumer = await this.js.consumers.get(stream, opts.durable);
+    let messages: ConsumerMessages | undefined;
+    let stopped = false;
+    const loop = (async () => {
+      while (!stopped) {
+        try {
+          messages = await consumer.consume({ max_messages: 256 });
+          for await (const m of messages) {
+            if (stopped) break;
+            let event: unknown;
+            try {
+              event = decode(m.data);
+            } catch {
+              m.term();
+              continue;
+            }
+            if (!isCloudEvent(event) || !opts.subjects.some((p) => subjectMatches(p, m.subject))) {
+              m.ack();
+              continue;
+            }
+            try {
+              await opts.handler(event, { subject: m.subject, sequence: m.seq, redelivered: m.redelivered, deliveryCount: m.info.redeliveryCount });
+              m.ack();
+            } catch (e) {
+              this.logger.warn(`consumer ${opts.durable} failed on ${m.subject} #${m.seq}: ${(e as Error).message}; will retry`);
+              m.nak(Math.min(30_000, 500 * 2 ** Math.min(m.info.redeliveryCount, 6)));
+            }
+          }
+        } catch (e) {
+          if (stopped) break;
+          this.logger.warn(`consumer ${opts.durable} interrupted: ${(e as Error).message}; resuming`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    })();
+    return {
+      close: async () => {
+        stopped = true;
+        await messages?.close().catch(() => undefined);
+        await loop.catch(() => undefined);
+      },
+    };
+  }
+
+  subscribe(subjectPattern: string, handler: (event: CloudEvent, subject: string) => void): Closeable {
+    const sub = this.nc.subscribe(subjectPattern, {
+      callback: (err, msg) => {
+        if (err) return;
+        try {
+          const event = decode(msg.data);
+          if (isCloudEvent(event)) handler(event, msg.subject);
+        } catch {
+          // not an event
+        }
+      },
+    });
+    return { close: async () => sub.unsubscribe() };
+  }
+
+  async ping(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error('NATS connection is closed');
+    // flush waits while reconnecting: bound it so a readiness probe answers
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.nc.flush(),
+      new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('NATS did not answer within 2 s')), 2000))),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  get connection(): NatsConnection {
+    return this.nc;
+  }
+
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}

@@ -1,0 +1,98 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { Logger as PinoLogger } from 'pino';
+import { currentCorrelationId } from './correlation';
+
+export interface LoggerOptions {
+  level: string;
+  format: 'json' | 'text';
+  /** App name, on every line. */
+  service: string;
+  destination?: NodeJS.WritableStream;
+}
+
+/** Keys whose values never reach a log line, at any of these depths. */
+const REDACT_KEYS = ['password', 'token', 'api_key', 'client_secret', 'consumer_secret', 'token_secret', 'secret_access_key', 'session_token', 'private_key', 'passphrase', 'secret', 'secrets', 'authorization', 'encryption_key', 'x-api-key', 'cookie'];
+const REDACT_PATHS = REDACT_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+
+const TEXT_LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+function textStream(dest: NodeJS.WritableStream): NodeJS.WritableStream {
+  return {
+    write(chunk: string) {
+      try {
+        const { time, level, service, context, msg, correlation_id, ...rest } = JSON.parse(chunk);
+        delete rest.pid;
+        delete rest.hostname;
+        const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+        dest.write(`${new Date(time).toISOString()} ${TEXT_LEVELS[level] ?? level} [${service}${context ? `/${context}` : ''}]${correlation_id ? ` (${correlation_id})` : ''} ${msg}${extra}\n`);
+      } catch {
+        dest.write(chunk);
+      }
+      return true;
+    },
+  } as unknown as NodeJS.WritableStream;
+}
+
+/** The process-wide pino root; one per (service, level, format). */
+export function createPino(opts: LoggerOptions): PinoLogger {
+  const dest = opts.destination ?? process.stdout;
+  return pino(
+    {
+      level: opts.level,
+      base: { service: opts.service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      mixin() {
+        const id = currentCorrelationId();
+        return id ? { correlation_id: id } : {};
+      },
+      formatters: { level: (label, number) => (opts.format === 'json' ? { level: label } : { level: number }) },
+    },
+    (opts.format === 'text' ? textStream(dest) : dest) as pino.DestinationStream,
+  );
+}
+
+/** Nest's LoggerService over pino: JSON lines with service, context and correlation id. */
+export class AppLogger implements LoggerService {
+  constructor(private readonly root: PinoLogger) {}
+
+  child(context: string): PinoLogger {
+    return this.root.child({ context });
+  }
+
+  get pino(): PinoLogger {
+    return this.root;
+  }
+
+  private write(level: 'info' | 'warn' | 'error' | 'debug' | 'trace' | 'fatal', message: unknown, params: unknown[]) {
+    const context = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    const fields: Record<string, unknown> = context ? { context } : {};
+    if (level === 'error' && typeof params[0] === 'string' && params[0].includes('\n')) fields.stack = params.shift();
+    if (message instanceof Error) {
+      this.root[level]({ ...fields, err: message }, message.message);
+    } else if (typeof message === 'object' && message !== null) {
+      this.root[level]({ ...fields, ...(message as object) });
+    } else {
+      this.root[level](fields, String(message));
+    }
+  }
+
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.write('fatal', message, params);
+  }
+}

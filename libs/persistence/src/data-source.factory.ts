@@ -1,0 +1,61 @@
+import { Logger } from '@nestjs/common';
+import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+
+export interface ServiceDatabaseOptions {
+  url: string;
+  /** The service's own schema: no service reads another one's tables. */
+  schema: string;
+  entities: MixedList<Function>;
+  migrations: MixedList<Function>;
+  migrationsRun: boolean;
+  poolSize: number;
+  ssl: boolean;
+  applicationName: string;
+}
+
+export function dataSourceOptions(o: ServiceDatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: o.url,
+    schema: o.schema,
+    entities: o.entities,
+    migrations: o.migrations,
+    migrationsTableName: 'migrations',
+    migrationsRun: false,
+    synchronize: false,
+    logging: ['error'],
+    ssl: o.ssl ? { rejectUnauthorized: true } : false,
+    applicationName: o.applicationName,
+    extra: { max: o.poolSize, connectionTimeoutMillis: 5000 },
+  };
+}
+
+/**
+ * Opens the service's data source, creates its schema and runs its migrations under an advisory lock so that
+ * replicas starting together do not race. Migrations can be switched off (run them as a job instead).
+ */
+export async function openServiceDataSource(o: ServiceDatabaseOptions): Promise<DataSource> {
+  const logger = new Logger('Database');
+  const ds = new DataSource(dataSourceOptions(o));
+  try {
+    await ds.initialize();
+  } catch (e) {
+    throw new Error(`Cannot connect to the database for schema "${o.schema}": ${(e as Error).message}`);
+  }
+  await ds.query(`CREATE SCHEMA IF NOT EXISTS "${o.schema.replace(/"/g, '')}"`);
+  if (o.migrationsRun) {
+    const runner = ds.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock(hashtext($1))', [`mcp-migrations:${o.schema}`]);
+      const applied = await ds.runMigrations({ transaction: 'each' });
+      if (applied.length) logger.log(`schema ${o.schema}: applied ${applied.map((m) => m.name).join(', ')}`);
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`mcp-migrations:${o.schema}`]).catch(() => undefined);
+      await runner.release();
+    }
+  } else if (await ds.showMigrations()) {
+    logger.warn(`schema ${o.schema} has pending migrations and database.migrations_run is false`);
+  }
+  return ds;
+}

@@ -1,0 +1,59 @@
+import { AppConfig } from '@app/config';
+import { AppLogger, CORRELATION_HEADER, httpDuration, httpRequests, normaliseCorrelationId, runWithCorrelation } from '@app/observability';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ContractValidationPipe } from './contract-validation.pipe';
+import { ProblemDetailsFilter } from './problem-details.filter';
+import { TimeoutInterceptor } from './timeout.interceptor';
+
+export interface HttpAppOptions {
+  app: string;
+  config: AppConfig;
+  logger: AppLogger;
+  /** Log one line per request (off for ops-only apps to keep probes quiet). */
+  logRequests?: boolean;
+}
+
+/**
+ * Every app's HTTP server: Fastify with the body limit, correlation ids, a log line and metrics per request,
+ * problem+json for every error (including Fastify's own: bad JSON, too large, unknown route), and a timeout.
+ */
+export async function createHttpApp(module: unknown, opts: HttpAppOptions): Promise<NestFastifyApplication> {
+  const { config, app } = opts;
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.server.body_limit_bytes,
+    requestTimeout: config.server.request_timeout_ms,
+    trustProxy: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => normaliseCorrelationId(req.headers[CORRELATION_HEADER]),
+  });
+  const nest = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: opts.logger, bufferLogs: false, abortOnError: false });
+  const fastify = nest.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const requestLog = new Logger('HTTP');
+
+  // Correlation id: one per request, echoed back, and the async context of everything the request does.
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header(CORRELATION_HEADER, req.id);
+    runWithCorrelation(req.id, done);
+  });
+  fastify.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done) => {
+    const route = req.routeOptions?.url ?? 'unmatched';
+    const labels = { app, method: req.method, route, status: String(reply.statusCode) };
+    const seconds = reply.elapsedTime / 1000;
+    httpRequests.inc(labels);
+    httpDuration.observe(labels, seconds);
+    if (opts.logRequests !== false && !route.startsWith('/health') && route !== '/metrics') {
+      runWithCorrelation(req.id, () =>
+        requestLog.log({ msg: 'request', method: req.method, path: req.url.split('?')[0], route, status: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 10) / 10 }),
+      );
+    }
+    done();
+  });
+  // Nest installs Fastify's error and not-found handlers at init and routes them through the global filters,
+  // so bad JSON, oversized bodies and unknown routes also leave as problem+json.
+  nest.useGlobalFilters(new ProblemDetailsFilter());
+  nest.useGlobalPipes(new ContractValidationPipe());
+  nest.useGlobalInterceptors(new TimeoutInterceptor(config.server.request_timeout_ms));
+  return nest;
+}
