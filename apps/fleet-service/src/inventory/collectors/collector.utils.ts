@@ -36,7 +36,8 @@ export function tagRecord(tags: ReadonlyArray<{ Key?: string; Value?: string } |
 
 export function isoOrNull(d: Date | string | number | undefined | null): string | null {
   if (d === undefined || d === null || d === '') return null;
-  const date = d instanceof Date ? d : new Date(typeof d === 'string' && /^\d+$/.test(d) ? Number(d) * 1000 : d);
+  // Numeric strings are epoch seconds, possibly fractional (SQS's CreatedTimestamp).
+  const date = d instanceof Date ? d : new Date(typeof d === 'string' && /^\d+(\.\d+)?$/.test(d) ? Number(d) * 1000 : d);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
