@@ -1,0 +1,221 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Metadata, Server, ServerCredentials, ServerUnaryCall, sendUnaryData, ServiceDefinition, status } from '@grpc/grpc-js';
+import { AuthType } from '@app/contracts';
+import { freePort } from '../../../../../../test/support/ports';
+import { testContext, testMessage } from '../../../../../../test/support/connector-context';
+import { GrpcConnector, grpcPlugin } from './grpc.connector';
+import { HEALTH_PROTO, loadProtoText } from './proto-text';
+import { renderTemplate } from './request-template';
+
+const PROTO = `
+syntax = "proto3";
+package demo.v1;
+import "google/protobuf/timestamp.proto";
+message Payload { string instance = 1; int32 count = 2; }
+message NotifyRequest {
+  string id = 1;
+  string kind = 2;
+  Payload payload = 3;
+  int32 attempt = 4;
+  string summary = 5;
+  google.protobuf.Timestamp at = 6;
+}
+message NotifyReply { bool accepted = 1; }
+service Notifier {
+  rpc Notify(NotifyRequest) returns (NotifyReply);
+  rpc Follow(NotifyRequest) returns (stream NotifyReply);
+}
+`;
+
+interface Received {
+  request: Record<string, unknown>;
+  metadata: Metadata;
+}
+
+/** A real grpc-js server with the demo service and grpc.health.v1; `health` sets what Check answers. */
+async function startServer(creds = ServerCredentials.createInsecure()) {
+  const received: Received[] = [];
+  const health = { status: 'SERVING' };
+  const server = new Server();
+  const demo = loadProtoText(PROTO)['demo.v1.Notifier'] as ServiceDefinition;
+  const healthSvc = loadProtoText(HEALTH_PROTO)['grpc.health.v1.Health'] as ServiceDefinition;
+  server.addService(demo, {
+    Notify: (call: ServerUnaryCall<Record<string, unknown>, unknown>, cb: sendUnaryData<unknown>) => {
+      received.push({ request: call.request, metadata: call.metadata });
+      const kind = call.request.kind;
+      if (kind === 'unavailable') return cb({ code: status.UNAVAILABLE, details: 'try later' });
+      if (kind === 'invalid') return cb({ code: status.INVALID_ARGUMENT, details: 'bad payload' });
+      if (kind === 'slow') return void setTimeout(() => cb(null, { accepted: true }), 1500);
+      cb(null, { accepted: true });
+    },
+    Follow: () => undefined,
+  });
+  server.addService(healthSvc, {
+    Check: (_call: ServerUnaryCall<unknown, unknown>, cb: sendUnaryData<unknown>) => cb(null, { status: health.status }),
+  });
+  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', creds, (err, p) => (err ? reject(err) : resolve(p))));
+  return { server, port, received, health };
+}
+
+function stop(server: Server): Promise<void> {
+  return new Promise((resolve) => server.tryShutdown(() => resolve()));
+}
+
+describe('GRPC connector against a grpc-js server', () => {
+  let plain: Awaited<ReturnType<typeof startServer>>;
+  const open: GrpcConnector[] = [];
+  const make = (connection: Record<string, unknown>, auth?: Record<string, unknown>, timeoutMs = 2000) => {
+    const c = grpcPlugin.create(
+      testContext({ type: 'GRPC', auth, timeoutMs, connection: { proto: PROTO, service: 'demo.v1.Notifier', method: 'Notify', address: `127.0.0.1:${plain.port}`, ...connection } }),
+    ) as GrpcConnector;
+    open.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    plain = await startServer();
+  });
+  afterAll(async () => {
+    await Promise.all(open.map((c) => c.close()));
+    await stop(plain.server);
+  });
+
+  describe('validateConnection', () => {
+    const base = { proto: PROTO, service: 'demo.v1.Notifier', method: 'Notify', address: 'grpc.example.com:443' };
+    it('accepts a good connection', () => {
+      expect(grpcPlugin.validateConnection(base)).toEqual([]);
+    });
+    it.each([
+      [{ address: 'no-port' }, 'address'],
+      [{ service: 'Notifier' }, 'service'],
+      [{ method: 'Nope' }, 'method'],
+      [{ method: 'Follow' }, 'method'],
+      [{ proto: 'syntax = "proto3"; message {' }, 'proto'],
+      [{ proto: 'syntax = "proto3"; import "/etc/passwd"; service S {}' }, 'proto'],
+      [{ proto: 'syntax = "proto3"; import "../../secrets.proto";' }, 'proto'],
+      [{ request_template: 'x' }, 'request_template'],
+    ])('refuses %j', (patch, field) => {
+      expect(grpcPlugin.validateConnection({ ...base, ...patch }).map((e) => e.field)).toEqual([field]);
+    });
+  });
+
+  it('renders templates: whole placeholders keep their type, partial ones interpolate', () => {
+    const scope = { event: { id: 'e1', data: { n: 3, tags: ['a'] } }, attempt: 2 };
+    expect(renderTemplate({ a: '{{event.data}}', b: 'id={{ event.id }}/{{attempt}}', c: ['{{event.data.n}}', '{{missing}}'], d: '{{missing}}', e: 7 }, scope)).toEqual({
+      a: { n: 3, tags: ['a'] },
+      b: 'id=e1/2',
+      c: [3],
+      e: 7,
+    });
+  });
+
+  it('calls the unary method with the request mapped from the event, plus delivery metadata and a bearer token', async () => {
+    const c = make(
+      { request_template: { id: '{{event.id}}', kind: 'ok', payload: '{{event.data}}', attempt: '{{attempt}}', summary: '{{event.type}} on {{event.subject}}' } },
+      { type: AuthType.BEARER_TOKEN, token: 'tok-123' },
+    );
+    await c.initialize();
+    const m = testMessage({ instance: 'i-42', count: 5 });
+    const before = plain.received.length;
+    expect(await c.send(m)).toMatchObject({ ok: true, statusCode: status.OK });
+    const got = plain.received[before];
+    expect(got.request).toMatchObject({ id: m.event.id, kind: 'ok', payload: { instance: 'i-42', count: 5 }, attempt: 1, summary: 'fleet.resource.discovered on i-123' });
+    expect(got.metadata.get('authorization')).toEqual(['Bearer tok-123']);
+    expect(got.metadata.get('x-delivery-id')).toEqual([m.deliveryId]);
+    expect(got.metadata.get('ce-id')).toEqual([m.event.id]);
+  });
+
+  it('without a template sends the event data; API_KEY goes into metadata', async () => {
+    const c = make({}, { type: AuthType.API_KEY, api_key: 'k-1', name: 'X-Api-Key' });
+    const before = plain.received.length;
+    expect((await c.send(testMessage({ kind: 'ok', summary: 'direct' }))).ok).toBe(true);
+    expect(plain.received[before].request).toMatchObject({ kind: 'ok', summary: 'direct' });
+    expect(plain.received[before].metadata.get('x-api-key')).toEqual(['k-1']);
+  });
+
+  it.each([
+    ['unavailable', status.UNAVAILABLE, true],
+    ['invalid', status.INVALID_ARGUMENT, false],
+  ])('maps status of a %s answer', async (kind, code, retryable) => {
+    const c = make({ request_template: { kind } });
+    expect(await c.send(testMessage())).toMatchObject({ ok: false, statusCode: code, retryable });
+  });
+
+  it('applies the deadline: a slow server is DEADLINE_EXCEEDED and retryable', async () => {
+    const c = make({ request_template: { kind: 'slow' } }, undefined, 300);
+    expect(await c.send(testMessage())).toMatchObject({ ok: false, statusCode: status.DEADLINE_EXCEEDED, retryable: true });
+  });
+
+  it('health follows grpc.health.v1: SERVING, NOT_SERVING', async () => {
+    const c = make({});
+    expect(await c.healthCheck()).toMatchObject({ healthy: true, details: { status: 'SERVING' } });
+    plain.health.status = 'NOT_SERVING';
+    try {
+      expect(await c.healthCheck()).toMatchObject({ healthy: false, error: 'health status NOT_SERVING' });
+    } finally {
+      plain.health.status = 'SERVING';
+    }
+  });
+
+  it('server down: unhealthy with a reason, send retryable, initialize throws', async () => {
+    const c = make({ address: `127.0.0.1:${await freePort()}` }, undefined, 1000);
+    expect(await c.healthCheck()).toMatchObject({ healthy: false, statusCode: status.UNAVAILABLE, error: expect.stringMatching(/UNAVAILABLE/) });
+    expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: true, statusCode: status.UNAVAILABLE });
+    await expect(c.initialize()).rejects.toThrow(/cannot reach/);
+  });
+
+  it('refuses a loopback address the outbound policy does not allow', async () => {
+    const ctx = { ...testContext({ type: 'GRPC', connection: { proto: PROTO, service: 'demo.v1.Notifier', method: 'Notify', address: `127.0.0.1:${plain.port}` } }), outbound: { allow: [] } };
+    const c = grpcPlugin.create(ctx) as GrpcConnector;
+    open.push(c);
+    expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/refused/) });
+  });
+
+  describe('mTLS (CERTIFICATE auth)', () => {
+    let dir: string;
+    let tls: Awaited<ReturnType<typeof startServer>>;
+    const pem = (name: string) => readFileSync(join(dir, name), 'utf8');
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'grpc-tls-'));
+      const ossl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+      const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+      ossl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=test-ca');
+      writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+      for (const who of ['server', 'client']) {
+        ossl('req', ...ec, '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`);
+        ossl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.pem`, '-days', '1', '-extfile', 'san.ext');
+      }
+      // An encrypted client key proves the passphrase path.
+      ossl('pkey', '-in', 'client.key', '-out', 'client.enc.key', '-aes256', '-passout', 'pass:s3cret');
+      const ca = readFileSync(join(dir, 'ca.pem'));
+      tls = await startServer(ServerCredentials.createSsl(ca, [{ cert_chain: readFileSync(join(dir, 'server.pem')), private_key: readFileSync(join(dir, 'server.key')) }], true));
+    });
+    afterAll(async () => {
+      if (tls) await stop(tls.server);
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('calls through mutual TLS with the client certificate (encrypted key + passphrase)', async () => {
+      const c = make(
+        { address: `127.0.0.1:${tls.port}`, tls: true, request_template: { kind: 'ok', summary: 'over mtls' } },
+        { type: AuthType.CERTIFICATE, certificate: pem('client.pem'), private_key: pem('client.enc.key'), passphrase: 's3cret', ca: pem('ca.pem') },
+      );
+      expect(await c.send(testMessage())).toMatchObject({ ok: true });
+      expect(tls.received.at(-1)?.request).toMatchObject({ summary: 'over mtls' });
+      expect(await c.healthCheck()).toMatchObject({ healthy: true });
+    });
+
+    it('fails without a client certificate, and CERTIFICATE without tls is refused', async () => {
+      const before = tls.received.length;
+      const noCert = make({ address: `127.0.0.1:${tls.port}`, tls: true, ca: pem('ca.pem'), request_template: { kind: 'ok' } }, undefined, 1000);
+      expect(await noCert.send(testMessage())).toMatchObject({ ok: false, statusCode: status.UNAVAILABLE });
+      expect(tls.received.length).toBe(before);
+      const noTls = make({ address: `127.0.0.1:${tls.port}` }, { type: AuthType.CERTIFICATE, certificate: pem('client.pem'), private_key: pem('client.key') });
+      expect(await noTls.send(testMessage())).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/tls: true/) });
+    });
+  });
+});
