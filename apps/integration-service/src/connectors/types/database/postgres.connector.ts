@@ -1,0 +1,313 @@
+import { Pool, PoolConfig } from 'pg';
+import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
+import {
+  Connector,
+  ConnectorContext,
+  ConnectorError,
+  ConnectorPlugin,
+  HealthResult,
+  InboundHandler,
+  OutboundMessage,
+  SendResult,
+} from '../../connector.port';
+import { OutboundGuard } from '../../http/outbound-guard';
+
+/**
+ * DATABASE (PostgreSQL). OUTBOUND inserts each event as a row; INBOUND polls a table by a cursor column.
+ * Identifiers are validated and quoted, values always go as parameters.
+ *
+ * Expected outbound table (subject and delivery_id are optional; a UNIQUE delivery_id makes retries idempotent
+ * through ON CONFLICT (delivery_id) DO NOTHING):
+ *
+ *   CREATE TABLE integration_events (
+ *     id          bigserial PRIMARY KEY,
+ *     event_id    text        NOT NULL,
+ *     event_type  text        NOT NULL,
+ *     source      text        NOT NULL,
+ *     event_time  timestamptz NOT NULL,
+ *     subject     text,
+ *     data        jsonb,
+ *     delivery_id text UNIQUE
+ *   );
+ */
+
+export interface PostgresConnection {
+  connection_string?: string;
+  host?: string;
+  port: number;
+  database?: string;
+  user?: string;
+  password?: string;
+  ssl: boolean;
+  /** `table` or `schema.table`. */
+  table: string;
+  cursor_column?: string;
+  /** Deliver rows after this cursor value only (otherwise from the first row). */
+  cursor_start?: string;
+  poll_interval_seconds: number;
+  batch_size: number;
+}
+
+const IDENT = '[A-Za-z_][A-Za-z0-9_$]{0,62}';
+const TABLE = new RegExp(`^${IDENT}(\\.${IDENT})?$`);
+const COLUMN = new RegExp(`^${IDENT}$`);
+const REQUIRED_COLUMNS = ['event_id', 'event_type', 'source', 'event_time', 'data'];
+const OPTIONAL_COLUMNS = ['subject', 'delivery_id'];
+
+export function quoteIdent(name: string): string {
+  return name
+    .split('.')
+    .map((part) => `"${part.replace(/"/g, '""')}"`)
+    .join('.');
+}
+
+export function validatePostgresConnection(c: Record<string, unknown>): FieldError[] {
+  const errors: FieldError[] = [];
+  const str = (key: string, max = 256) => {
+    if (c[key] !== undefined && (typeof c[key] !== 'string' || (c[key] as string).length === 0 || (c[key] as string).length > max)) errors.push({ field: key, message: `must be 1-${max} characters` });
+  };
+  if (c.connection_string !== undefined) {
+    let ok = false;
+    try {
+      const u = new URL(String(c.connection_string));
+      // A host query parameter could point at a unix socket or a second host the guard never sees.
+      ok = (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && !!u.hostname && !u.searchParams.has('host') && !u.searchParams.has('hostaddr');
+    } catch {
+      ok = false;
+    }
+    if (!ok) errors.push({ field: 'connection_string', message: 'must be a postgres:// URL with a host (no host= parameter)' });
+    if (c.host !== undefined) errors.push({ field: 'host', message: 'give either connection_string or host, not both' });
+  } else if (typeof c.host !== 'string' || !/^[A-Za-z0-9.-]{1,253}$|^\[?[0-9a-fA-F:]+\]?$/.test(c.host)) {
+    errors.push({ field: 'host', message: 'connection_string or host is required' });
+  }
+  if (c.port !== undefined && !(Number.isInteger(c.port) && (c.port as number) >= 1 && (c.port as number) <= 65535)) errors.push({ field: 'port', message: 'must be a TCP port' });
+  ['database', 'user'].forEach((k) => str(k, 63));
+  str('password', 1024);
+  if (c.ssl !== undefined && typeof c.ssl !== 'boolean') errors.push({ field: 'ssl', message: 'must be a boolean' });
+  if (typeof c.table !== 'string' || !TABLE.test(c.table)) errors.push({ field: 'table', message: 'must be an identifier, optionally schema-qualified (schema.table)' });
+  if (c.cursor_column !== undefined && (typeof c.cursor_column !== 'string' || !COLUMN.test(c.cursor_column))) errors.push({ field: 'cursor_column', message: 'must be a column name' });
+  if (c.cursor_start !== undefined && typeof c.cursor_start !== 'string' && typeof c.cursor_start !== 'number') errors.push({ field: 'cursor_start', message: 'must be a string or number' });
+  const poll = c.poll_interval_seconds;
+  if (poll !== undefined && !(typeof poll === 'number' && poll >= 0.1 && poll <= 86400)) errors.push({ field: 'poll_interval_seconds', message: 'must be between 0.1 and 86400' });
+  const batch = c.batch_size;
+  if (batch !== undefined && !(Number.isInteger(batch) && (batch as number) >= 1 && (batch as number) <= 1000)) errors.push({ field: 'batch_size', message: 'must be an integer between 1 and 1000' });
+  return errors;
+}
+
+/** Connection and resource trouble may pass; SQL, permission and data errors need a change first. */
+const RETRYABLE_SQLSTATE = /^(08|53|57P|58)|^(40001|40P01|55P03|55006)$/;
+const RETRYABLE_NODE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
+
+function classify(e: unknown): { retryable: boolean; error: string } {
+  if (e instanceof ConnectorError) return { retryable: e.retryable, error: e.message };
+  const err = e as { code?: string; message?: string };
+  const msg = err.message || err.code || String(e);
+  if (err.code && /^[0-9A-Z]{5}$/.test(err.code)) return { retryable: RETRYABLE_SQLSTATE.test(err.code), error: `${err.code}: ${msg}` };
+  if (err.code && RETRYABLE_NODE.has(err.code)) return { retryable: true, error: `${err.code}: ${msg}` };
+  // Pool/driver timeouts and terminated connections carry no code.
+  return { retryable: /timeout|terminated|Connection ended|closed/i.test(msg) || !err.code, error: msg };
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+
+export class PostgresConnector implements Connector {
+  private readonly cfg: PostgresConnection;
+  private pool?: Pool;
+  /** Memoised so that concurrent first calls share one pool instead of racing to create several. */
+  private opening?: Promise<Pool>;
+  private insertSql?: string;
+  private insertColumns: string[] = [];
+  private listener?: { abort: AbortController; done: Promise<void> };
+
+  constructor(private readonly ctx: ConnectorContext) {
+    const errors = validatePostgresConnection(ctx.connection);
+    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    const c = ctx.connection;
+    this.cfg = {
+      connection_string: c.connection_string as string | undefined,
+      host: c.host as string | undefined,
+      port: (c.port as number | undefined) ?? 5432,
+      database: c.database as string | undefined,
+      user: c.user as string | undefined,
+      password: c.password as string | undefined,
+      ssl: c.ssl === true,
+      table: c.table as string,
+      cursor_column: c.cursor_column as string | undefined,
+      cursor_start: c.cursor_start === undefined ? undefined : String(c.cursor_start),
+      poll_interval_seconds: (c.poll_interval_seconds as number | undefined) ?? 10,
+      batch_size: (c.batch_size as number | undefined) ?? 100,
+    };
+  }
+
+  private db(): Promise<Pool> {
+    this.opening ??= this.openPool().catch((e) => {
+      this.opening = undefined;
+      throw e;
+    });
+    return this.opening;
+  }
+
+  private async openPool(): Promise<Pool> {
+    const host = this.cfg.connection_string ? new URL(this.cfg.connection_string).hostname : (this.cfg.host as string);
+    await new OutboundGuard(this.ctx.outbound).resolve(host.replace(/^\[|\]$/g, ''));
+    const a = this.ctx.auth;
+    const basic = a.type === AuthType.BASIC && a.username ? { user: a.username, password: a.password } : {};
+    const config: PoolConfig = {
+      ...(this.cfg.connection_string
+        ? { connectionString: this.cfg.connection_string }
+        : { host: this.cfg.host, port: this.cfg.port, database: this.cfg.database, user: this.cfg.user, password: this.cfg.password }),
+      ...basic,
+      ...(this.cfg.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
+      // Two connections: one for deliveries, one for the poller or a health check; integrations are many.
+      max: 2,
+      connectionTimeoutMillis: this.ctx.timeoutMs,
+      query_timeout: this.ctx.timeoutMs,
+      statement_timeout: this.ctx.timeoutMs,
+      idleTimeoutMillis: 30000,
+      allowExitOnIdle: true,
+      application_name: `aws-mcp:${this.ctx.integrationId}`.slice(0, 63),
+    };
+    const pool = new Pool(config);
+    // An idle client that loses its server emits here; without a listener it would crash the process.
+    pool.on('error', (e) => this.ctx.logger.warn('PostgreSQL idle connection error', { integrationId: this.ctx.integrationId, error: classify(e).error }));
+    this.pool = pool;
+    return pool;
+  }
+
+  async initialize(): Promise<void> {
+    try {
+      const pool = await this.db();
+      const cols = await pool.query<{ attname: string; is_unique: boolean }>(
+        `SELECT a.attname,
+                EXISTS (SELECT 1 FROM pg_index i
+                        WHERE i.indrelid = a.attrelid AND i.indisunique AND i.indnatts = 1
+                          AND i.indkey[0] = a.attnum AND i.indpred IS NULL) AS is_unique
+           FROM pg_attribute a
+          WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`,
+        [quoteIdent(this.cfg.table)],
+      );
+      if (cols.rowCount === 0) throw new ConnectorError(`table ${this.cfg.table} does not exist (or is not visible to this user)`);
+      const names = new Set(cols.rows.map((r) => r.attname));
+      if (this.ctx.direction !== Direction.INBOUND) this.prepareInsert(names, cols.rows.some((r) => r.attname === 'delivery_id' && r.is_unique));
+      if (this.ctx.direction !== Direction.OUTBOUND) {
+        if (!this.cfg.cursor_column) throw new ConnectorError('cursor_column is required to receive rows');
+        if (!names.has(this.cfg.cursor_column)) throw new ConnectorError(`table ${this.cfg.table} has no column ${this.cfg.cursor_column}`);
+      }
+    } catch (e) {
+      const c = classify(e);
+      throw new ConnectorError(c.error, c.retryable);
+    }
+  }
+
+  private prepareInsert(names: Set<string>, uniqueDeliveryId: boolean): void {
+    const missing = REQUIRED_COLUMNS.filter((c) => !names.has(c));
+    if (missing.length) throw new ConnectorError(`table ${this.cfg.table} lacks column(s) ${missing.join(', ')} (see the expected DDL)`);
+    this.insertColumns = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS.filter((c) => names.has(c))];
+    const values = this.insertColumns.map((c, i) => (c === 'data' ? `$${i + 1}::jsonb` : `$${i + 1}`));
+    this.insertSql =
+      `INSERT INTO ${quoteIdent(this.cfg.table)} (${this.insertColumns.map(quoteIdent).join(', ')}) VALUES (${values.join(', ')})` +
+      (uniqueDeliveryId ? ' ON CONFLICT (delivery_id) DO NOTHING' : '');
+  }
+
+  async healthCheck(): Promise<HealthResult> {
+    const started = Date.now();
+    try {
+      await (await this.db()).query('SELECT 1');
+      return { healthy: true, latencyMs: Date.now() - started };
+    } catch (e) {
+      return { healthy: false, latencyMs: Date.now() - started, error: classify(e).error };
+    }
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const started = Date.now();
+    try {
+      if (!this.insertSql) await this.initialize();
+      const e = message.event;
+      const byColumn: Record<string, unknown> = {
+        event_id: e.id,
+        event_type: e.type,
+        source: e.source,
+        event_time: e.time,
+        data: JSON.stringify(e.data ?? null),
+        subject: e.subject ?? null,
+        delivery_id: message.deliveryId,
+      };
+      const res = await (await this.db()).query(this.insertSql as string, this.insertColumns.map((c) => byColumn[c]));
+      if (res.rowCount === 0) this.ctx.logger.debug('duplicate delivery dropped by ON CONFLICT', { deliveryId: message.deliveryId });
+      return { ok: true, retryable: false, durationMs: Date.now() - started };
+    } catch (e) {
+      return { ok: false, ...classify(e), durationMs: Date.now() - started };
+    }
+  }
+
+  async startListening(handler: InboundHandler): Promise<void> {
+    if (this.listener) return;
+    await this.initialize();
+    const abort = new AbortController();
+    this.listener = { abort, done: this.pollLoop(handler, abort.signal) };
+  }
+
+  private async pollLoop(handler: InboundHandler, signal: AbortSignal): Promise<void> {
+    const table = quoteIdent(this.cfg.table);
+    const col = quoteIdent(this.cfg.cursor_column as string);
+    // The cursor travels as text and Postgres casts it to the column's type: no precision lost (timestamps, numerics).
+    const select = `SELECT t.*, t.${col}::text AS "__cursor" FROM ${table} AS t`;
+    const first = `${select} WHERE t.${col} IS NOT NULL ORDER BY t.${col} LIMIT ${this.cfg.batch_size}`;
+    const next = `${select} WHERE t.${col} > $1 ORDER BY t.${col} LIMIT ${this.cfg.batch_size}`;
+    let cursor = this.cfg.cursor_start;
+    while (!signal.aborted) {
+      let full = false;
+      try {
+        const pool = await this.db();
+        const res = cursor === undefined ? await pool.query(first) : await pool.query(next, [cursor]);
+        full = res.rowCount === this.cfg.batch_size;
+        for (const row of res.rows as Array<Record<string, unknown>>) {
+          if (signal.aborted) return;
+          const { __cursor, ...data } = row;
+          // Advance only past rows the handler accepted: a failure is retried from that row on the next poll.
+          await handler({ id: `${this.cfg.table}:${String(__cursor)}`, data, attributes: { table: this.cfg.table, cursor: String(__cursor) } });
+          cursor = String(__cursor);
+        }
+      } catch (e) {
+        full = false;
+        this.ctx.logger.warn('PostgreSQL poll stopped at a row; retrying on the next poll', { integrationId: this.ctx.integrationId, error: (e as Error).message });
+      }
+      // A full page means more rows are waiting: fetch them without sleeping.
+      if (!full) await sleep(this.cfg.poll_interval_seconds * 1000, signal);
+    }
+  }
+
+  async stopListening(): Promise<void> {
+    const l = this.listener;
+    this.listener = undefined;
+    if (!l) return;
+    l.abort.abort();
+    await l.done;
+  }
+
+  async close(): Promise<void> {
+    await this.stopListening();
+    const pool = this.pool ?? (await this.opening?.catch(() => undefined));
+    this.pool = undefined;
+    this.opening = undefined;
+    this.insertSql = undefined;
+    await pool?.end().catch(() => undefined);
+  }
+}
+
+export const postgresPlugin: ConnectorPlugin = {
+  type: IntegrationType.DATABASE,
+  directions: [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL],
+  authTypes: [AuthType.NONE, AuthType.BASIC],
+  description: 'PostgreSQL: inserts events into a table (idempotent with a unique delivery_id) and polls a table by a cursor column.',
+  validateConnection: validatePostgresConnection,
+  create: (context) => new PostgresConnector(context),
+};
