@@ -35,6 +35,8 @@ export function validateEventBridgeConnection(c: Record<string, unknown>): Field
 export class EventBridgeConnector implements Connector {
   private readonly cfg: EventBridgeSettings;
   private client?: EventBridgeClient;
+  /** Memoised so that concurrent first calls share one client. */
+  private opening?: Promise<EventBridgeClient>;
 
   constructor(private readonly ctx: ConnectorContext) {
     const errors = validateEventBridgeConnection(ctx.connection);
@@ -49,12 +51,15 @@ export class EventBridgeConnector implements Connector {
     };
   }
 
-  private async eb(): Promise<EventBridgeClient> {
-    if (!this.client) {
+  private eb(): Promise<EventBridgeClient> {
+    this.opening ??= (async () => {
       await checkAwsEndpoints(this.ctx, [this.cfg.endpoint]);
-      this.client = new EventBridgeClient(awsClientConfig(this.ctx, this.cfg.region, this.cfg.endpoint));
-    }
-    return this.client;
+      return (this.client = new EventBridgeClient(awsClientConfig(this.ctx, this.cfg.region, this.cfg.endpoint)));
+    })().catch((e) => {
+      this.opening = undefined;
+      throw e;
+    });
+    return this.opening;
   }
 
   async initialize(): Promise<void> {
@@ -109,7 +114,10 @@ export class EventBridgeConnector implements Connector {
   }
 
   async close(): Promise<void> {
-    this.client?.destroy();
+    // An open still in flight would otherwise leave a client behind.
+    const client = this.client ?? (await this.opening?.catch(() => undefined));
     this.client = undefined;
+    this.opening = undefined;
+    client?.destroy();
   }
 }

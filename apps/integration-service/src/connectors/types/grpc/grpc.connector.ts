@@ -68,6 +68,8 @@ export class GrpcConnector implements Connector {
   private readonly cfg: GrpcConnection;
   private readonly methodDef: MethodDefinition<object, object>;
   private client?: Client;
+  /** Memoised so that concurrent first calls share one channel. */
+  private opening?: Promise<Client>;
 
   constructor(private readonly ctx: ConnectorContext) {
     const errors = validateGrpcConnection(ctx.connection);
@@ -96,13 +98,16 @@ export class GrpcConnector implements Connector {
     return this.cfg.tls ? credentials.createSsl(this.cfg.ca ? Buffer.from(this.cfg.ca) : null) : credentials.createInsecure();
   }
 
-  private async channel(): Promise<Client> {
-    if (!this.client) {
+  private channel(): Promise<Client> {
+    this.opening ??= (async () => {
       const host = ADDRESS.exec(this.cfg.address)?.[1] ?? '';
       await new OutboundGuard(this.ctx.outbound).resolve(host.replace(/^\[|\]$/g, ''));
-      this.client = new Client(this.cfg.address, this.channelCredentials());
-    }
-    return this.client;
+      return (this.client = new Client(this.cfg.address, this.channelCredentials()));
+    })().catch((e) => {
+      this.opening = undefined;
+      throw e;
+    });
+    return this.opening;
   }
 
   private metadata(message?: OutboundMessage): Metadata {
@@ -167,8 +172,11 @@ export class GrpcConnector implements Connector {
   }
 
   async close(): Promise<void> {
-    this.client?.close();
+    // An open still in flight would otherwise leave a client behind.
+    const client = this.client ?? (await this.opening?.catch(() => undefined));
     this.client = undefined;
+    this.opening = undefined;
+    client?.close();
   }
 }
 

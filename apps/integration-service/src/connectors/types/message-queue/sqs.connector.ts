@@ -90,6 +90,8 @@ function parseBody(body: string | undefined): unknown {
 export class SqsConnector implements Connector {
   private readonly cfg: SqsConnection;
   private client?: SQSClient;
+  /** Memoised so that concurrent first calls share one client. */
+  private opening?: Promise<SQSClient>;
   private listener?: { abort: AbortController; done: Promise<void> };
 
   constructor(private readonly ctx: ConnectorContext) {
@@ -107,15 +109,18 @@ export class SqsConnector implements Connector {
     };
   }
 
-  private async sqs(): Promise<SQSClient> {
-    if (!this.client) {
+  private sqs(): Promise<SQSClient> {
+    this.opening ??= (async () => {
       await checkAwsEndpoints(this.ctx, [this.cfg.queue_url, this.cfg.endpoint]);
       const base = awsClientConfig(this.ctx, this.cfg.region, this.cfg.endpoint);
       // Long polls hold the request open for wait_time_seconds: the socket timeout must outlast them.
       const requestTimeout = Math.max(this.ctx.timeoutMs, this.cfg.wait_time_seconds * 1000 + 5000);
-      this.client = new SQSClient({ ...base, requestHandler: { ...base.requestHandler, requestTimeout } });
-    }
-    return this.client;
+      return (this.client = new SQSClient({ ...base, requestHandler: { ...base.requestHandler, requestTimeout } }));
+    })().catch((e) => {
+      this.opening = undefined;
+      throw e;
+    });
+    return this.opening;
   }
 
   async initialize(): Promise<void> {
@@ -296,8 +301,11 @@ export class SqsConnector implements Connector {
 
   async close(): Promise<void> {
     await this.stopListening();
-    this.client?.destroy();
+    // An open still in flight would otherwise leave a client behind.
+    const client = this.client ?? (await this.opening?.catch(() => undefined));
     this.client = undefined;
+    this.opening = undefined;
+    client?.destroy();
   }
 }
 
