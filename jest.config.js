@@ -1,5 +1,5 @@
-/** Three tiers (design.md §6): unit specs beside the code, e2e through the gateway in two modes. */
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true } }];
+/** Three tiers (design.md §6): unit specs beside the code; e2e through the gateway, run once per mode (E2E_MODE). */
+const swc = ['@swc/jest', { swcrc: false, jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022', keepClassNames: true } }];
 const moduleNameMapper = {
   '^@app/testing$': '<rootDir>/test/support',
   '^@app/(.*)$': '<rootDir>/libs/$1/src',
@@ -9,8 +9,7 @@ const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironm
 module.exports = {
   testTimeout: 30000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '\\.e2e-spec\\.ts$'] },
-    { ...common, displayName: 'e2e-standalone', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/e2e/setup/standalone.setup.ts', globalTeardown: '<rootDir>/test/e2e/setup/teardown.ts', maxWorkers: 1 },
-    { ...common, displayName: 'e2e-distributed', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/e2e/setup/distributed.setup.ts', globalTeardown: '<rootDir>/test/e2e/setup/teardown.ts', maxWorkers: 1 },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.e2e-spec\\.ts$'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/e2e/setup/global.setup.ts', slowTestThreshold: 60 },
   ],
 };

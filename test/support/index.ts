@@ -1,2 +1,5 @@
 export * from './ports';
 export * from './moto';
+export * from './infra';
+export * from './system';
+export * from './http';

@@ -1,0 +1,192 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { openSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect } from 'nats';
+import { createTestDatabase, ensureInfrastructure, NATS_URL } from './infra';
+import { freePort, waitFor } from './ports';
+
+const ROOT = resolve(__dirname, '../..');
+export const APPS = ['integration-service', 'fleet-service', 'health-monitor', 'gateway'] as const;
+export type AppName = (typeof APPS)[number] | 'standalone';
+
+interface Proc {
+  name: AppName;
+  child: ChildProcess;
+  port: number;
+  log: string;
+}
+
+export interface SystemOptions {
+  /** Extra environment for every process (e.g. AWS_ENDPOINT_URL). */
+  env?: Record<string, string>;
+  /** Standalone: reuse a data directory (restart tests). */
+  dataDir?: string;
+}
+
+/**
+ * The whole system as real processes started from `dist/` (built by `npm test`): one standalone process, or
+ * the four apps as separate processes on this machine's NATS (JetStream) and PostgreSQL, on a fresh database
+ * and a JetStream stream of their own.
+ */
+export class SystemUnderTest {
+  readonly procs = new Map<AppName, Proc>();
+  baseUrl = '';
+  natsUrl?: string;
+  streamName?: string;
+  private readonly workDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-'));
+  private cleanups: Array<() => Promise<void>> = [];
+  private baseEnv: Record<string, string> = {};
+
+  private constructor(
+    readonly mode: 'standalone' | 'distributed',
+    private readonly opts: SystemOptions,
+  ) {}
+
+  static async start(mode: 'standalone' | 'distributed' = (process.env.E2E_MODE as 'standalone' | 'distributed') ?? 'standalone', opts: SystemOptions = {}): Promise<SystemUnderTest> {
+    const sut = new SystemUnderTest(mode, opts);
+    try {
+      await (mode === 'standalone' ? sut.startStandalone() : sut.startDistributed());
+    } catch (e) {
+      await sut.stop();
+      throw e;
+    }
+    return sut;
+  }
+
+  private cleanEnv(): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (v !== undefined && !k.startsWith('MCP_') && !['DATABASE_URL', 'NATS_URL', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'E2E_MODE'].includes(k) && !k.startsWith('JEST') && k !== 'NODE_OPTIONS') env[k] = v;
+    }
+    return { ...env, MCP_LOGGING_LEVEL: 'info', MCP_SERVER_HOST: '127.0.0.1', ...this.opts.env };
+  }
+
+  private async startStandalone(): Promise<void> {
+    const dataDir = this.opts.dataDir ?? join(this.workDir, 'data');
+    this.baseEnv = { ...this.cleanEnv(), MCP_DATA_DIR: dataDir, MCP_INTEGRATIONS_DATA_DIR: join(dataDir, 'integrations') };
+    const p = await this.spawnApp('standalone');
+    this.baseUrl = `http://127.0.0.1:${p.port}`;
+  }
+
+  private async startDistributed(): Promise<void> {
+    await ensureInfrastructure();
+    const db = await createTestDatabase();
+    this.cleanups.push(() => db.drop());
+    // A stream of our own (its subjects overlap the default one's, so that one is removed first).
+    this.streamName = `MCP_E2E_${Date.now().toString(36).toUpperCase()}`;
+    await this.clearOverlappingStreams();
+    this.cleanups.push(() => this.deleteStream());
+    this.natsUrl = NATS_URL;
+    this.baseEnv = {
+      ...this.cleanEnv(),
+      DATABASE_URL: db.url,
+      NATS_URL,
+      MCP_NATS_STREAM: this.streamName,
+      MCP_SECURITY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      MCP_DATA_DIR: join(this.workDir, 'data'),
+      MCP_INTEGRATIONS_DATA_DIR: join(this.workDir, 'data', 'integrations'),
+    };
+    for (const app of APPS) await this.spawnApp(app);
+    this.baseUrl = `http://127.0.0.1:${this.procs.get('gateway')!.port}`;
+  }
+
+  private async clearOverlappingStreams(): Promise<void> {
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const jsm = await nc.jetstreamManager();
+      for await (const s of jsm.streams.list()) {
+        if ((s.config.subjects ?? []).some((sub) => /^(integration|fleet|health)\./.test(sub) || sub === '>')) await jsm.streams.delete(s.config.name);
+      }
+    } finally {
+      await nc.close();
+    }
+  }
+
+  private async deleteStream(): Promise<void> {
+    if (!this.streamName) return;
+    const nc = await connect({ servers: NATS_URL });
+    try {
+      const jsm = await nc.jetstreamManager();
+      await jsm.streams.delete(this.streamName).catch(() => undefined);
+    } finally {
+      await nc.close();
+    }
+  }
+
+  /** Starts (or restarts) one app and waits until it is ready. */
+  async spawnApp(name: AppName, extraEnv: Record<string, string> = {}): Promise<Proc> {
+    const port = this.procs.get(name)?.port ?? (await freePort());
+    const log = join(this.workDir, `${name}.log`);
+    const fd = openSync(log, 'a');
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
+      cwd: this.workDir,
+      env: { ...this.baseEnv, MCP_SERVER_PORT: String(port), ...extraEnv },
+      stdio: ['ignore', fd, fd],
+    });
+    const proc: Proc = { name, child, port, log };
+    this.procs.set(name, proc);
+    try {
+      await waitFor(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
+          const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
+          return res?.status === 200;
+        },
+        60000,
+        150,
+        `${name} to be ready`,
+      );
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\n--- ${name} log ---\n${this.logOf(name).slice(-3000)}`);
+    }
+    return proc;
+  }
+
+  /** Where an app answers HTTP (its own port in distributed mode; the one process in standalone mode). */
+  urlOf(app: AppName): string {
+    const p = this.procs.get(this.mode === 'standalone' ? 'standalone' : app);
+    return p ? `http://127.0.0.1:${p.port}` : '';
+  }
+
+  /** The database the distributed system runs on (for assertions on what is stored). */
+  databaseUrl(): string {
+    return this.baseEnv.DATABASE_URL ?? '';
+  }
+
+  logOf(name: AppName): string {
+    const p = this.procs.get(name);
+    try {
+      return p ? readFileSync(p.log, 'utf8') : '';
+    } catch {
+      return '';
+    }
+  }
+
+  /** All log output so far, every process. */
+  allLogs(): string {
+    return [...this.procs.keys()].map((n) => this.logOf(n)).join('\n');
+  }
+
+  /** Stops one app: SIGTERM (graceful) by default, or SIGKILL. */
+  async stopApp(name: AppName, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    const p = this.procs.get(name);
+    if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return p?.child.exitCode ?? null;
+    return new Promise((resolveExit) => {
+      const timer = setTimeout(() => p.child.kill('SIGKILL'), 20000);
+      p.child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolveExit(code);
+      });
+      p.child.kill(signal);
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const name of [...this.procs.keys()].reverse()) await this.stopApp(name);
+    for (const c of this.cleanups.reverse()) await c().catch(() => undefined);
+    if (!this.opts.dataDir) rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
