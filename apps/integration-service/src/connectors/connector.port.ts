@@ -89,9 +89,25 @@ export interface ConnectorPlugin {
   readonly directions: readonly Direction[];
   readonly authTypes: readonly string[];
   readonly description: string;
-  /** Field errors of `connection` (paths relative to `connection`, e.g. `url`), empty when valid. */
-  validateConnection(connection: Record<string, unknown>): FieldError[];
+  /**
+   * Field errors of `connection` (paths relative to `connection`, e.g. `url`), empty when valid.
+   * `direction` is passed by the registry so that, e.g., an OUTBOUND-only field is only required when sending.
+   */
+  validateConnection(connection: Record<string, unknown>, direction?: Direction): FieldError[];
   create(context: ConnectorContext): Connector;
+}
+
+/**
+ * A connector that is pushed to over our own HTTP edge (e.g. `POST /api/v1/hooks/{id}` for WEBHOOK):
+ * the route hands it the raw request; it verifies and passes the message to the listening handler.
+ * Throws AppException (UNAUTHORIZED for a bad signature, BAD_REQUEST, SERVICE_UNAVAILABLE when not listening).
+ */
+export interface InboundReceiver {
+  receive(headers: Record<string, string | string[] | undefined>, rawBody: Buffer | string): Promise<void>;
+}
+
+export function isInboundReceiver(c: Connector): c is Connector & InboundReceiver {
+  return typeof (c as Partial<InboundReceiver>).receive === 'function';
 }
 
 /** A failure a connector reports with a reason a user can act on. */

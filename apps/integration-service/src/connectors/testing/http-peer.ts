@@ -11,7 +11,7 @@ export interface RecordedRequest {
   body: Buffer;
 }
 
-export type PeerHandler = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
+export type PeerHandler = (req: RecordedRequest, res: ServerResponse) => unknown;
 
 /** A real HTTP server on 127.0.0.1:<free port> that records what it received (test peer, not a mock). */
 export class HttpPeer {

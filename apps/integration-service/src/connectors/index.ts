@@ -1,0 +1,12 @@
+export * from './connector.port';
+export * from './connector.registry';
+export * from './connectors.module';
+export * from './builtin-plugins';
+export * from './auth';
+export { OutboundHttp, parseRetryAfter } from './http/outbound-http';
+export type { OutboundHttpRequest, OutboundHttpResponse, OutboundTlsOptions } from './http/outbound-http';
+export { OutboundGuard, OutboundBlockedError } from './http/outbound-guard';
+export { WebhookPlugin, WebhookConnector } from './types/webhook/webhook.plugin';
+export { verifyStandardWebhook, signStandardWebhook } from './types/webhook/standard-webhooks';
+export { RestApiPlugin, RestApiConnector } from './types/rest-api/rest-api.plugin';
+export { GraphqlPlugin, GraphqlConnector } from './types/graphql/graphql.plugin';
