@@ -46,6 +46,7 @@ describe('DATABASE (PostgreSQL) connector against a real server', () => {
     const fields = postgresPlugin.validateConnection({ connection_string: 'postgres://x/db?host=/var/run/postgresql', host: 'a', table: 't', cursor_column: 'a b', batch_size: 0 }).map((e) => e.field);
     expect(fields.sort()).toEqual(['batch_size', 'connection_string', 'cursor_column', 'host']);
     expect(postgresPlugin.validateConnection({ table: 't' })).toEqual([{ field: 'host', message: expect.stringContaining('required') }]);
+    expect(postgresPlugin.validateConnection({ ...PG, table: 't' }, Direction.INBOUND)).toEqual([{ field: 'cursor_column', message: expect.stringContaining('required') }]);
   });
 
   it('inserts the event; the same delivery id twice gives one row (ON CONFLICT)', async () => {

@@ -61,8 +61,11 @@ export function quoteIdent(name: string): string {
     .join('.');
 }
 
-export function validatePostgresConnection(c: Record<string, unknown>): FieldError[] {
+export function validatePostgresConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
   const errors: FieldError[] = [];
+  if ((direction === Direction.INBOUND || direction === Direction.BIDIRECTIONAL) && c.cursor_column === undefined) {
+    errors.push({ field: 'cursor_column', message: 'is required to receive rows' });
+  }
   const str = (key: string, max = 256) => {
     if (c[key] !== undefined && (typeof c[key] !== 'string' || (c[key] as string).length === 0 || (c[key] as string).length > max)) errors.push({ field: key, message: `must be 1-${max} characters` });
   };
@@ -127,7 +130,7 @@ export class PostgresConnector implements Connector {
   private listener?: { abort: AbortController; done: Promise<void> };
 
   constructor(private readonly ctx: ConnectorContext) {
-    const errors = validatePostgresConnection(ctx.connection);
+    const errors = validatePostgresConnection(ctx.connection, ctx.direction);
     if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const c = ctx.connection;
     this.cfg = {

@@ -46,6 +46,7 @@ describe('EVENT_BUS (EventBridge) connector against moto', () => {
     expect(eventBusPlugin.validateConnection({ provider: 'eventbridge', source: 'aws-mcp', region: 'eu-west-1' })).toEqual([]);
     const fields = eventBusPlugin.validateConnection({ provider: 'eventbridge', source: 'aws.ec2', region: 'x', event_bus_name: 'bad name', endpoint: 'ftp://x' }).map((e) => e.field);
     expect(fields.sort()).toEqual(['endpoint', 'event_bus_name', 'region', 'source']);
+    expect(eventBusPlugin.validateConnection({ provider: 'eventbridge', source: 'aws-mcp', region: 'eu-west-1' }, Direction.INBOUND)).toEqual([{ field: 'provider', message: expect.stringContaining('outbound only') }]);
   });
 
   it('PutEvents reaches a rule target: the detail is the CloudEvent with the delivery id', async () => {

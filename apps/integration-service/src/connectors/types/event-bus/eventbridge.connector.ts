@@ -15,8 +15,11 @@ export interface EventBridgeSettings {
 /** PutEvents entry errors that another attempt may get past. */
 const RETRYABLE_ENTRY_ERRORS = new Set(['InternalFailure', 'InternalException', 'ThrottlingException']);
 
-export function validateEventBridgeConnection(c: Record<string, unknown>): FieldError[] {
+export function validateEventBridgeConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
   const errors: FieldError[] = [];
+  if (direction !== undefined && direction !== Direction.OUTBOUND) {
+    errors.push({ field: 'provider', message: 'eventbridge is outbound only: route a rule to an SQS queue and receive it with a MESSAGE_QUEUE integration' });
+  }
   const bus = c.event_bus_name ?? 'default';
   if (typeof bus !== 'string' || !/^([\w.\-/]{1,256}|arn:aws[\w-]*:events:[\w-]+:\d{12}:event-bus\/[\w.\-/]{1,256})$/.test(bus)) {
     errors.push({ field: 'event_bus_name', message: 'must be an event bus name or ARN' });

@@ -57,6 +57,8 @@ describe('EVENT_BUS (NATS) connector against nats-server', () => {
     expect(eventBusPlugin.validateConnection({ provider: 'kafka' })).toEqual([{ field: 'provider', message: expect.any(String) }]);
     const fields = eventBusPlugin.validateConnection({ provider: 'nats', servers: 'http://x/y', subject: 'a.*', subjects: ['has space'], queue: 'bad queue', credentials: 'nope' }).map((e) => e.field);
     expect(fields.sort()).toEqual(['credentials', 'queue', 'servers', 'subject', 'subjects']);
+    expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: [LOCAL], subject: 'a' }, Direction.BIDIRECTIONAL)).toEqual([{ field: 'subjects', message: expect.stringContaining('required') }]);
+    expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: [LOCAL], subjects: ['a'] }, Direction.OUTBOUND)).toEqual([{ field: 'subject', message: expect.stringContaining('required') }]);
   });
 
   it('publishes the CloudEvent with Nats-Msg-Id and ce-id headers', async () => {

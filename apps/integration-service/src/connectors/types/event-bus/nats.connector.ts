@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { connect, ConnectionOptions, credsAuthenticator, headers, JetStreamClient, MsgHdrs, NatsConnection, NatsError, Subscription } from 'nats';
-import { AuthType, FieldError } from '@app/contracts';
+import { AuthType, Direction, FieldError } from '@app/contracts';
 import {
   Connector,
   ConnectorContext,
@@ -30,7 +30,7 @@ const PUB_SUBJECT = /^[^\s.*>]+(\.[^\s.*>]+)*$/;
 const SUB_SUBJECT = /^([^\s.*>]+|\*)(\.([^\s.*>]+|\*))*(\.>)?$|^>$/;
 const SERVER = /^((nats|tls):\/\/)?[^\s/:]+(:\d{1,5})?$/;
 
-export function validateNatsConnection(c: Record<string, unknown>): FieldError[] {
+export function validateNatsConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
   const errors: FieldError[] = [];
   const servers = typeof c.servers === 'string' ? [c.servers] : c.servers;
   if (!Array.isArray(servers) || servers.length === 0 || servers.length > 16 || !servers.every((s) => typeof s === 'string' && SERVER.test(s))) {
@@ -43,7 +43,12 @@ export function validateNatsConnection(c: Record<string, unknown>): FieldError[]
     const ok = Array.isArray(c.subjects) && c.subjects.length > 0 && c.subjects.length <= 32 && c.subjects.every((s) => typeof s === 'string' && s.length <= 256 && SUB_SUBJECT.test(s));
     if (!ok) errors.push({ field: 'subjects', message: 'must be one to 32 NATS subjects (wildcards * and > allowed)' });
   }
-  if (c.subject === undefined && c.subjects === undefined) errors.push({ field: 'subject', message: 'subject (outbound) or subjects (inbound) is required' });
+  if (direction === undefined) {
+    if (c.subject === undefined && c.subjects === undefined) errors.push({ field: 'subject', message: 'subject (outbound) or subjects (inbound) is required' });
+  } else {
+    if (direction !== Direction.INBOUND && c.subject === undefined) errors.push({ field: 'subject', message: 'is required to publish events' });
+    if (direction !== Direction.OUTBOUND && c.subjects === undefined) errors.push({ field: 'subjects', message: 'is required to receive messages' });
+  }
   if (c.queue !== undefined && (typeof c.queue !== 'string' || !/^[\w.-]{1,128}$/.test(c.queue))) errors.push({ field: 'queue', message: 'must be a queue group name' });
   for (const key of ['user', 'password', 'token', 'credentials']) {
     if (c[key] !== undefined && (typeof c[key] !== 'string' || (c[key] as string).length > 16384)) errors.push({ field: key, message: 'must be a string' });
@@ -87,7 +92,7 @@ export class NatsConnector implements Connector {
   private subs: Array<{ sub: Subscription; done: Promise<void> }> = [];
 
   constructor(private readonly ctx: ConnectorContext) {
-    const errors = validateNatsConnection(ctx.connection);
+    const errors = validateNatsConnection(ctx.connection, ctx.direction);
     if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const c = ctx.connection;
     this.cfg = {

@@ -47,6 +47,10 @@ describe('FILE connector (real file system)', () => {
       expect(fields.sort()).toEqual(['format', 'inbox_dir', 'rotate', 'rotate_bytes']);
       expect(filePlugin.validateConnection({ path: 'out/events.jsonl', rotate: 'daily', rotate_bytes: 4096, inbox_dir: 'in' })).toEqual([]);
       expect(filePlugin.validateConnection({})).toEqual([{ field: 'path', message: expect.stringContaining('required') }]);
+      // With the direction known, each side's folder is required.
+      expect(filePlugin.validateConnection({ path: 'x.jsonl' }, Direction.BIDIRECTIONAL)).toEqual([{ field: 'inbox_dir', message: expect.stringContaining('required') }]);
+      expect(filePlugin.validateConnection({ inbox_dir: 'in' }, Direction.OUTBOUND)).toEqual([{ field: 'path', message: expect.stringContaining('required') }]);
+      expect(filePlugin.validateConnection({ inbox_dir: 'in' }, Direction.INBOUND)).toEqual([]);
     });
   });
 

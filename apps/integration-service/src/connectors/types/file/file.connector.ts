@@ -33,7 +33,10 @@ export interface FileConnection {
 export const CSV_COLUMNS = ['id', 'type', 'source', 'time', 'subject', 'delivery_id', 'data'] as const;
 const PROCESSED_DIR = 'processed';
 
-export function parseFileConnection(c: Record<string, unknown>): { value: FileConnection; errors: FieldError[] } {
+const sends = (d?: Direction) => d !== Direction.INBOUND;
+const receives = (d?: Direction) => d === Direction.INBOUND || d === Direction.BIDIRECTIONAL;
+
+export function parseFileConnection(c: Record<string, unknown>, direction?: Direction): { value: FileConnection; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const checkPath = (key: 'path' | 'inbox_dir'): string | undefined => {
     const v = c[key];
@@ -48,7 +51,12 @@ export function parseFileConnection(c: Record<string, unknown>): { value: FileCo
   };
   const path = checkPath('path');
   const inbox = checkPath('inbox_dir');
-  if (path === undefined && inbox === undefined) errors.push({ field: 'path', message: 'path (outbound) or inbox_dir (inbound) is required' });
+  if (direction === undefined) {
+    if (path === undefined && inbox === undefined) errors.push({ field: 'path', message: 'path (outbound) or inbox_dir (inbound) is required' });
+  } else {
+    if (sends(direction) && path === undefined && !errors.some((e) => e.field === 'path')) errors.push({ field: 'path', message: 'is required to write events' });
+    if (receives(direction) && inbox === undefined && !errors.some((e) => e.field === 'inbox_dir')) errors.push({ field: 'inbox_dir', message: 'is required to receive files' });
+  }
   const format = c.format ?? 'jsonl';
   if (format !== 'jsonl' && format !== 'csv') errors.push({ field: 'format', message: "must be 'jsonl' or 'csv'" });
   const rotateBytes = c.rotate_bytes;
@@ -97,7 +105,7 @@ export class FileConnector implements Connector {
   private poller?: { abort: AbortController; done: Promise<void> };
 
   constructor(private readonly ctx: ConnectorContext) {
-    const { value, errors } = parseFileConnection(ctx.connection);
+    const { value, errors } = parseFileConnection(ctx.connection, ctx.direction);
     if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     this.cfg = value;
   }
@@ -267,6 +275,6 @@ export const filePlugin: ConnectorPlugin = {
   directions: [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL],
   authTypes: [AuthType.NONE],
   description: 'Writes events as JSON Lines or CSV under the data directory (with rotation) and reads files dropped into an inbox folder.',
-  validateConnection: (connection) => parseFileConnection(connection).errors,
+  validateConnection: (connection, direction?: Direction) => parseFileConnection(connection, direction).errors,
   create: (context) => new FileConnector(context),
 };

@@ -1,11 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Metadata, Server, ServerCredentials, ServerUnaryCall, sendUnaryData, ServiceDefinition, status } from '@grpc/grpc-js';
 import { AuthType } from '@app/contracts';
 import { freePort } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
+import { makeTestPki, TestPki } from '../../testing/test-pki';
 import { GrpcConnector, grpcPlugin } from './grpc.connector';
 import { HEALTH_PROTO, loadProtoText } from './proto-text';
 import { renderTemplate } from './request-template';
@@ -175,34 +172,21 @@ describe('GRPC connector against a grpc-js server', () => {
   });
 
   describe('mTLS (CERTIFICATE auth)', () => {
-    let dir: string;
+    let pki: TestPki;
     let tls: Awaited<ReturnType<typeof startServer>>;
-    const pem = (name: string) => readFileSync(join(dir, name), 'utf8');
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'grpc-tls-'));
-      const ossl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-      const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-      ossl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=test-ca');
-      writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-      for (const who of ['server', 'client']) {
-        ossl('req', ...ec, '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`);
-        ossl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.pem`, '-days', '1', '-extfile', 'san.ext');
-      }
-      // An encrypted client key proves the passphrase path.
-      ossl('pkey', '-in', 'client.key', '-out', 'client.enc.key', '-aes256', '-passout', 'pass:s3cret');
-      const ca = readFileSync(join(dir, 'ca.pem'));
-      tls = await startServer(ServerCredentials.createSsl(ca, [{ cert_chain: readFileSync(join(dir, 'server.pem')), private_key: readFileSync(join(dir, 'server.key')) }], true));
+      pki = makeTestPki();
+      tls = await startServer(ServerCredentials.createSsl(Buffer.from(pki.ca), [{ cert_chain: Buffer.from(pki.serverCert), private_key: Buffer.from(pki.serverKey) }], true));
     });
     afterAll(async () => {
       if (tls) await stop(tls.server);
-      rmSync(dir, { recursive: true, force: true });
     });
 
     it('calls through mutual TLS with the client certificate (encrypted key + passphrase)', async () => {
       const c = make(
         { address: `127.0.0.1:${tls.port}`, tls: true, request_template: { kind: 'ok', summary: 'over mtls' } },
-        { type: AuthType.CERTIFICATE, certificate: pem('client.pem'), private_key: pem('client.enc.key'), passphrase: 's3cret', ca: pem('ca.pem') },
+        { type: AuthType.CERTIFICATE, certificate: pki.clientCert, private_key: pki.clientKeyEncrypted, passphrase: pki.clientPassphrase, ca: pki.ca },
       );
       expect(await c.send(testMessage())).toMatchObject({ ok: true });
       expect(tls.received.at(-1)?.request).toMatchObject({ summary: 'over mtls' });
@@ -211,10 +195,10 @@ describe('GRPC connector against a grpc-js server', () => {
 
     it('fails without a client certificate, and CERTIFICATE without tls is refused', async () => {
       const before = tls.received.length;
-      const noCert = make({ address: `127.0.0.1:${tls.port}`, tls: true, ca: pem('ca.pem'), request_template: { kind: 'ok' } }, undefined, 1000);
+      const noCert = make({ address: `127.0.0.1:${tls.port}`, tls: true, ca: pki.ca, request_template: { kind: 'ok' } }, undefined, 1000);
       expect(await noCert.send(testMessage())).toMatchObject({ ok: false, statusCode: status.UNAVAILABLE });
       expect(tls.received.length).toBe(before);
-      const noTls = make({ address: `127.0.0.1:${tls.port}` }, { type: AuthType.CERTIFICATE, certificate: pem('client.pem'), private_key: pem('client.key') });
+      const noTls = make({ address: `127.0.0.1:${tls.port}` }, { type: AuthType.CERTIFICATE, certificate: pki.clientCert, private_key: pki.clientKeyEncrypted, passphrase: pki.clientPassphrase });
       expect(await noTls.send(testMessage())).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/tls: true/) });
     });
   });
