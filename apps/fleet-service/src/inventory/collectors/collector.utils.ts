@@ -96,3 +96,27 @@ export function isErrorNamed(e: unknown, ...names: string[]): boolean {
 
 /** Region reported for account-wide resources (IAM), as AWS Config does. */
 export const GLOBAL_REGION = 'global';
+
+/**
+ * Resources deleted between the list call and a per-item call answer "not found"; a busy account
+ * always has some, so they are skipped (undefined) instead of failing the whole type.
+ */
+/** Error names each service uses for "no such resource" (SQS also has its legacy query-protocol code). */
+export const NOT_FOUND = {
+  dynamodb: ['ResourceNotFoundException'],
+  eks: ['ResourceNotFoundException'],
+  iam: ['NoSuchEntityException', 'NoSuchEntity'],
+  lambda: ['ResourceNotFoundException'],
+  s3: ['NoSuchBucket'],
+  sns: ['NotFoundException', 'NotFound', 'ResourceNotFoundException'],
+  sqs: ['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue'],
+} as const satisfies Record<string, readonly string[]>;
+
+export async function unlessGone<T>(call: Promise<T>, notFoundNames: readonly string[]): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (e) {
+    if (isErrorNamed(e, ...notFoundNames)) return undefined;
+    throw e;
+  }
+}

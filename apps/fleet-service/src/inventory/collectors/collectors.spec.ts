@@ -1,13 +1,13 @@
 import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVolumeCommand, CreateVpcCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { CreateBucketCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, GetBucketLocationCommand, PutBucketTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateFunctionCommand, LambdaClient, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { CreateDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateTopicCommand, GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateRoleCommand, IAMClient, ListRolesCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import { CreateClusterCommand as CreateEcsClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { CreateClusterCommand as CreateEksClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { CreateClusterCommand as CreateEksClusterCommand, DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { startMoto, type MotoServer } from '@app/testing';
@@ -15,6 +15,7 @@ import { awsClientConfig } from '../aws-client-config';
 import { AccountCredentials } from '../credentials/account-credentials';
 import type { CollectContext, CollectedResource, ResourceCollector } from '../inventory.types';
 import { CollectorRegistry } from './collector.registry';
+import { NOT_FOUND, unlessGone } from './collector.utils';
 
 const A = '123456789012'; // moto's default account (the service's own credentials)
 const B = '111111111111'; // reached by assuming a role
@@ -37,6 +38,15 @@ async function collectAccount(registry: CollectorRegistry, base: Omit<CollectCon
   for (const region of regions) for (const c of registry.list({ global: false })) await run(c, region);
   return out;
 }
+
+const testClientConfig = (region = HOME) => ({ region, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+let moto: MotoServer;
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
 
 const ofType = (rs: CollectedResource[], type: string) => rs.filter((r) => r.type === type);
 const names = (rs: CollectedResource[]) => rs.map((r) => r.name).sort();
@@ -70,6 +80,7 @@ async function seedAccountA(moto: MotoServer, credentials: AwsCredentialIdentity
   const s3 = new S3Client({ ...cfg(), forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: 'fleet-a-use1' }));
   await s3.send(new PutBucketTaggingCommand({ Bucket: 'fleet-a-use1', Tagging: { TagSet: [tag('team', 'data')] } }));
+  await s3.send(new CreateBucketCommand({ Bucket: 'fleet-a-use1-logs' }));
   const s3eu = new S3Client({ ...cfg('eu-west-1'), forcePathStyle: true });
   await s3eu.send(new CreateBucketCommand({ Bucket: 'fleet-a-euw1', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
   s3.destroy();
@@ -77,6 +88,7 @@ async function seedAccountA(moto: MotoServer, credentials: AwsCredentialIdentity
 
   const iam = new IAMClient(cfg());
   const roleArn = (await iam.send(new CreateRoleCommand({ RoleName: 'fleet-lambda-role', AssumeRolePolicyDocument: '{}', Tags: [tag('team', 'platform')] }))).Role!.Arn!;
+  for (const RoleName of ['fleet-ops-role', 'fleet-ci-role']) await iam.send(new CreateRoleCommand({ RoleName, AssumeRolePolicyDocument: '{}', Tags: [tag('role', RoleName)] }));
   iam.destroy();
 
   const lambda = new LambdaClient(cfg());
@@ -145,14 +157,12 @@ async function seedAccountB(moto: MotoServer, credentials: AwsCredentialIdentity
 }
 
 describe('resource collectors against moto', () => {
-  let moto: MotoServer;
   let seeded: Seeded;
   let resourcesA: CollectedResource[];
   let resourcesB: CollectedResource[];
   const registry = new CollectorRegistry();
 
   beforeAll(async () => {
-    moto = await startMoto();
     const accounts = new AccountCredentials({ endpoint: moto.endpoint, baseCredentials: async () => ({ accessKeyId: 'testing', secretAccessKey: 'testing' }) });
     const credsA = accounts.forAccount({ account_id: A }, HOME);
     const credsB = accounts.forAccount({ account_id: B, role_arn: `arn:aws:iam::${B}:role/FleetReader`, external_id: 'ext' }, HOME);
@@ -161,10 +171,6 @@ describe('resource collectors against moto', () => {
     resourcesA = await collectAccount(registry, { accountId: A, credentials: credsA, endpoint: moto.endpoint, pageSize: PAGE_SIZE });
     resourcesB = await collectAccount(registry, { accountId: B, credentials: credsB, endpoint: moto.endpoint, pageSize: PAGE_SIZE });
   }, 80_000);
-
-  afterAll(async () => {
-    await moto?.stop();
-  });
 
   it('registers the 15 built-in types, two of them global', () => {
     expect(registry.list().map((c) => c.type).sort()).toEqual([...EXPECTED_TYPES].sort());
@@ -229,15 +235,22 @@ describe('resource collectors against moto', () => {
       expect.arrayContaining([
         ['fleet-a-use1', 'us-east-1', 'arn:aws:s3:::fleet-a-use1', { team: 'data' }, 'active'],
         ['fleet-a-euw1', 'eu-west-1', 'arn:aws:s3:::fleet-a-euw1', {}, 'active'],
+        ['fleet-a-use1-logs', 'us-east-1', 'arn:aws:s3:::fleet-a-use1-logs', {}, 'active'],
       ]),
     );
-    expect(buckets).toHaveLength(2);
+    expect(buckets).toHaveLength(3);
   });
 
-  it('collects IAM roles once per account as global', () => {
-    expect(ofType(resourcesA, 'iam:role').map((r) => [r.name, r.region, r.tags, r.arn])).toEqual([
+  it('collects IAM roles once per account as global, over several pages', async () => {
+    expect(ofType(resourcesA, 'iam:role').map((r) => [r.name, r.region, r.tags, r.arn]).sort()).toEqual([
+      ['fleet-ci-role', 'global', { role: 'fleet-ci-role' }, `arn:aws:iam::${A}:role/fleet-ci-role`],
       ['fleet-lambda-role', 'global', { team: 'platform' }, `arn:aws:iam::${A}:role/fleet-lambda-role`],
+      ['fleet-ops-role', 'global', { role: 'fleet-ops-role' }, `arn:aws:iam::${A}:role/fleet-ops-role`],
     ]);
+    const iam = new IAMClient(testClientConfig());
+    const page = await iam.send(new ListRolesCommand({ MaxItems: PAGE_SIZE }));
+    iam.destroy();
+    expect([page.Roles?.length, page.IsTruncated]).toEqual([PAGE_SIZE, true]);
   });
 
   it.each([
@@ -259,7 +272,7 @@ describe('resource collectors against moto', () => {
     expect(names(tables)).toEqual(['fleet-t0', 'fleet-t1', 'fleet-t2', 'fleet-t3', 'fleet-t4']);
     expect(tables.every((t) => t.state === 'ACTIVE' && t.region === 'us-east-1' && t.tags.team === 'data' && t.tags.idx === t.name.slice(-1))).toBe(true);
     // Proof that the 5 tables needed 3 pages: moto honours Limit and returns a continuation key.
-    const ddb = new DynamoDBClient({ region: HOME, endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const ddb = new DynamoDBClient(testClientConfig());
     const first = await ddb.send(new ListTablesCommand({ Limit: PAGE_SIZE }));
     ddb.destroy();
     expect(first.TableNames).toHaveLength(PAGE_SIZE);
@@ -291,5 +304,26 @@ describe('resource collectors against moto', () => {
     // Root volumes of B's two instances only.
     expect(ofType(resourcesB, 'ec2:volume')).toHaveLength(2);
     expect(resourcesB.every((r) => !r.arn.includes(A))).toBe(true);
+  });
+});
+
+describe('"not found" between list and detail calls', () => {
+  // Moto answers with the same error names as AWS; collectors skip such resources instead of failing the type.
+  const missingArn = (service: string, resource: string) => `arn:aws:${service}:${HOME}:${A}:${resource}`;
+  const clients: Array<{ destroy(): void }> = [];
+  const client = <C extends { destroy(): void }>(c: C): C => (clients.push(c), c);
+  afterAll(() => clients.forEach((c) => c.destroy()));
+
+  it.each([
+    ['sqs', () => client(new SQSClient(testClientConfig())).send(new GetQueueAttributesCommand({ QueueUrl: `${moto.endpoint}/${A}/gone`, AttributeNames: ['All'] })), NOT_FOUND.sqs],
+    ['dynamodb', () => client(new DynamoDBClient(testClientConfig())).send(new DescribeTableCommand({ TableName: 'gone' })), NOT_FOUND.dynamodb],
+    ['sns', () => client(new SNSClient(testClientConfig())).send(new GetTopicAttributesCommand({ TopicArn: missingArn('sns', 'gone') })), NOT_FOUND.sns],
+    ['iam', () => client(new IAMClient(testClientConfig())).send(new ListRoleTagsCommand({ RoleName: 'gone' })), NOT_FOUND.iam],
+    ['lambda', () => client(new LambdaClient(testClientConfig())).send(new ListTagsCommand({ Resource: missingArn('lambda', 'function:gone') })), NOT_FOUND.lambda],
+    ['eks', () => client(new EKSClient(testClientConfig())).send(new DescribeClusterCommand({ name: 'gone' })), NOT_FOUND.eks],
+    ['s3', () => client(new S3Client({ ...testClientConfig(), forcePathStyle: true })).send(new GetBucketLocationCommand({ Bucket: 'gone-bucket' })), NOT_FOUND.s3],
+  ] as const)('%s: a deleted resource is skipped, other errors still throw', async (_service, call, names) => {
+    expect(await unlessGone<unknown>(call(), names)).toBeUndefined();
+    await expect(unlessGone<unknown>(call(), ['SomethingElse'])).rejects.toThrow();
   });
 });

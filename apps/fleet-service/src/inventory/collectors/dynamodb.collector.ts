@@ -1,7 +1,7 @@
 import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand, paginateListTables, type Tag } from '@aws-sdk/client-dynamodb';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, isoOrNull, mapLimit, pageSize, properties, resourceOf, tagRecord } from './collector.utils';
+import { DETAIL_CONCURRENCY, isoOrNull, mapLimit, pageSize, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const dynamodbTableCollector: ResourceCollector = {
   type: 'dynamodb:table',
@@ -23,10 +23,13 @@ export const dynamodbTableCollector: ResourceCollector = {
       for await (const page of paginateListTables({ client }, { Limit: pageSize(ctx, 1, 100) })) {
         // ListTables returns names only; the description and tags come per table.
         const tables = await mapLimit(page.TableNames ?? [], DETAIL_CONCURRENCY, async (TableName) => {
-          const table = (await client.send(new DescribeTableCommand({ TableName }))).Table ?? { TableName };
-          return { table, tags: table.TableArn ? await tagsOf(table.TableArn) : [] };
+          const table = (await unlessGone(client.send(new DescribeTableCommand({ TableName })), NOT_FOUND.dynamodb))?.Table;
+          const tags = table?.TableArn ? await unlessGone(tagsOf(table.TableArn), NOT_FOUND.dynamodb) : undefined;
+          return table && tags ? { table, tags } : undefined;
         });
-        for (const { table, tags } of tables) {
+        for (const found of tables) {
+          if (!found) continue;
+          const { table, tags } = found;
           yield resourceOf(dynamodbTableCollector, ctx, {
             arn: table.TableArn ?? '',
             name: table.TableName ?? '',

@@ -1,7 +1,7 @@
 import { DescribeClusterCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, isoOrNull, mapLimit, pageSize, properties, resourceOf } from './collector.utils';
+import { DETAIL_CONCURRENCY, isoOrNull, mapLimit, pageSize, properties, resourceOf, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const eksClusterCollector: ResourceCollector = {
   type: 'eks:cluster',
@@ -11,7 +11,7 @@ export const eksClusterCollector: ResourceCollector = {
     const client = new EKSClient(awsClientConfig(ctx));
     try {
       for await (const page of paginateListClusters({ client }, { maxResults: pageSize(ctx, 1, 100) })) {
-        const clusters = await mapLimit(page.clusters ?? [], DETAIL_CONCURRENCY, async (name) => (await client.send(new DescribeClusterCommand({ name }))).cluster);
+        const clusters = await mapLimit(page.clusters ?? [], DETAIL_CONCURRENCY, async (name) => (await unlessGone(client.send(new DescribeClusterCommand({ name })), NOT_FOUND.eks))?.cluster);
         for (const c of clusters) {
           if (!c) continue;
           yield resourceOf(eksClusterCollector, ctx, {

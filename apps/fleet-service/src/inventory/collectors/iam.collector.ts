@@ -1,7 +1,7 @@
 import { IAMClient, ListRoleTagsCommand, paginateListRoles, type Tag } from '@aws-sdk/client-iam';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, GLOBAL_REGION, isoOrNull, mapLimit, pageSize, properties, resourceOf, tagRecord } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, GLOBAL_REGION, isoOrNull, mapLimit, pageSize, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const iamRoleCollector: ResourceCollector = {
   type: 'iam:role',
@@ -23,8 +23,9 @@ export const iamRoleCollector: ResourceCollector = {
       for await (const page of paginateListRoles({ client }, { MaxItems: pageSize(ctx, 1, 1000) })) {
         const roles = page.Roles ?? [];
         // ListRoles leaves Tags out of its answer, so they come from ListRoleTags.
-        const tags = await mapLimit(roles, DETAIL_CONCURRENCY, (r) => tagsOf(r.RoleName ?? ''));
+        const tags = await mapLimit(roles, DETAIL_CONCURRENCY, (r) => unlessGone(tagsOf(r.RoleName ?? ''), NOT_FOUND.iam));
         for (const [i, role] of roles.entries()) {
+          if (!tags[i]) continue;
           yield resourceOf(iamRoleCollector, ctx, {
             arn: role.Arn ?? '',
             region: GLOBAL_REGION,

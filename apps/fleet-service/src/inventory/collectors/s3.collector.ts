@@ -1,7 +1,7 @@
 import { GetBucketLocationCommand, GetBucketTaggingCommand, S3Client, paginateListBuckets, type Bucket } from '@aws-sdk/client-s3';
 import { awsClientConfig, partitionOf } from '../aws-client-config';
 import type { CollectContext, ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, isErrorNamed, isoOrNull, mapLimit, pageSize, properties, resourceOf, tagRecord } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, isErrorNamed, isoOrNull, mapLimit, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
 
 /** GetBucketLocation's legacy answers: empty means us-east-1, "EU" means eu-west-1. */
 export function bucketRegion(locationConstraint: string | undefined | null): string {
@@ -27,21 +27,31 @@ export const s3BucketCollector: ResourceCollector = {
     };
     const home = clientFor(ctx.region);
     try {
-      for await (const page of paginateListBuckets({ client: home }, { MaxBuckets: pageSize(ctx, 1, 10000) })) {
+      // No MaxBuckets from ctx.pageSize: moto (5.2.1) truncates at MaxBuckets without returning a
+      // ContinuationToken, which would silently drop buckets; the paginator follows AWS's own tokens.
+      for await (const page of paginateListBuckets({ client: home }, {})) {
         const details = await mapLimit(page.Buckets ?? [], DETAIL_CONCURRENCY, async (bucket: Bucket) => {
           const name = bucket.Name ?? '';
           // Newer ListBuckets responses carry BucketRegion; fall back for endpoints that omit it.
-          const region = bucket.BucketRegion ?? bucketRegion((await home.send(new GetBucketLocationCommand({ Bucket: name }))).LocationConstraint);
+          let region = bucket.BucketRegion;
+          if (!region) {
+            const location = await unlessGone(home.send(new GetBucketLocationCommand({ Bucket: name })), NOT_FOUND.s3);
+            if (!location) return undefined;
+            region = bucketRegion(location.LocationConstraint);
+          }
           let tags: Record<string, string> = {};
           try {
             tags = tagRecord((await clientFor(region).send(new GetBucketTaggingCommand({ Bucket: name }))).TagSet);
           } catch (e) {
             // A bucket without tags answers NoSuchTagSet instead of an empty set.
+            if (isErrorNamed(e, ...NOT_FOUND.s3)) return undefined;
             if (!isErrorNamed(e, 'NoSuchTagSet')) throw e;
           }
           return { bucket, name, region, tags };
         });
-        for (const { bucket, name, region, tags } of details) {
+        for (const found of details) {
+          if (!found) continue;
+          const { bucket, name, region, tags } = found;
           yield resourceOf(s3BucketCollector, ctx, {
             arn: `arn:${partitionOf(region)}:s3:::${name}`,
             region,

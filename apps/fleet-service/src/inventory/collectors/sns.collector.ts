@@ -1,7 +1,7 @@
 import { GetTopicAttributesCommand, ListTagsForResourceCommand, SNSClient, paginateListTopics } from '@aws-sdk/client-sns';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, mapLimit, properties, resourceOf, tagRecord } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, mapLimit, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const snsTopicCollector: ResourceCollector = {
   type: 'sns:topic',
@@ -15,12 +15,13 @@ export const snsTopicCollector: ResourceCollector = {
         const arns = (page.Topics ?? []).flatMap((t) => (t.TopicArn ? [t.TopicArn] : []));
         const topics = await mapLimit(arns, DETAIL_CONCURRENCY, async (TopicArn) => {
           const [attrs, tags] = await Promise.all([
-            client.send(new GetTopicAttributesCommand({ TopicArn })),
-            client.send(new ListTagsForResourceCommand({ ResourceArn: TopicArn })),
+            unlessGone(client.send(new GetTopicAttributesCommand({ TopicArn })), NOT_FOUND.sns),
+            unlessGone(client.send(new ListTagsForResourceCommand({ ResourceArn: TopicArn })), NOT_FOUND.sns),
           ]);
-          return { TopicArn, attributes: attrs.Attributes ?? {}, tags: tags.Tags };
+          return attrs && tags ? { TopicArn, attributes: attrs.Attributes ?? {}, tags: tags.Tags } : undefined;
         });
         for (const t of topics) {
+          if (!t) continue;
           yield resourceOf(snsTopicCollector, ctx, {
             arn: t.TopicArn,
             name: t.TopicArn.split(':').pop() ?? t.TopicArn,

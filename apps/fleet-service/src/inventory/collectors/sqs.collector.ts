@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, ListQueueTagsCommand, SQSClient, paginateListQueues } from '@aws-sdk/client-sqs';
 import { awsClientConfig, partitionOf } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, isoOrNull, mapLimit, pageSize, properties, resourceOf } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, isoOrNull, mapLimit, pageSize, properties, resourceOf, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const sqsQueueCollector: ResourceCollector = {
   type: 'sqs:queue',
@@ -13,12 +13,13 @@ export const sqsQueueCollector: ResourceCollector = {
       for await (const page of paginateListQueues({ client }, { MaxResults: pageSize(ctx, 1, 1000) })) {
         const queues = await mapLimit(page.QueueUrls ?? [], DETAIL_CONCURRENCY, async (QueueUrl) => {
           const [attrs, tags] = await Promise.all([
-            client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] })),
-            client.send(new ListQueueTagsCommand({ QueueUrl })),
+            unlessGone(client.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] })), NOT_FOUND.sqs),
+            unlessGone(client.send(new ListQueueTagsCommand({ QueueUrl })), NOT_FOUND.sqs),
           ]);
-          return { QueueUrl, attributes: attrs.Attributes ?? {}, tags: tags.Tags ?? {} };
+          return attrs && tags ? { QueueUrl, attributes: attrs.Attributes ?? {}, tags: tags.Tags ?? {} } : undefined;
         });
         for (const q of queues) {
+          if (!q) continue;
           const name = q.QueueUrl.split('/').pop() ?? q.QueueUrl;
           yield resourceOf(sqsQueueCollector, ctx, {
             arn: q.attributes.QueueArn ?? `arn:${partitionOf(ctx.region)}:sqs:${ctx.region}:${ctx.accountId}:${name}`,
