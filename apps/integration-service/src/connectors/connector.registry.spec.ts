@@ -41,6 +41,8 @@ describe('ConnectorRegistry', () => {
       { field: 'auth.token', message: 'token is required for BEARER_TOKEN auth' },
     ]);
     expect(registry.validate({ type: 'REST_API', direction: 'INBOUND', connection: { poll_url: 'https://h.example/feed' } })).toEqual([]);
+    // An auth object without a type means NONE.
+    expect(registry.validate({ type: 'REST_API', direction: 'INBOUND', auth: { type: undefined }, connection: { poll_url: 'https://h.example/feed' } })).toEqual([]);
   });
 
   it('refuses an auth type the plugin does not support, and one with no provider', () => {

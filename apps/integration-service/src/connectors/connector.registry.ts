@@ -80,7 +80,7 @@ export class ConnectorRegistry implements AuthProviderLookup {
     if (!plugin.directions.includes(config.direction as Direction)) {
       errors.push({ field: 'direction', message: `${config.type} supports ${plugin.directions.join(', ')}, not ${config.direction}` });
     }
-    const auth = { type: AuthType.NONE, ...(config.auth ?? {}) } as AuthConfigDto;
+    const auth = { ...(config.auth ?? {}), type: config.auth?.type ?? AuthType.NONE } as AuthConfigDto;
     if (!plugin.authTypes.includes(auth.type)) {
       errors.push({ field: 'auth.type', message: `${config.type} supports auth ${plugin.authTypes.join(', ')}, not ${auth.type}` });
     } else {

@@ -46,6 +46,8 @@ export class AwsSigV4AuthProvider implements AuthProvider {
         ...(auth.session_token ? { sessionToken: auth.session_token } : {}),
       },
       sha256: NodeSha256,
+      // S3 signs the path as sent; every other service signs it URI-encoded once more.
+      uriEscapePath: auth.service !== 's3',
     });
     const query: Record<string, string | string[]> = {};
     for (const [k, v] of url.searchParams) {

@@ -27,8 +27,10 @@ describe('CertificateAuthProvider (mutual TLS) against an HTTPS server that dema
     await peer.stop();
   });
 
+  /** Test DNS: every name resolves to the loopback peer; the guard still checks the answer. */
+  const lookup = async () => ['127.0.0.1'];
   const client = (auth: Partial<AuthConfigDto>) => {
-    const c = new OutboundHttp({ policy: { allow: ['127.0.0.0/8'] }, timeoutMs: 3000, tls: provider.tlsOptions(auth as AuthConfigDto) });
+    const c = new OutboundHttp({ policy: { allow: ['127.0.0.0/8'] }, timeoutMs: 3000, tls: provider.tlsOptions(auth as AuthConfigDto), lookup });
     clients.push(c);
     return c;
   };
@@ -54,6 +56,16 @@ describe('CertificateAuthProvider (mutual TLS) against an HTTPS server that dema
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectorError);
     expect((err as Error).message).toMatch(/CERT|certificate|SELF_SIGNED|UNABLE/i);
+  });
+
+  it('verifies the server certificate against the host name, although the socket goes to the resolved IP', async () => {
+    const byName = await client(full()).request({ method: 'GET', url: `https://mtls.test:${peer.port}/`, headers: {} });
+    expect(byName.status).toBe(200);
+    const err = await client(full())
+      .request({ method: 'GET', url: `https://impostor.test:${peer.port}/`, headers: {} })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect((err as Error).message).toMatch(/ERR_TLS_CERT_ALTNAME_INVALID|altname|Hostname/i);
   });
 
   it('validates PEMs and the passphrase up front', () => {

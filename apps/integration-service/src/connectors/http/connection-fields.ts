@@ -1,6 +1,9 @@
 import { FieldError } from '@app/contracts';
 import { invalidPlaceholders } from './template';
 
+/** Headers the client owns (framing, connection management): setting them would break or smuggle requests. */
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection']);
+
 /** Small hand-written checks for `connection` objects (their shape differs per type, so no DTO class). */
 export class ConnectionFields {
   readonly errors: FieldError[] = [];
@@ -65,6 +68,7 @@ export class ConnectionFields {
     if (entries.length > 50) this.fail(key, `${key} may have at most 50 entries`);
     for (const [name, value] of entries) {
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/.test(name)) this.fail(`${key}.${name}`, 'not a valid header name');
+      else if (RESERVED_HEADERS.has(name.toLowerCase())) this.fail(`${key}.${name}`, 'is set by the HTTP client and cannot be configured');
       else if (typeof value !== 'string' || value.length > 8192) this.fail(`${key}.${name}`, 'must be a string of at most 8192 characters');
       else this.placeholders(`${key}.${name}`, value);
     }

@@ -50,6 +50,8 @@ export class RestApiConnector extends HttpConnectorBase {
   private handler?: InboundHandler;
   private timer?: NodeJS.Timeout;
   private polling?: Promise<number>;
+  /** Bumped on every start/stop so that a loop from an earlier start ends instead of running twice. */
+  private generation = 0;
   /** Insertion-ordered, so the first entries are the oldest. */
   private readonly seen = new Set<string>();
 
@@ -83,16 +85,17 @@ export class RestApiConnector extends HttpConnectorBase {
   async startListening(handler: InboundHandler): Promise<void> {
     if (!this.conn.poll_url) throw new Error('poll_url is required to listen');
     this.handler = handler;
+    const gen = ++this.generation;
     const interval = Math.max(MIN_POLL_SECONDS, this.conn.poll_interval_seconds ?? DEFAULT_POLL_SECONDS) * 1000;
     // A timeout chain rather than setInterval: a slow poll never overlaps the next one.
     const loop = async (): Promise<void> => {
-      if (!this.listening()) return;
+      if (!this.listening(gen)) return;
       try {
         await this.pollOnce();
       } catch (err) {
         this.ctx.logger.warn('REST poll failed', { integrationId: this.ctx.integrationId, error: (err as Error).message });
       }
-      if (this.listening()) {
+      if (this.listening(gen)) {
         this.timer = setTimeout(() => void loop(), interval);
         this.timer.unref();
       }
@@ -101,11 +104,12 @@ export class RestApiConnector extends HttpConnectorBase {
   }
 
   /** A method, not a field read, so the check is redone after every await. */
-  private listening(): boolean {
-    return this.handler !== undefined && !this.closed;
+  private listening(gen: number): boolean {
+    return gen === this.generation && this.handler !== undefined && !this.closed;
   }
 
   async stopListening(): Promise<void> {
+    this.generation++;
     this.handler = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

@@ -149,5 +149,9 @@ describe('WEBHOOK connector against a real receiver', () => {
       'secrets.0',
     ]);
     expect(plugin.validateConnection({ url: 'https://h.example/x', secret: SECRET, headers: { 'bad header': 'v' } }).map((e) => e.field)).toEqual(['headers.bad header']);
+    expect(plugin.validateConnection({ url: 'https://h.example/x', headers: { 'Content-Length': '5', Host: 'evil' } }).map((e) => e.field)).toEqual([
+      'headers.Content-Length',
+      'headers.Host',
+    ]);
   });
 });
