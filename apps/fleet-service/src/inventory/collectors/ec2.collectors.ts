@@ -8,7 +8,7 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import { awsClientConfig, partitionOf } from '../aws-client-config';
-import type { CollectContext, CollectedResource, ResourceCollector } from '../inventory.types';
+import type { CollectContext, ResourceCollector } from '../inventory.types';
 import { EXISTS, isoOrNull, pageSize, properties, resourceOf, tagRecord } from './collector.utils';
 
 // EC2 rejects MaxResults below 5 on these Describe calls.
@@ -46,7 +46,7 @@ function ec2Collector<Page, Item extends { Tags?: Tag[] }>(def: {
               tags: tagRecord(item.Tags),
               created_at: isoOrNull(d.created),
               properties: properties(item),
-            }) satisfies CollectedResource;
+            });
           }
         }
       } finally {
