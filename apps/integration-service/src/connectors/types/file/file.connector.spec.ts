@@ -152,6 +152,21 @@ describe('FILE connector (real file system)', () => {
     expect((await readdir(join(dataDir, 'inbox'))).sort()).toEqual(['processed']);
   });
 
+  it('moves an oversized inbox file to rejected/ without reading it', async () => {
+    const c = make({ inbox_dir: 'inbox3', poll_interval_seconds: 0.1, max_file_bytes: 1024 }, Direction.INBOUND);
+    await c.initialize();
+    await writeFile(join(dataDir, 'inbox3/big.jsonl'), `${JSON.stringify({ pad: 'x'.repeat(2000) })}\n`);
+    await writeFile(join(dataDir, 'inbox3/small.jsonl'), '{"ok":true}\n');
+    const seen: string[] = [];
+    await c.startListening(async (m) => {
+      seen.push(m.id);
+    });
+    await waitFor(async () => (await readdir(join(dataDir, 'inbox3/processed'))).includes('small.jsonl'), 5000, 50, 'small file processed');
+    await c.stopListening();
+    expect(seen).toEqual(['small.jsonl:1']);
+    expect(await readdir(join(dataDir, 'inbox3/rejected'))).toEqual(['big.jsonl']);
+  });
+
   it('keeps a file whose handler failed and offers it again', async () => {
     const c = make({ inbox_dir: 'inbox2', poll_interval_seconds: 0.1 }, Direction.INBOUND);
     await c.initialize();

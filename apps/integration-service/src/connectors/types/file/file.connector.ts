@@ -28,10 +28,14 @@ export interface FileConnection {
   /** Folder watched for incoming files (INBOUND), relative to the data dir. */
   inbox_dir?: string;
   poll_interval_seconds: number;
+  /** Inbox files above this size are moved to rejected/ unread (they are read whole into memory). */
+  max_file_bytes: number;
 }
 
 export const CSV_COLUMNS = ['id', 'type', 'source', 'time', 'subject', 'delivery_id', 'data'] as const;
 const PROCESSED_DIR = 'processed';
+const REJECTED_DIR = 'rejected';
+const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
 const sends = (d?: Direction) => d !== Direction.INBOUND;
 const receives = (d?: Direction) => d === Direction.INBOUND || d === Direction.BIDIRECTIONAL;
@@ -68,6 +72,10 @@ export function parseFileConnection(c: Record<string, unknown>, direction?: Dire
   if (typeof poll !== 'number' || !(poll >= 0.1 && poll <= 3600)) {
     errors.push({ field: 'poll_interval_seconds', message: 'must be a number between 0.1 and 3600' });
   }
+  const maxBytes = c.max_file_bytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (!(Number.isInteger(maxBytes) && (maxBytes as number) >= 1 && (maxBytes as number) <= 1024 * 1024 * 1024)) {
+    errors.push({ field: 'max_file_bytes', message: 'must be an integer between 1 and 1 GiB' });
+  }
   return {
     value: {
       path,
@@ -76,6 +84,7 @@ export function parseFileConnection(c: Record<string, unknown>, direction?: Dire
       rotate: c.rotate as 'daily' | undefined,
       inbox_dir: inbox,
       poll_interval_seconds: poll as number,
+      max_file_bytes: maxBytes as number,
     },
     errors,
   };
@@ -215,6 +224,12 @@ export class FileConnector implements Connector {
       if (signal.aborted) return;
       const file = join(dir, name);
       await assertNotSymlink(file);
+      const { size } = await stat(file);
+      if (size > this.cfg.max_file_bytes) {
+        this.ctx.logger.warn('inbox file too large, moved to rejected/', { file: name, size, max: this.cfg.max_file_bytes });
+        await this.moveTo(dir, REJECTED_DIR, name);
+        continue;
+      }
       const text = await readFile(file, 'utf8');
       const csv = this.cfg.format === 'csv' || extname(name).toLowerCase() === '.csv';
       let complete = true;
@@ -228,12 +243,15 @@ export class FileConnector implements Connector {
           break;
         }
       }
-      if (!complete) continue;
-      let target = join(dir, PROCESSED_DIR, name);
-      if (await stat(target).then(() => true, () => false)) target = `${target}.${Date.now()}`;
-      await mkdir(join(dir, PROCESSED_DIR), { recursive: true });
-      await rename(file, target);
+      if (complete) await this.moveTo(dir, PROCESSED_DIR, name);
     }
+  }
+
+  private async moveTo(dir: string, sub: string, name: string): Promise<void> {
+    await mkdir(join(dir, sub), { recursive: true });
+    let target = join(dir, sub, name);
+    if (await stat(target).then(() => true, () => false)) target = `${target}.${Date.now()}`;
+    await rename(join(dir, name), target);
   }
 
   private jsonlRecords(text: string, name: string): { line: number; data: unknown }[] {
