@@ -20,7 +20,6 @@ export const mainScript = (app: string) => `dist/apps/${app}/src/main.js`;
 // ---------------------------------------------------------------------------------------------------------------
 // Kubernetes
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 export interface K8sObject {
   apiVersion: string;
@@ -82,7 +81,6 @@ export function modelFor(apiVersion: string, kind: string): ModelClass {
     throw new Error(`unknown kind ${apiVersion}/${kind}`);
   let mod: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, unknown>;
   } catch {
     throw new Error(`unknown kind ${apiVersion}/${kind} (no kubernetes-models class)`);
