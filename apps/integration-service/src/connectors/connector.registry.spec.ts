@@ -2,7 +2,7 @@ import { createServer } from 'node:https';
 import { Test } from '@nestjs/testing';
 import { AppException, AuthConfigDto, AuthType, createCloudEvent, Direction, IntegrationType } from '@app/contracts';
 import { createBuiltInRegistry } from './builtin-plugins';
-import { ConnectorPlugin } from './connector.port';
+import { ConnectorPlugin, isInboundReceiver } from './connector.port';
 import { ConnectorRegistry } from './connector.registry';
 import { ConnectorsModule } from './connectors.module';
 import { withHeaders } from './auth/auth-provider';
@@ -126,6 +126,48 @@ describe('ConnectorRegistry', () => {
       await withoutCert.close();
       await peer.stop();
     }
+  });
+});
+
+describe('HTTP connectors with OAUTH2', () => {
+  it('fetch a token once, reuse it, and on a 401 drop it and report the send as retryable', async () => {
+    let issued = 0;
+    const tokens = await HttpPeer.start((_req, res) => res.end(JSON.stringify({ access_token: `t${++issued}`, token_type: 'Bearer', expires_in: 3600 })));
+    let rejectNext = false;
+    const api = await HttpPeer.start((req, res) => {
+      const reject = rejectNext;
+      rejectNext = false;
+      res.writeHead(reject ? 401 : 200).end();
+    });
+    const c = createBuiltInRegistry().createConnector(
+      testContext({
+        type: 'REST_API',
+        connection: { url: api.url('/events') },
+        auth: { type: AuthType.OAUTH2, client_id: 'id', client_secret: 'secret', token_url: tokens.url('/token') } as AuthConfigDto,
+      }),
+    );
+    try {
+      expect(await c.send!({ deliveryId: 'a', attempt: 1, event })).toMatchObject({ ok: true });
+      rejectNext = true;
+      expect(await c.send!({ deliveryId: 'b', attempt: 1, event })).toMatchObject({ ok: false, retryable: true, statusCode: 401 });
+      expect(await c.send!({ deliveryId: 'b', attempt: 2, event })).toMatchObject({ ok: true });
+      expect(api.requests.map((r) => r.headers.authorization)).toEqual(['Bearer t1', 'Bearer t1', 'Bearer t2']);
+      expect(tokens.requests).toHaveLength(2);
+    } finally {
+      await c.close();
+      await tokens.stop();
+      await api.stop();
+    }
+  });
+});
+
+describe('isInboundReceiver', () => {
+  it('tells the hooks route which connectors take pushed requests', () => {
+    const r = createBuiltInRegistry();
+    const hook = r.createConnector(testContext({ type: 'WEBHOOK', direction: Direction.INBOUND, connection: { secret: 'whsec_' + Buffer.alloc(24).toString('base64') } }));
+    const rest = r.createConnector(testContext({ type: 'REST_API', connection: { url: 'https://api.example/x' } }));
+    expect(isInboundReceiver(hook)).toBe(true);
+    expect(isInboundReceiver(rest)).toBe(false);
   });
 });
 

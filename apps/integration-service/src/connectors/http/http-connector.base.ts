@@ -1,3 +1,4 @@
+import { AuthConfigDto } from '@app/contracts';
 import { Connector, ConnectorContext, ConnectorError, HealthResult, SendResult } from '../connector.port';
 import { AuthProvider } from '../auth/auth-provider';
 import { OutboundHttp, OutboundHttpOptions, OutboundHttpRequest, OutboundHttpResponse, RequestOptions } from './outbound-http';
@@ -5,6 +6,11 @@ import { OutboundHttp, OutboundHttpOptions, OutboundHttpRequest, OutboundHttpRes
 /** How HTTP-family plugins find the auth provider of an integration (the registry implements it). */
 export interface AuthProviderLookup {
   getAuthProvider(type: string): AuthProvider | undefined;
+}
+
+/** Providers that cache credentials (OAUTH2) expose this so a 401 can drop them. */
+interface TokenCachingProvider extends AuthProvider {
+  invalidate(auth: AuthConfigDto): void;
 }
 
 export const USER_AGENT = 'aws-mcp-server/0.1 (+integrations)';
@@ -86,8 +92,12 @@ export abstract class HttpConnectorBase implements Connector {
       { ...opts, authorize: (r) => provider.apply(r, { auth: this.ctx.auth, http, logger: this.ctx.logger }) },
     );
     // A rejected OAuth2 token may have been revoked early: drop it so the retry fetches a new one.
-    if (res.status === 401) (provider as { invalidate?: (a: unknown) => void }).invalidate?.(this.ctx.auth);
+    if (res.status === 401 && this.hasTokenCache()) (provider as TokenCachingProvider).invalidate(this.ctx.auth);
     return res;
+  }
+
+  private hasTokenCache(): boolean {
+    return typeof (this.provider as Partial<TokenCachingProvider> | undefined)?.invalidate === 'function';
   }
 
   /**
@@ -102,6 +112,8 @@ export abstract class HttpConnectorBase implements Connector {
     try {
       const res = await this.exchange(req);
       const result = this.toSendResult(res);
+      // A 401 with a cached token that was just dropped can succeed on the next attempt with a fresh one.
+      if (res.status === 401 && this.hasTokenCache()) return { ...result, retryable: true };
       return refine && result.ok ? refine(res, result) : result;
     } catch (err) {
       return errorResult(err, Math.round(performance.now() - started));
