@@ -1,0 +1,81 @@
+import { AppException, createCloudEvent } from '@app/contracts';
+import { InProcessMessageBus } from './in-process-message-bus';
+import { subjectMatches } from './message-bus';
+
+describe('subjectMatches', () => {
+  it.each([
+    ['fleet.resource.*', 'fleet.resource.discovered', true],
+    ['fleet.resource.*', 'fleet.resource.a.b', false],
+    ['health.>', 'health.check.completed', true],
+    ['health.>', 'health', false],
+    ['integration.created', 'integration.created', true],
+    ['*.created', 'integration.created', true],
+    ['integration.*', 'fleet.created', false],
+  ])('%s ~ %s = %s', (pattern, subject, expected) => {
+    expect(subjectMatches(pattern, subject)).toBe(expected);
+  });
+});
+
+describe('InProcessMessageBus (standalone semantics match NATS)', () => {
+  it('answers a request from one member of a queue group, across a JSON boundary', async () => {
+    const bus = new InProcessMessageBus();
+    const seen: string[] = [];
+    bus.serve('rpc.x', async (p) => { seen.push('a'); return { echo: p, at: new Date(0) }; }, { queue: 'svc' });
+    bus.serve('rpc.x', async (p) => { seen.push('b'); return { echo: p, at: new Date(0) }; }, { queue: 'svc' });
+    const r1 = await bus.request<{ echo: unknown; at: unknown }>('rpc.x', { n: 1 });
+    await bus.request('rpc.x', { n: 2 });
+    expect(r1).toEqual({ echo: { n: 1 }, at: '1970-01-01T00:00:00.000Z' });
+    expect(seen.sort()).toEqual(['a', 'b']);
+  });
+
+  it('rebuilds the handler\'s AppException on the caller side, and hides unknown errors', async () => {
+    const bus = new InProcessMessageBus();
+    bus.serve('rpc.known', async () => { throw new AppException('INTEGRATION_NOT_FOUND', 'nope'); }, { queue: 's' });
+    bus.serve('rpc.unknown', async () => { throw new Error('db password is hunter2'); }, { queue: 's' });
+    await expect(bus.request('rpc.known', {})).rejects.toMatchObject({ code: 'INTEGRATION_NOT_FOUND', status: 404, message: 'nope' });
+    const err = await bus.request('rpc.unknown', {}).catch((e) => e);
+    expect(err).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 });
+    expect(err.message).not.toContain('hunter2');
+  });
+
+  it('is SERVICE_UNAVAILABLE with no responder and UPSTREAM_TIMEOUT when the handler is too slow', async () => {
+    const bus = new InProcessMessageBus(50);
+    await expect(bus.request('rpc.none', {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
+    bus.serve('rpc.slow', () => new Promise((r) => setTimeout(r, 500)), { queue: 's' });
+    await expect(bus.request('rpc.slow', {})).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 503 });
+  });
+
+  it('gathers a reply from every instance', async () => {
+    const bus = new InProcessMessageBus();
+    bus.serve('rpc.ping', async () => 'a');
+    bus.serve('rpc.ping', async () => 'b');
+    expect((await bus.gather<string>('rpc.ping', {})).sort()).toEqual(['a', 'b']);
+  });
+
+  it('delivers events to a durable consumer in order, redelivers on failure and drops duplicate ids', async () => {
+    const bus = new InProcessMessageBus();
+    const got: Array<{ n: number; redelivered: boolean }> = [];
+    let failOnce = true;
+    await bus.consume({
+      durable: 'c1',
+      subjects: ['fleet.>'],
+      handler: async (e, d) => {
+        const n = (e.data as { n: number }).n;
+        if (n === 2 && failOnce) {
+          failOnce = false;
+          throw new Error('transient');
+        }
+        got.push({ n, redelivered: d.redelivered });
+      },
+    });
+    const e1 = createCloudEvent({ type: 'fleet.resource.discovered', source: 't', data: { n: 1 } });
+    await bus.publish(e1);
+    await bus.publish(e1); // same id: dropped, as Nats-Msg-Id does
+    await bus.publish(createCloudEvent({ type: 'fleet.resource.changed', source: 't', data: { n: 2 } }));
+    await bus.publish(createCloudEvent({ type: 'integration.created', source: 't', data: { n: 99 } }));
+    await bus.publish(createCloudEvent({ type: 'fleet.resource.removed', source: 't', data: { n: 3 } }));
+    const deadline = Date.now() + 5000;
+    while (got.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(got).toEqual([{ n: 1, redelivered: false }, { n: 2, redelivered: true }, { n: 3, redelivered: false }]);
+  });
+});
