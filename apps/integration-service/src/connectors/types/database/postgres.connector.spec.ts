@@ -39,12 +39,15 @@ describe('DATABASE (PostgreSQL) connector against a real server', () => {
 
   it('validates the connection: identifiers, one way to connect', () => {
     expect(postgresPlugin.validateConnection({ ...PG, table: 'public.events' })).toEqual([]);
-    expect(postgresPlugin.validateConnection({ connection_string: 'postgres://u:p@db.example.com/app', table: 'events', cursor_column: 'id' })).toEqual([]);
+    expect(postgresPlugin.validateConnection({ connection_string: 'postgres://u@db.example.com/app', table: 'events', cursor_column: 'id' })).toEqual([]);
     for (const table of ['events; DROP TABLE x', 'a.b.c', '"quoted"', '1abc', '']) {
       expect(postgresPlugin.validateConnection({ ...PG, table })).toEqual([{ field: 'table', message: expect.any(String) }]);
     }
     const fields = postgresPlugin.validateConnection({ connection_string: 'postgres://x/db?host=/var/run/postgresql', host: 'a', table: 't', cursor_column: 'a b', batch_size: 0 }).map((e) => e.field);
     expect(fields.sort()).toEqual(['batch_size', 'connection_string', 'cursor_column', 'host']);
+    expect(postgresPlugin.validateConnection({ connection_string: 'postgres://u:secret@db.example.com/app', table: 't' })).toEqual([
+      { field: 'connection_string', message: expect.stringContaining('must not embed a password') },
+    ]);
     expect(postgresPlugin.validateConnection({ table: 't' })).toEqual([{ field: 'host', message: expect.stringContaining('required') }]);
     expect(postgresPlugin.validateConnection({ ...PG, table: 't' }, Direction.INBOUND)).toEqual([{ field: 'cursor_column', message: expect.stringContaining('required') }]);
   });
@@ -136,8 +139,17 @@ describe('DATABASE (PostgreSQL) connector against a real server', () => {
     await expect(make({ table: 't', database: `missing_${schema}` }).initialize()).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/3D000/) });
   });
 
-  it('BASIC auth overrides the user: an unknown role is refused', async () => {
-    const h = await make({ table: 't' }, { auth: { type: AuthType.BASIC, username: `nobody_${schema}`, password: 'x' } }).healthCheck();
+  it('connects with a connection_string too', async () => {
+    const c = make({ connection_string: 'postgresql://postgres@127.0.0.1:5432/test', host: undefined, port: undefined, database: undefined, user: undefined, table: `${schema}.plain_events` });
+    await c.initialize();
+    expect((await c.send(testMessage())).ok).toBe(true);
+  });
+
+  it.each([
+    ['host fields', {}],
+    ['a connection_string', { connection_string: 'postgresql://postgres@127.0.0.1:5432/test', host: undefined, port: undefined, database: undefined, user: undefined }],
+  ])('BASIC auth overrides the user given in %s: an unknown role is refused', async (_name, patch) => {
+    const h = await make({ table: 't', ...patch }, { auth: { type: AuthType.BASIC, username: `nobody_${schema}`, password: 'x' } }).healthCheck();
     expect(h).toMatchObject({ healthy: false, error: expect.stringMatching(/28000|28P01/) });
   });
 

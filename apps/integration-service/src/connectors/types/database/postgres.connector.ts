@@ -79,6 +79,8 @@ export function validatePostgresConnection(c: Record<string, unknown>, direction
       ok = false;
     }
     if (!ok) errors.push({ field: 'connection_string', message: 'must be a postgres:// URL with a host (no host= parameter)' });
+    // connection_string is not (yet) among the connection keys stored encrypted and masked: keep secrets out of it.
+    else if (new URL(String(c.connection_string)).password) errors.push({ field: 'connection_string', message: 'must not embed a password: use `password` or BASIC auth' });
     if (c.host !== undefined) errors.push({ field: 'host', message: 'give either connection_string or host, not both' });
   } else if (typeof c.host !== 'string' || !/^[A-Za-z0-9.-]{1,253}$|^\[?[0-9a-fA-F:]+\]?$/.test(c.host)) {
     errors.push({ field: 'host', message: 'connection_string or host is required' });
@@ -149,6 +151,26 @@ export class PostgresConnector implements Connector {
     };
   }
 
+  /**
+   * Host, port, database, user and TLS from either form. The URL is taken apart here rather than handed to pg
+   * as connectionString, because pg lets the URL's (empty) user and password override explicit ones.
+   */
+  private endpoint(): PoolConfig {
+    const ssl = (on: boolean) => (on ? { ssl: { rejectUnauthorized: true } } : {});
+    if (!this.cfg.connection_string) {
+      return { host: this.cfg.host, port: this.cfg.port, database: this.cfg.database, user: this.cfg.user, ...ssl(this.cfg.ssl) };
+    }
+    const u = new URL(this.cfg.connection_string);
+    const sslmode = u.searchParams.get('sslmode');
+    return {
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port: u.port ? Number(u.port) : 5432,
+      database: decodeURIComponent(u.pathname.replace(/^\//, '')) || undefined,
+      user: decodeURIComponent(u.username) || this.cfg.user,
+      ...ssl(this.cfg.ssl || sslmode === 'require' || sslmode === 'verify-ca' || sslmode === 'verify-full'),
+    };
+  }
+
   private db(): Promise<Pool> {
     this.opening ??= this.openPool().catch((e) => {
       this.opening = undefined;
@@ -163,11 +185,9 @@ export class PostgresConnector implements Connector {
     const a = this.ctx.auth;
     const basic = a.type === AuthType.BASIC && a.username ? { user: a.username, password: a.password } : {};
     const config: PoolConfig = {
-      ...(this.cfg.connection_string
-        ? { connectionString: this.cfg.connection_string }
-        : { host: this.cfg.host, port: this.cfg.port, database: this.cfg.database, user: this.cfg.user, password: this.cfg.password }),
+      ...this.endpoint(),
+      ...(this.cfg.password !== undefined ? { password: this.cfg.password } : {}),
       ...basic,
-      ...(this.cfg.ssl ? { ssl: { rejectUnauthorized: true } } : {}),
       // Two connections: one for deliveries, one for the poller or a health check; integrations are many.
       max: 2,
       connectionTimeoutMillis: this.ctx.timeoutMs,

@@ -55,8 +55,8 @@ describe('EVENT_BUS (NATS) connector against nats-server', () => {
   it('validates the connection', () => {
     expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: ['nats://a:4222', 'b:4222'], subject: 'a.b', subjects: ['x.*', 'y.>'] })).toEqual([]);
     expect(eventBusPlugin.validateConnection({ provider: 'kafka' })).toEqual([{ field: 'provider', message: expect.any(String) }]);
-    const fields = eventBusPlugin.validateConnection({ provider: 'nats', servers: 'http://x/y', subject: 'a.*', subjects: ['has space'], queue: 'bad queue', credentials: 'nope' }).map((e) => e.field);
-    expect(fields.sort()).toEqual(['credentials', 'queue', 'servers', 'subject', 'subjects']);
+    const fields = eventBusPlugin.validateConnection({ provider: 'nats', servers: 'http://x/y', subject: 'a.*', subjects: ['has space'], queue: 'bad queue', credentials: 'nope', creds: 'x' }).map((e) => e.field);
+    expect(fields.sort()).toEqual(['credentials', 'creds', 'queue', 'servers', 'subject', 'subjects']);
     expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: [LOCAL], subject: 'a' }, Direction.BIDIRECTIONAL)).toEqual([{ field: 'subjects', message: expect.stringContaining('required') }]);
     expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: [LOCAL], subjects: ['a'] }, Direction.OUTBOUND)).toEqual([{ field: 'subject', message: expect.stringContaining('required') }]);
   });

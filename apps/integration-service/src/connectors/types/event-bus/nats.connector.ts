@@ -53,6 +53,8 @@ export function validateNatsConnection(c: Record<string, unknown>, direction?: D
   for (const key of ['user', 'password', 'token', 'credentials']) {
     if (c[key] !== undefined && (typeof c[key] !== 'string' || (c[key] as string).length > 16384)) errors.push({ field: key, message: 'must be a string' });
   }
+  // `credentials`, not `creds`: only names matching CONNECTION_SECRET_KEY are encrypted and masked.
+  if (c.creds !== undefined) errors.push({ field: 'creds', message: 'put the .creds text in `credentials` (a field stored as a secret)' });
   if (c.credentials !== undefined && !/-----BEGIN NATS USER JWT-----/.test(String(c.credentials))) {
     errors.push({ field: 'credentials', message: 'must be the text of a NATS .creds file' });
   }
