@@ -33,7 +33,7 @@ describe('InProcessMessageBus (standalone semantics match NATS)', () => {
     bus.serve('rpc.known', async () => { throw new AppException('INTEGRATION_NOT_FOUND', 'nope'); }, { queue: 's' });
     bus.serve('rpc.unknown', async () => { throw new Error('db password is hunter2'); }, { queue: 's' });
     await expect(bus.request('rpc.known', {})).rejects.toMatchObject({ code: 'INTEGRATION_NOT_FOUND', status: 404, message: 'nope' });
-    const err = await bus.request('rpc.unknown', {}).catch((e) => e);
+    const err = (await bus.request('rpc.unknown', {}).catch((e: unknown) => e)) as AppException;
     expect(err).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 });
     expect(err.message).not.toContain('hunter2');
   });
