@@ -2,7 +2,7 @@ import { AuthConfigDto, createCloudEvent, Direction, IntegrationType } from '@ap
 import { createBuiltInRegistry } from '../../builtin-plugins';
 import { ConnectorContext, InboundMessage } from '../../connector.port';
 import { HttpPeer, testContext } from '../../testing/http-peer';
-import { RestApiConnector, RestApiPlugin } from './rest-api.plugin';
+import { RestApiConnector, RestApiPlugin, SEEN_IDS_LIMIT } from './rest-api.plugin';
 
 describe('REST_API connector against a real API', () => {
   const registry = createBuiltInRegistry();
@@ -104,6 +104,22 @@ describe('REST_API connector against a real API', () => {
     expect(got[3].data).toEqual({ id: 4, v: 'd' });
     await c.stopListening();
     expect(await c.pollOnce()).toBe(0);
+  });
+
+  it('remembers at most SEEN_IDS_LIMIT ids, forgetting the oldest first', async () => {
+    let page: Array<{ id: number }> = [];
+    peer.on((_req, res) => res.end(JSON.stringify(page)));
+    const c = connector({ direction: Direction.INBOUND, connection: { poll_url: peer.url(), poll_interval_seconds: 3600 } });
+    await c.startListening(async () => undefined);
+    await c.pollOnce(); // waits for the first, scheduled poll of the empty page
+    page = Array.from({ length: SEEN_IDS_LIMIT + 1 }, (_, i) => ({ id: i }));
+    expect(await c.pollOnce()).toBe(SEEN_IDS_LIMIT + 1);
+    // Id 0 was forgotten to make room; 1 and the newest are still known (and refreshed by this sighting).
+    page = [{ id: 1 }, { id: SEEN_IDS_LIMIT }, { id: 0 }];
+    expect(await c.pollOnce()).toBe(1);
+    // Re-adding 0 pushed out the stalest, id 2, not the refreshed 1.
+    page = [{ id: 1 }, { id: 2 }];
+    expect(await c.pollOnce()).toBe(1);
   });
 
   it('reports a poll response without the array', async () => {

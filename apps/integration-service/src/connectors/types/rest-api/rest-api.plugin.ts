@@ -52,7 +52,7 @@ export class RestApiConnector extends HttpConnectorBase {
   private polling?: Promise<number>;
   /** Bumped on every start/stop so that a loop from an earlier start ends instead of running twice. */
   private generation = 0;
-  /** Insertion-ordered, so the first entries are the oldest. */
+  /** Ordered by last sight (a Set keeps insertion order), so the first entries are the stalest. */
   private readonly seen = new Set<string>();
 
   constructor(ctx: ConnectorContext, auth: AuthProviderLookup, httpOptions?: Partial<OutboundHttpOptions>) {
@@ -144,7 +144,12 @@ export class RestApiConnector extends HttpConnectorBase {
         const rawId = getPath(item, idField);
         if (rawId === undefined || rawId === null || typeof rawId === 'object') continue;
         const id = String(rawId);
-        if (this.seen.has(id)) continue;
+        if (this.seen.has(id)) {
+          // Refresh: ids the API keeps returning must be the last ones forgotten.
+          this.seen.delete(id);
+          this.seen.add(id);
+          continue;
+        }
         await handler({ id, data: item });
         this.remember(id);
         handed++;
