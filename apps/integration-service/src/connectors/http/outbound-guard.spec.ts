@@ -81,6 +81,13 @@ describe('OutboundGuard', () => {
     'http://10.0.0.1/',
     'http://[::]/',
     'http://224.0.0.1/',
+    'http://127.0.0.1./', // trailing dot
+    'http://0x7f.0x0.0x0.0x1/',
+    'http://017700000001/', // octal as one number
+    'http://[::127.0.0.1]/', // IPv4-compatible
+    'http://[0:0:0:0:0:ffff:169.254.169.254]/',
+    'http://[64:ff9b::a9fe:a9fe]/', // NAT64 of the metadata address
+    'https://user:pw@127.0.0.1/',
   ])('refuses %s before any network activity', (url) => {
     expect(() => guard.checkUrl(url)).toThrow(OutboundBlockedError);
   });
