@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect, NatsConnection } from 'nats';
 import { Client } from 'pg';
-import { api, SystemUnderTest, waitFor } from '@app/testing';
+import { SystemUnderTest, waitFor } from '@app/testing';
 
 /**
  * The seed's Integration Management API through the gateway, against the real system: one standalone process
@@ -9,7 +9,7 @@ import { api, SystemUnderTest, waitFor } from '@app/testing';
  */
 describe(`Integration registry (${process.env.E2E_MODE ?? 'standalone'})`, () => {
   let sut: SystemUnderTest;
-  let http: ReturnType<typeof api>;
+  let http: ReturnType<SystemUnderTest['api']>;
   let nc: NatsConnection | undefined;
   const events: Array<{ subject: string; msgId?: string; body: any }> = [];
 
@@ -26,7 +26,7 @@ describe(`Integration registry (${process.env.E2E_MODE ?? 'standalone'})`, () =>
 
   beforeAll(async () => {
     sut = await SystemUnderTest.start();
-    http = api(sut.baseUrl);
+    http = sut.api();
     if (sut.mode === 'distributed') {
       nc = await connect({ servers: sut.natsUrl });
       const sub = nc.subscribe('integration.>');

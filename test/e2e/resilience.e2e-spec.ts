@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { api, SystemUnderTest } from '@app/testing';
+import { SystemUnderTest } from '@app/testing';
 
 const MODE = (process.env.E2E_MODE ?? 'standalone') as 'standalone' | 'distributed';
 const ROOT = resolve(__dirname, '../..');
@@ -43,18 +43,18 @@ describe(`Startup and failure behaviour (${MODE})`, () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'mcp-restart-'));
       try {
         let sut = await SystemUnderTest.start('standalone', { dataDir });
-        const created = (await api(sut.baseUrl).post('/api/v1/integrations', { ...integration('persisted'), auth: { type: 'BASIC', username: 'u', password: 'pw-SECRET' } })).body;
+        const created = (await sut.api().post('/api/v1/integrations', { ...integration('persisted'), auth: { type: 'BASIC', username: 'u', password: 'pw-SECRET' } })).body;
         expect(created.id).toBeDefined();
         await sut.stop();
         expect(sut.procs.get('standalone')!.child.exitCode).toBe(0);
 
         sut = await SystemUnderTest.start('standalone', { dataDir });
         try {
-          const got = await api(sut.baseUrl).get(`/api/v1/integrations/${created.id}`);
+          const got = await sut.api().get(`/api/v1/integrations/${created.id}`);
           expect(got.status).toBe(200);
           expect(got.body).toEqual(created);
           // the key generated on first start was reused: the sealed secret still opens
-          const put = await api(sut.baseUrl).put(`/api/v1/integrations/${created.id}`, { ...integration('persisted'), auth: { type: 'BASIC', username: 'u', password: '********' } });
+          const put = await sut.api().put(`/api/v1/integrations/${created.id}`, { ...integration('persisted'), auth: { type: 'BASIC', username: 'u', password: '********' } });
           expect(put.status).toBe(200);
         } finally {
           await sut.stop();
@@ -74,7 +74,7 @@ describe(`Startup and failure behaviour (${MODE})`, () => {
       afterAll(() => sut?.stop(), 60000);
 
       it('answers 503 problem+json at once, and recovers without a gateway restart', async () => {
-        const http = api(sut.baseUrl);
+        const http = sut.api();
         const created = (await http.post('/api/v1/integrations', integration('before-outage'))).body;
         expect(created.id).toBeDefined();
 

@@ -5,6 +5,7 @@ import { openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'nats';
+import { api } from './http';
 import { createTestDatabase, ensureInfrastructure, NATS_URL } from './infra';
 import { freePort, waitFor } from './ports';
 
@@ -143,6 +144,14 @@ export class SystemUnderTest {
       throw new Error(`${(e as Error).message}\n--- ${name} log ---\n${this.logOf(name).slice(-3000)}`);
     }
     return proc;
+  }
+
+  /**
+   * A JSON client for the gateway acting as `role`. Every e2e test talks to the API through this, so that
+   * authentication is added in one place.
+   */
+  api(_role: 'admin' | 'operator' | 'viewer' = 'admin'): ReturnType<typeof api> {
+    return api(this.baseUrl);
   }
 
   /** Where an app answers HTTP (its own port in distributed mode; the one process in standalone mode). */
