@@ -16,9 +16,9 @@ describe('EVENT_BUS (EventBridge) connector against moto', () => {
   let eb: EventBridgeClient;
   let queueUrl: string;
   const open: EventBridgeConnector[] = [];
-  const make = (connection: Record<string, unknown>, direction = Direction.OUTBOUND) => {
+  const make = (connection: Record<string, unknown>, direction = Direction.OUTBOUND, auth: Record<string, unknown> = AUTH) => {
     const c = eventBusPlugin.create(
-      testContext({ type: 'EVENT_BUS', direction, auth: AUTH, connection: { provider: 'eventbridge', region: 'us-east-1', endpoint: moto.endpoint, source: 'aws-mcp.test', ...connection } }),
+      testContext({ type: 'EVENT_BUS', direction, auth, connection: { provider: 'eventbridge', region: 'us-east-1', endpoint: moto.endpoint, source: 'aws-mcp.test', ...connection } }),
     ) as EventBridgeConnector;
     open.push(c);
     return c;
@@ -67,6 +67,26 @@ describe('EVENT_BUS (EventBridge) connector against moto', () => {
     const m = testMessage();
     m.event.type = ''; // no detail_type configured, so DetailType is empty and EventBridge refuses the entry
     expect(await make({ event_bus_name: 'fleet-bus' }).send(m)).toMatchObject({ ok: false, retryable: false, statusCode: 200, error: expect.stringMatching(/^InvalidArgument/) });
+  });
+
+  it('NONE auth uses the default credential chain (here: environment variables)', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    try {
+      delete process.env.AWS_ACCESS_KEY_ID;
+      delete process.env.AWS_SECRET_ACCESS_KEY;
+      // Nothing else in the chain may answer: no profile files, no instance metadata.
+      Object.assign(process.env, { AWS_EC2_METADATA_DISABLED: 'true', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config' });
+      expect(await make({ event_bus_name: 'fleet-bus' }, Direction.OUTBOUND, { type: AuthType.NONE }).send(testMessage())).toMatchObject({ ok: false, retryable: false });
+      process.env.AWS_ACCESS_KEY_ID = moto.env.AWS_ACCESS_KEY_ID;
+      process.env.AWS_SECRET_ACCESS_KEY = moto.env.AWS_SECRET_ACCESS_KEY;
+      expect(await make({ event_bus_name: 'fleet-bus' }, Direction.OUTBOUND, { type: AuthType.NONE }).send(testMessage())).toMatchObject({ ok: true });
+    } finally {
+      for (const [k, v] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      for (const k of ['AWS_EC2_METADATA_DISABLED', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE']) delete process.env[k];
+    }
   });
 
   it('health: an existing bus is healthy, a missing one is not', async () => {

@@ -15,6 +15,8 @@ describe('EVENT_BUS (NATS) connector against nats-server', () => {
   let nc: NatsConnection;
   let authServer: ChildProcess | undefined;
   let authPort: number;
+  let tokenServer: ChildProcess | undefined;
+  let tokenPort: number;
   const open: NatsConnector[] = [];
 
   const make = (connection: Record<string, unknown>, opts: { direction?: Direction; auth?: Record<string, unknown>; timeoutMs?: number } = {}) => {
@@ -34,21 +36,27 @@ describe('EVENT_BUS (NATS) connector against nats-server', () => {
   beforeAll(async () => {
     nc = await connect({ servers: LOCAL });
     authPort = await freePort();
+    tokenPort = await freePort();
     authServer = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(authPort), '--user', 'u', '--pass', 'p'], { stdio: 'ignore' });
-    await waitFor(async () => {
-      const probe = await connect({ servers: `127.0.0.1:${authPort}`, user: 'u', pass: 'p', reconnect: false }).catch(() => null);
-      await probe?.close();
-      return !!probe;
-    }, 10000, 100, 'second nats-server');
+    tokenServer = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(tokenPort), '--auth', 's3cret-token'], { stdio: 'ignore' });
+    const ready = (opts: Parameters<typeof connect>[0]) =>
+      waitFor(async () => {
+        const probe = await connect({ ...opts, reconnect: false }).catch(() => null);
+        await probe?.close();
+        return !!probe;
+      }, 10000, 100, 'extra nats-server');
+    await Promise.all([ready({ servers: `127.0.0.1:${authPort}`, user: 'u', pass: 'p' }), ready({ servers: `127.0.0.1:${tokenPort}`, token: 's3cret-token' })]);
   });
   afterAll(async () => {
     await Promise.all(open.map((c) => c.close()));
     await nc?.close();
-    if (authServer && authServer.exitCode === null) {
-      await new Promise<void>((resolve) => {
-        authServer?.once('exit', () => resolve());
-        authServer?.kill('SIGTERM');
-      });
+    for (const server of [authServer, tokenServer]) {
+      if (server && server.exitCode === null) {
+        await new Promise<void>((resolve) => {
+          server.once('exit', () => resolve());
+          server.kill('SIGTERM');
+        });
+      }
     }
   });
 
@@ -168,6 +176,16 @@ describe('EVENT_BUS (NATS) connector against nats-server', () => {
       expect(h.error).toMatch(/timed out|closed|disconnect/i);
       expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: true });
     });
+  });
+
+  it.each([
+    ['BEARER_TOKEN auth', {}, { type: AuthType.BEARER_TOKEN, token: 's3cret-token' }, true],
+    ['connection token', { token: 's3cret-token' }, undefined, true],
+    ['a wrong token', { token: 'guess' }, undefined, false],
+  ])('token server: %s', async (_name, extra, auth, works) => {
+    const c = make({ servers: [`nats://127.0.0.1:${tokenPort}`], subject: `tok.${run}`, ...extra }, { auth });
+    expect(await c.healthCheck()).toMatchObject({ healthy: works });
+    expect(await c.send(testMessage())).toMatchObject({ ok: works });
   });
 
   it('no server listening: unhealthy with a reason, send is retryable', async () => {
