@@ -15,7 +15,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 # ---------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
+# SCARF_ANALYTICS: a dependency's postinstall would otherwise phone home during the build.
+ENV NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci
 
@@ -63,6 +64,7 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
+    SCARF_ANALYTICS=false \
     # Writable even with a read-only root filesystem (/tmp is an emptyDir or
     # tmpfs in our deployments); the AWS CLI keeps its cache under $HOME/.aws.
     HOME=/tmp \
