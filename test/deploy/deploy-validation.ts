@@ -133,6 +133,10 @@ export function policyViolations(objects: K8sObject[], opts: PolicyOptions = {})
   const deployments = byKind('Deployment');
   const workloads = objects.filter((o) => WORKLOAD_KINDS.has(o.kind));
 
+  // The namespace enforces the restricted Pod Security profile (every pod here is built to meet it).
+  for (const ns of byKind('Namespace'))
+    if (ns.metadata.labels?.['pod-security.kubernetes.io/enforce'] !== 'restricted') v.push(`Namespace/${ns.metadata.name}: must enforce Pod Security "restricted"`);
+
   // Common labels on everything we ship.
   for (const o of objects) {
     for (const label of ['app.kubernetes.io/part-of', 'app.kubernetes.io/managed-by'])

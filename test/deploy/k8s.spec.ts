@@ -87,6 +87,15 @@ withKubectl.each(Object.keys(OVERLAYS))('overlay %s', (name) => {
   });
 });
 
+withKubectl('base', () => {
+  it('renders on its own and every object validates (Secrets and NATS come from the overlays)', () => {
+    const objects = render(join(K8S, 'base'));
+    expect(objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).sort()).toEqual([...APPS].sort());
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    for (const o of objects) validateK8sObject(o);
+  });
+});
+
 withKubectl('overlay specifics', () => {
   it('dev: in-cluster NATS with JetStream and PostgreSQL as StatefulSets, one replica, dev-only secrets', () => {
     const objects = render(join(K8S, 'overlays', 'dev'));
@@ -204,9 +213,12 @@ withKubectl('the checks reject broken input', () => {
     );
   });
 
-  it('the policy flags a namespace without default-deny ingress', () => {
-    const objects = dev.filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny-ingress'));
-    expect(policyViolations(objects)).toContain('NetworkPolicy: no default-deny ingress policy');
+  it('the policy flags a namespace without default-deny ingress or restricted Pod Security', () => {
+    const objects = clone(dev).filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny-ingress'));
+    objects.find((o) => o.kind === 'Namespace')!.metadata.labels!['pod-security.kubernetes.io/enforce'] = 'baseline';
+    expect(policyViolations(objects)).toEqual(
+      expect.arrayContaining(['NetworkPolicy: no default-deny ingress policy', 'Namespace/aws-mcp-dev: must enforce Pod Security "restricted"']),
+    );
   });
 
   it('a config key the apps do not know fails at (simulated) startup', () => {
