@@ -4,3 +4,4 @@ export * from './errors';
 export * from './events/cloud-event';
 export * from './common/validators';
 export * from './integrations';
+export * from './health';

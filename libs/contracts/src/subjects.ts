@@ -19,6 +19,8 @@ export const RpcSubjects = {
   IntegrationDelete: 'rpc.integration.delete',
   IntegrationGet: 'rpc.integration.get',
   IntegrationList: 'rpc.integration.list',
+  /** integration-service runs one integration's health check (endpoint with auth applied, or the connector's). */
+  IntegrationProbe: 'rpc.integration.probe',
   /** Every instance answers (no queue group): who is running, and is it ready. */
   SystemPing: 'rpc.system.ping',
 } as const;
@@ -28,6 +30,9 @@ export const EventSubjects = {
   IntegrationCreated: 'integration.created',
   IntegrationUpdated: 'integration.updated',
   IntegrationDeleted: 'integration.deleted',
+  IntegrationStatusChanged: 'integration.status.changed',
+  HealthCheckCompleted: 'health.check.completed',
+  HealthStatusChanged: 'health.status.changed',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
