@@ -4,7 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { composeSchemaErrors, composeViolations, parseComposeYaml, REPO_ROOT } from './deploy-validation';
+import { ConfigSchema, loadConfig } from '@app/config';
+import {
+  APPS,
+  composeSchemaErrors,
+  composeViolations,
+  interpolateCompose,
+  knownMcpEnvNames,
+  parseComposeYaml,
+  REPO_ROOT,
+  unknownMcpEnvNames,
+} from './deploy-validation';
 
 const text = readFileSync(join(REPO_ROOT, 'docker-compose.yml'), 'utf8');
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -24,6 +34,22 @@ describe('docker-compose.yml', () => {
     const vars = new Set([...text.matchAll(/(?<!\$)\$\{([A-Z0-9_]+)/g)].map((m) => m[1]));
     expect([...vars].sort()).toEqual(['AWS_REGION', 'MCP_IMAGE', 'MCP_LOGGING_FORMAT', 'MCP_LOGGING_LEVEL', 'MCP_SECURITY_ENCRYPTION_KEY', 'POSTGRES_PASSWORD']);
     expect(text).not.toMatch(/MCP_SECURITY_ENCRYPTION_KEY:-/);
+  });
+
+  it.each(APPS)('gives %s an environment the apps accept (after interpolation, as compose would)', (app) => {
+    const shell = { MCP_SECURITY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries<unknown>(doc.services[app].environment)) if (v !== null) env[k] = interpolateCompose(String(v), shell);
+    expect(unknownMcpEnvNames(Object.keys(env), knownMcpEnvNames(ConfigSchema))).toEqual([]);
+    const config = loadConfig({ argv: [], env });
+    expect(config.server.port).toBe(8000);
+    expect(config.database.url).toMatch(/@postgres:5432\//);
+    expect(config.nats.url).toBe('nats://nats:4222');
+  });
+
+  it('refuses to start without MCP_SECURITY_ENCRYPTION_KEY, as compose would', () => {
+    expect(() => interpolateCompose(String(doc.services.gateway.environment.MCP_SECURITY_ENCRYPTION_KEY), {})).toThrow(/required variable MCP_SECURITY_ENCRYPTION_KEY/);
+    expect(interpolateCompose('$${x} ${A:-d} ${B-e} ${C:?m}', { C: 'c', B: '' })).toBe('${x} d  c');
   });
 
   it('points only fleet-service and integration-service at a local AWS endpoint, and only when asked', () => {
@@ -56,6 +82,10 @@ describe('the compose checks reject broken input', () => {
     const broken = clone(doc);
     broken.services['fleet-service'].depends_on.nats.condition = 'healthy';
     expect(composeSchemaErrors(broken).some((e) => e.includes('/depends_on'))).toBe(true);
+  });
+
+  it('a misspelt MCP_ variable is flagged (the apps would silently ignore it)', () => {
+    expect(unknownMcpEnvNames(['MCP_LOGGING_LEVEL', 'MCP_LOGING_LEVEL', 'NODE_ENV'], knownMcpEnvNames(ConfigSchema))).toEqual(['MCP_LOGING_LEVEL']);
   });
 
   it('YAML merge keys are resolved (an unresolved << would be an unknown key)', () => {

@@ -481,3 +481,43 @@ export function dockerignoreViolations(text: string): string[] {
   ];
   return required.filter(([, any]) => !any.some((p) => entries.has(p))).map(([what]) => `.dockerignore must exclude ${what}`);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Environment variable names against the config schema
+
+/**
+ * The MCP_<SECTION>_<KEY> names the apps read, from the config schema itself. loadConfig ignores any other MCP_*
+ * variable, so a misspelt one in a manifest would silently do nothing: the specs check every name against this.
+ */
+export function knownMcpEnvNames(schema: { shape: Record<string, unknown> }): Set<string> {
+  const names = new Set<string>(['MCP_CONFIG_PATH']);
+  for (const [section, sectionSchema] of Object.entries(schema.shape)) {
+    let inner = sectionSchema as { shape?: Record<string, unknown>; unwrap?: () => unknown };
+    while (inner && !inner.shape && typeof inner.unwrap === 'function') inner = inner.unwrap() as typeof inner;
+    for (const key of Object.keys(inner?.shape ?? {})) names.add(`MCP_${section.toUpperCase()}_${key.toUpperCase()}`);
+  }
+  return names;
+}
+
+export function unknownMcpEnvNames(names: Iterable<string>, known: Set<string>): string[] {
+  return [...names].filter((n) => n.startsWith('MCP_') && !known.has(n));
+}
+
+/**
+ * Compose's variable interpolation, enough for our file: $$, ${VAR}, ${VAR:-default}, ${VAR-default},
+ * ${VAR:?message}, ${VAR?message}. Throws like `docker compose` does when a required variable is missing.
+ */
+export function interpolateCompose(value: string, vars: Record<string, string | undefined>): string {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])((?:[^{}]|\{[^{}]*\})*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, name?: string, colon?: string, op?: string, arg?: string, bare?: string) => {
+    if (m === '$$') return '$';
+    if (bare) return vars[bare] ?? '';
+    const v = vars[name!];
+    const missing = colon ? !v : v === undefined;
+    if (op === '-') return missing ? interpolateCompose(arg ?? '', vars) : v!;
+    if (op === '?') {
+      if (missing) throw new Error(`required variable ${name} is missing a value: ${arg}`);
+      return v!;
+    }
+    return v ?? '';
+  });
+}

@@ -5,19 +5,21 @@
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { loadConfig } from '@app/config';
+import { ConfigSchema, loadConfig } from '@app/config';
 import {
   APPS,
   APP_PORT,
   effectiveEnv,
   findKubectl,
   K8sObject,
+  knownMcpEnvNames,
   kustomize,
   modelFor,
   parseManifestStream,
   policyViolations,
   PolicyOptions,
   REPO_ROOT,
+  unknownMcpEnvNames,
   validateK8sObject,
 } from './deploy-validation';
 
@@ -76,6 +78,8 @@ withKubectl.each(Object.keys(OVERLAYS))('overlay %s', (name) => {
   it.each(APPS)('starts %s with a configuration the apps accept', (app) => {
     const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === app)!;
     const env = effectiveEnv(objects, d, opts.placeholders);
+    // loadConfig ignores unknown MCP_* names: a typo would silently do nothing.
+    expect(unknownMcpEnvNames(Object.keys(env), knownMcpEnvNames(ConfigSchema))).toEqual([]);
     const config = loadConfig({ argv: [], env });
     expect(config.server.port).toBe(APP_PORT);
     expect(config.database.url).toMatch(/^postgres(ql)?:\/\//);
