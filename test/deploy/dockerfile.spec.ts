@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPS, dockerfileViolations, dockerignoreViolations, mainScript, parseDockerfile, REPO_ROOT } from './deploy-validation';
+import { ConfigSchema } from '@app/config';
+import { APPS, dockerfileViolations, dockerignoreViolations, knownMcpEnvNames, mainScript, parseDockerfile, REPO_ROOT, unknownMcpEnvNames } from './deploy-validation';
 
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
 const dockerignore = readFileSync(join(REPO_ROOT, '.dockerignore'), 'utf8');
@@ -31,6 +32,14 @@ describe('Dockerfile', () => {
     for (const app of [...APPS, 'standalone']) expect(build).toContain(app);
     expect(build).toContain('dist/apps/$app/src/main.js');
     expect(mainScript('gateway')).toBe('dist/apps/gateway/src/main.js');
+  });
+
+  it('sets only MCP_* variables the apps know', () => {
+    const names = parseDockerfile(dockerfile)
+      .filter((i) => i.op === 'ENV')
+      .flatMap((i) => [...i.args.matchAll(/(?:^|\s)([A-Z][A-Z0-9_]*)=/g)].map((m) => m[1]));
+    expect(names).toEqual(expect.arrayContaining(['NODE_ENV', 'MCP_SERVER_PORT', 'MCP_DATA_DIR']));
+    expect(unknownMcpEnvNames(names, knownMcpEnvNames(ConfigSchema))).toEqual([]);
   });
 
   it('rejects a Dockerfile that runs as root, skips --omit=dev or has no healthcheck', () => {
