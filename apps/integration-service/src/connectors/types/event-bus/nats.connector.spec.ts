@@ -67,6 +67,7 @@ describe('EVENT_BUS (NATS) connector against nats-server', () => {
     expect(fields.sort()).toEqual(['credentials', 'creds', 'queue', 'servers', 'subject', 'subjects']);
     expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: [LOCAL], subject: 'a' }, Direction.BIDIRECTIONAL)).toEqual([{ field: 'subjects', message: expect.stringContaining('required') }]);
     expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: [LOCAL], subjects: ['a'] }, Direction.OUTBOUND)).toEqual([{ field: 'subject', message: expect.stringContaining('required') }]);
+    expect(eventBusPlugin.validateConnection({ provider: 'nats', servers: [LOCAL], jetstream: true, subjects: ['a', 'b'] }, Direction.INBOUND).map((e) => e.field).sort()).toEqual(['stream', 'subjects']);
   });
 
   it('publishes the CloudEvent with Nats-Msg-Id and ce-id headers', async () => {
@@ -130,6 +131,46 @@ describe('EVENT_BUS (NATS) connector against nats-server', () => {
     await waitFor(() => got.length === 1, 5000, 20, 'control message');
     sub.unsubscribe();
     expect(seen).toHaveLength(4);
+  });
+
+  it('JetStream inbound: durable consumer acks handled messages, redelivers a rejected one, and a restart resumes after the last ack', async () => {
+    const jsm = await nc.jetstreamManager();
+    const js = nc.jetstream();
+    const stream = `CONNIN_${run}`;
+    await jsm.streams.add({ name: stream, subjects: [`connin.${run}.>`] });
+    const connection = { jetstream: true, stream, subjects: [`connin.${run}.>`], durable: `d_${run}`, nak_delay_seconds: 0.1 };
+    try {
+      for (const n of [1, 2, 3]) await js.publish(`connin.${run}.x`, JSON.stringify({ n }), { msgID: `m-${n}` });
+      const first = make(connection, { direction: Direction.INBOUND });
+      const seen: InboundMessage[] = [];
+      let failedOnce = false;
+      await first.startListening(async (m) => {
+        seen.push(m);
+        if ((m.data as { n: number }).n === 2 && !failedOnce) {
+          failedOnce = true;
+          throw new Error('not yet');
+        }
+      });
+      await waitFor(() => seen.length >= 4, 5000, 20, 'three messages and one redelivery');
+      await first.close();
+      expect(seen.map((m) => m.id).sort()).toEqual(['m-1', 'm-2', 'm-2', 'm-3']);
+      expect(seen.filter((m) => m.id === 'm-2').map((m) => m.attributes?.delivery_count)).toEqual(['1', '2']);
+
+      // A new connector with the same durable name only gets what was never acked.
+      await js.publish(`connin.${run}.x`, JSON.stringify({ n: 4 }));
+      const second = make(connection, { direction: Direction.INBOUND });
+      const later: InboundMessage[] = [];
+      await second.startListening(async (m) => {
+        later.push(m);
+      });
+      await waitFor(() => later.length >= 1, 5000, 20, 'message 4');
+      await second.stopListening();
+      expect(later.map((m) => m.data)).toEqual([{ n: 4 }]);
+      expect(later[0].id).toBe(`${stream}:4`); // no Nats-Msg-Id: the stream sequence identifies it
+      expect((await jsm.consumers.info(stream, `d_${run}`)).num_pending).toBe(0);
+    } finally {
+      await jsm.streams.delete(stream);
+    }
   });
 
   describe('a server that requires a user and password', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { connect, ConnectionOptions, credsAuthenticator, headers, JetStreamClient, MsgHdrs, NatsConnection, NatsError, Subscription } from 'nats';
+import { AckPolicy, connect, ConnectionOptions, ConsumerMessages, credsAuthenticator, DeliverPolicy, headers, JetStreamClient, JsMsg, Msg, MsgHdrs, NatsConnection, NatsError, Subscription } from 'nats';
 import { AuthType, Direction, FieldError } from '@app/contracts';
 import {
   Connector,
@@ -20,9 +20,18 @@ export interface NatsSettings {
   subjects: string[];
   /** Queue group so that replicas share the inbound messages instead of each getting all of them. */
   queue?: string;
-  /** Publish through JetStream (acked, deduplicated by Nats-Msg-Id within the stream's window). */
+  /**
+   * Outbound: publish through JetStream (acked, deduplicated by Nats-Msg-Id within the stream's window).
+   * Inbound: consume `stream` with a durable consumer, acking only after the handler resolved.
+   */
   jetstream: boolean;
   tls: boolean;
+  /** JetStream inbound: the stream to consume. */
+  stream?: string;
+  /** JetStream inbound: durable consumer name, so a restart resumes where the last one acked. */
+  durable: string;
+  /** JetStream inbound: redelivery delay after a handler failure. */
+  nak_delay_seconds: number;
 }
 
 // Publish subjects: tokens of printable characters without wildcards; subscriptions may use * and >.
@@ -47,7 +56,7 @@ export function validateNatsConnection(c: Record<string, unknown>, direction?: D
     if (c.subject === undefined && c.subjects === undefined) errors.push({ field: 'subject', message: 'subject (outbound) or subjects (inbound) is required' });
   } else {
     if (direction !== Direction.INBOUND && c.subject === undefined) errors.push({ field: 'subject', message: 'is required to publish events' });
-    if (direction !== Direction.OUTBOUND && c.subjects === undefined) errors.push({ field: 'subjects', message: 'is required to receive messages' });
+    if (direction !== Direction.OUTBOUND && c.subjects === undefined && c.jetstream !== true) errors.push({ field: 'subjects', message: 'is required to receive messages' });
   }
   if (c.queue !== undefined && (typeof c.queue !== 'string' || !/^[\w.-]{1,128}$/.test(c.queue))) errors.push({ field: 'queue', message: 'must be a queue group name' });
   for (const key of ['user', 'password', 'token', 'credentials']) {
@@ -59,6 +68,17 @@ export function validateNatsConnection(c: Record<string, unknown>, direction?: D
     errors.push({ field: 'credentials', message: 'must be the text of a NATS .creds file' });
   }
   for (const key of ['jetstream', 'tls']) if (c[key] !== undefined && typeof c[key] !== 'boolean') errors.push({ field: key, message: 'must be a boolean' });
+  for (const key of ['stream', 'durable']) {
+    if (c[key] !== undefined && (typeof c[key] !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(c[key] as string))) errors.push({ field: key, message: 'must be 1-128 letters, digits, _ or -' });
+  }
+  if (c.nak_delay_seconds !== undefined && !(typeof c.nak_delay_seconds === 'number' && c.nak_delay_seconds >= 0 && c.nak_delay_seconds <= 3600)) {
+    errors.push({ field: 'nak_delay_seconds', message: 'must be between 0 and 3600' });
+  }
+  if (c.jetstream === true && direction !== undefined && direction !== Direction.OUTBOUND) {
+    if (c.stream === undefined) errors.push({ field: 'stream', message: 'is required to consume from JetStream' });
+    // One filter subject: servers before 2.10 have no filter_subjects.
+    if (Array.isArray(c.subjects) && c.subjects.length > 1) errors.push({ field: 'subjects', message: 'JetStream inbound takes one subject filter' });
+  }
   return errors;
 }
 
@@ -92,6 +112,7 @@ export class NatsConnector implements Connector {
   private connecting?: Promise<NatsConnection>;
   private js?: JetStreamClient;
   private subs: Array<{ sub: Subscription; done: Promise<void> }> = [];
+  private consumer?: { messages: ConsumerMessages; done: Promise<void> };
 
   constructor(private readonly ctx: ConnectorContext) {
     const errors = validateNatsConnection(ctx.connection, ctx.direction);
@@ -104,6 +125,9 @@ export class NatsConnector implements Connector {
       queue: c.queue as string | undefined,
       jetstream: c.jetstream === true,
       tls: c.tls === true,
+      stream: c.stream as string | undefined,
+      durable: (c.durable as string | undefined) ?? `aws-mcp-${ctx.integrationId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128),
+      nak_delay_seconds: (c.nak_delay_seconds as number | undefined) ?? 5,
     };
   }
 
@@ -210,29 +234,36 @@ export class NatsConnector implements Connector {
     }
   }
 
+  /** Id from Nats-Msg-Id, else `fallbackId` (JetStream: stream:seq), else a hash of subject and payload. */
+  private inbound(m: Msg | JsMsg, fallbackId?: string) {
+    const attributes: Record<string, string> = { subject: m.subject };
+    for (const [k, v] of m.headers ?? []) attributes[k] = v.join(',');
+    const id = m.headers?.get('Nats-Msg-Id') || fallbackId || createHash('sha256').update(m.subject).update('\0').update(m.data).digest('hex').slice(0, 32);
+    const text = new TextDecoder().decode(m.data);
+    let data: unknown = text;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // not JSON: hand over the text as is
+    }
+    return { id, data, attributes };
+  }
+
   async startListening(handler: InboundHandler): Promise<void> {
-    if (this.subs.length) return;
-    if (!this.cfg.subjects.length) throw new ConnectorError('subjects is required to receive messages');
+    if (this.subs.length || this.consumer) return;
     const nc = await this.connection();
+    if (this.cfg.jetstream) return this.consumeJetStream(nc, handler);
+    if (!this.cfg.subjects.length) throw new ConnectorError('subjects is required to receive messages');
     for (const subject of this.cfg.subjects) {
       const sub = nc.subscribe(subject, this.cfg.queue ? { queue: this.cfg.queue } : {});
       const done = (async () => {
         for await (const m of sub) {
-          const attributes: Record<string, string> = { subject: m.subject };
-          for (const [k, v] of m.headers ?? []) attributes[k] = v.join(',');
-          const id = m.headers?.get('Nats-Msg-Id') || createHash('sha256').update(m.subject).update('\0').update(m.data).digest('hex').slice(0, 32);
-          const text = new TextDecoder().decode(m.data);
-          let data: unknown = text;
+          const msg = this.inbound(m);
           try {
-            data = JSON.parse(text);
-          } catch {
-            // not JSON: hand over the text as is
-          }
-          try {
-            await handler({ id, data, attributes });
+            await handler(msg);
           } catch (e) {
-            // Core NATS has no redelivery: the failure is logged; durable intake needs a JetStream consumer.
-            this.ctx.logger.warn('NATS inbound handler failed', { subject: m.subject, id, error: (e as Error).message });
+            // Core NATS has no redelivery: the failure is logged; use jetstream: true for durable intake.
+            this.ctx.logger.warn('NATS inbound handler failed', { subject: m.subject, id: msg.id, error: (e as Error).message });
           }
         }
       })();
@@ -241,9 +272,58 @@ export class NatsConnector implements Connector {
     await withTimeout(nc.flush(), this.ctx.timeoutMs, 'NATS subscribe');
   }
 
+  /** Durable pull consumer: ack after the handler resolved, nak (redeliver later) when it rejected. */
+  private async consumeJetStream(nc: NatsConnection, handler: InboundHandler): Promise<void> {
+    const stream = this.cfg.stream;
+    if (!stream) throw new ConnectorError('stream is required to consume from JetStream');
+    try {
+      const jsm = await nc.jetstreamManager({ timeout: this.ctx.timeoutMs });
+      const exists = await jsm.consumers.info(stream, this.cfg.durable).then(() => true, (e: NatsError) => {
+        if (e.api_error?.err_code === 10014 || e.code === '404') return false; // consumer not found
+        throw e;
+      });
+      if (!exists) {
+        await jsm.consumers.add(stream, {
+          durable_name: this.cfg.durable,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ...(this.cfg.subjects[0] ? { filter_subject: this.cfg.subjects[0] } : {}),
+        });
+      }
+      const consumer = await nc.jetstream().consumers.get(stream, this.cfg.durable);
+      const messages = await consumer.consume({ max_messages: 64 });
+      const done = (async () => {
+        for await (const m of messages) {
+          const msg = this.inbound(m, `${stream}:${m.seq}`);
+          msg.attributes.stream_seq = String(m.seq);
+          msg.attributes.delivery_count = String(m.info.redeliveryCount); // nats.js names it redeliveryCount; it is 1 on the first delivery
+          try {
+            await handler(msg);
+          } catch (e) {
+            this.ctx.logger.warn('NATS JetStream handler failed; message will be redelivered', { subject: m.subject, id: msg.id, error: (e as Error).message });
+            m.nak(this.cfg.nak_delay_seconds * 1000);
+            continue;
+          }
+          // Wait for the server to confirm: an ack lost here would mean a duplicate, which the receiver drops.
+          await m.ackAck({ timeout: this.ctx.timeoutMs }).catch(() => m.ack());
+        }
+      })();
+      this.consumer = { messages, done };
+    } catch (e) {
+      const c = classify(e);
+      throw new ConnectorError(`cannot consume ${stream}: ${c.error}`, c.retryable);
+    }
+  }
+
   async stopListening(): Promise<void> {
     const subs = this.subs;
+    const consumer = this.consumer;
     this.subs = [];
+    this.consumer = undefined;
+    if (consumer) {
+      await consumer.messages.close().catch(() => undefined);
+      await consumer.done;
+    }
     // drain: stop new deliveries, let the ones already received reach the handler.
     await Promise.all(subs.map((s) => s.sub.drain().catch(() => s.sub.unsubscribe())));
     await Promise.all(subs.map((s) => s.done));
