@@ -193,6 +193,22 @@ describe('GRPC connector against a grpc-js server', () => {
       expect(await c.healthCheck()).toMatchObject({ healthy: true });
     });
 
+    it('server-only TLS: a private CA in the connection and a bearer token', async () => {
+      const serverOnly = await startServer(ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(pki.serverCert), private_key: Buffer.from(pki.serverKey) }], false));
+      try {
+        const c = make({ address: `127.0.0.1:${serverOnly.port}`, tls: true, ca: pki.ca, request_template: { kind: 'ok' } }, { type: AuthType.BEARER_TOKEN, token: 'over-tls' });
+        expect(await c.send(testMessage())).toMatchObject({ ok: true });
+        expect(serverOnly.received[0].metadata.get('authorization')).toEqual(['Bearer over-tls']);
+        // Without the CA the server's certificate is not trusted.
+        const untrusted = make({ address: `127.0.0.1:${serverOnly.port}`, tls: true, request_template: { kind: 'ok' } }, undefined, 1000);
+        expect(await untrusted.send(testMessage())).toMatchObject({ ok: false, statusCode: status.UNAVAILABLE });
+        expect(serverOnly.received).toHaveLength(1);
+      } finally {
+        await Promise.all(open.map((c) => c.close()));
+        await stop(serverOnly.server);
+      }
+    });
+
     it('fails without a client certificate, and CERTIFICATE without tls is refused', async () => {
       const before = tls.received.length;
       const noCert = make({ address: `127.0.0.1:${tls.port}`, tls: true, ca: pki.ca, request_template: { kind: 'ok' } }, undefined, 1000);
