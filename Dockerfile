@@ -56,22 +56,23 @@ RUN apt-get update \
  && aws --version
 
 # Fixed, numeric uid/gid so Kubernetes' runAsNonRoot can verify it.
+# /data is the one writable data directory (a volume, or an emptyDir/tmpfs).
+# The config default data.dir is ./data, i.e. /app/data: a symlink to /data, so
+# the image needs no MCP_* environment defaults (which would silently override
+# a mounted config file, since the environment wins over the file).
 RUN groupadd --system --gid 10001 app \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /tmp --shell /usr/sbin/nologin app \
- && mkdir -p /data \
- && chown 10001:10001 /data
+ && mkdir -p /data /app \
+ && chown 10001:10001 /data \
+ && ln -s /data /app/data
 
 WORKDIR /app
+# HOME=/tmp: writable even with a read-only root filesystem (/tmp is an
+# emptyDir or tmpfs in our deployments); the AWS CLI keeps its cache there.
 ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     SCARF_ANALYTICS=false \
-    # Writable even with a read-only root filesystem (/tmp is an emptyDir or
-    # tmpfs in our deployments); the AWS CLI keeps its cache under $HOME/.aws.
-    HOME=/tmp \
-    MCP_SERVER_HOST=0.0.0.0 \
-    MCP_SERVER_PORT=8000 \
-    MCP_DATA_DIR=/data \
-    MCP_INTEGRATIONS_DATA_DIR=/data/integrations
+    HOME=/tmp
 
 # Production dependencies only. Code and node_modules stay owned by root and
 # are read-only for the app user.

@@ -34,11 +34,15 @@ describe('Dockerfile', () => {
     expect(mainScript('gateway')).toBe('dist/apps/gateway/src/main.js');
   });
 
-  it('sets only MCP_* variables the apps know', () => {
-    const names = parseDockerfile(dockerfile)
-      .filter((i) => i.op === 'ENV')
-      .flatMap((i) => [...i.args.matchAll(/(?:^|\s)([A-Z][A-Z0-9_]*)=/g)].map((m) => m[1]));
-    expect(names).toEqual(expect.arrayContaining(['NODE_ENV', 'MCP_SERVER_PORT', 'MCP_DATA_DIR']));
+  it('sets no MCP_* defaults (the environment would override a mounted config file) and maps ./data to /data', () => {
+    const ins = parseDockerfile(dockerfile);
+    const names = ins.filter((i) => i.op === 'ENV').flatMap((i) => [...i.args.matchAll(/(?:^|\s)([A-Z][A-Z0-9_]*)=/g)].map((m) => m[1]));
+    expect(names).toEqual(expect.arrayContaining(['NODE_ENV', 'HOME']));
+    expect(names.filter((n) => n.startsWith('MCP_'))).toEqual([]);
+    // The default data.dir (./data under WORKDIR /app) lands on the writable /data.
+    expect(ConfigSchema.parse({}).data.dir).toBe('./data');
+    expect(ins.some((i) => i.stage === 'runtime' && i.op === 'WORKDIR' && i.args === '/app')).toBe(true);
+    expect(ins.some((i) => i.stage === 'runtime' && i.op === 'RUN' && /ln -s \/data \/app\/data/.test(i.args))).toBe(true);
     expect(unknownMcpEnvNames(names, knownMcpEnvNames(ConfigSchema))).toEqual([]);
   });
 
