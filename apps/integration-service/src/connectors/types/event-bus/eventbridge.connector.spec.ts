@@ -91,7 +91,9 @@ describe('EVENT_BUS (EventBridge) connector against moto', () => {
 
   it('health: an existing bus is healthy, a missing one is not', async () => {
     expect(await make({ event_bus_name: 'fleet-bus' }).healthCheck()).toMatchObject({ healthy: true, details: { arn: expect.stringContaining('fleet-bus') } });
-    expect(await make({ event_bus_name: 'no-such-bus' }).healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/ResourceNotFound/) });
+    const missing = make({ event_bus_name: 'no-such-bus' });
+    expect(await missing.healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/ResourceNotFound/) });
+    await expect(missing.initialize()).rejects.toMatchObject({ retryable: false });
   });
 
   it('refuses the INBOUND direction with a pointer to SQS', async () => {

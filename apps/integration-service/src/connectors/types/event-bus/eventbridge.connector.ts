@@ -70,15 +70,25 @@ export class EventBridgeConnector implements Connector {
       // EventBridge pushes to rule targets; receive them through a target such as an SQS queue (MESSAGE_QUEUE).
       throw new ConnectorError('EventBridge integrations are outbound only: route a rule to an SQS queue and receive it with a MESSAGE_QUEUE integration');
     }
-    const h = await this.healthCheck();
-    if (!h.healthy) throw new ConnectorError(h.error ?? 'event bus not reachable', true, h.statusCode);
+    try {
+      await this.describeBus();
+    } catch (e) {
+      if (e instanceof ConnectorError) throw e;
+      const c = classifyAwsError(e);
+      throw new ConnectorError(c.error, c.retryable, c.statusCode);
+    }
+  }
+
+  private async describeBus(): Promise<{ arn?: string }> {
+    const out = await (await this.eb()).send(new DescribeEventBusCommand({ Name: this.cfg.event_bus_name }), { abortSignal: AbortSignal.timeout(this.ctx.timeoutMs) });
+    return { arn: out.Arn };
   }
 
   async healthCheck(): Promise<HealthResult> {
     const started = Date.now();
     try {
-      const out = await (await this.eb()).send(new DescribeEventBusCommand({ Name: this.cfg.event_bus_name }), { abortSignal: AbortSignal.timeout(this.ctx.timeoutMs) });
-      return { healthy: true, latencyMs: Date.now() - started, details: { arn: out.Arn } };
+      const details = await this.describeBus();
+      return { healthy: true, latencyMs: Date.now() - started, details };
     } catch (e) {
       const c = e instanceof ConnectorError ? { error: e.message, statusCode: e.statusCode } : classifyAwsError(e);
       return { healthy: false, latencyMs: Date.now() - started, statusCode: c.statusCode, error: c.error };

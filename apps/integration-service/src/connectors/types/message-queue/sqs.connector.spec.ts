@@ -127,6 +127,7 @@ describe('MESSAGE_QUEUE (SQS) connector against moto', () => {
     const c = make({ queue_url: `${moto.endpoint}/123456789012/missing` });
     expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: false, statusCode: 400 });
     expect(await c.healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/NonExistentQueue|QueueDoesNotExist/) });
+    await expect(c.initialize()).rejects.toMatchObject({ retryable: false, statusCode: 400 });
   });
 
   it('endpoint down: unhealthy with a reason, send is retryable, initialize throws', async () => {
@@ -136,7 +137,7 @@ describe('MESSAGE_QUEUE (SQS) connector against moto', () => {
     expect(h.healthy).toBe(false);
     expect(h.error).toMatch(/ECONNREFUSED|connect/i);
     expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: true });
-    await expect(c.initialize()).rejects.toThrow(/ECONNREFUSED|connect/i);
+    await expect(c.initialize()).rejects.toMatchObject({ retryable: true, message: expect.stringMatching(/ECONNREFUSED|connect/i) });
   });
 
   it('refuses a private endpoint the outbound policy does not allow', async () => {

@@ -123,19 +123,29 @@ export class SqsConnector implements Connector {
     return this.opening;
   }
 
+  private async queueAttributes(): Promise<Record<string, string>> {
+    const out = await (await this.sqs()).send(
+      new GetQueueAttributesCommand({ QueueUrl: this.cfg.queue_url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      { abortSignal: AbortSignal.timeout(this.ctx.timeoutMs) },
+    );
+    return { ...out.Attributes };
+  }
+
   async initialize(): Promise<void> {
-    const h = await this.healthCheck();
-    if (!h.healthy) throw new ConnectorError(h.error ?? 'queue not reachable', true, h.statusCode);
+    try {
+      await this.queueAttributes();
+    } catch (e) {
+      if (e instanceof ConnectorError) throw e;
+      const c = classifyAwsError(e);
+      throw new ConnectorError(c.error, c.retryable, c.statusCode);
+    }
   }
 
   async healthCheck(): Promise<HealthResult> {
     const started = Date.now();
     try {
-      const out = await (await this.sqs()).send(
-        new GetQueueAttributesCommand({ QueueUrl: this.cfg.queue_url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-        { abortSignal: AbortSignal.timeout(this.ctx.timeoutMs) },
-      );
-      return { healthy: true, latencyMs: Date.now() - started, details: { ...out.Attributes } };
+      const details = await this.queueAttributes();
+      return { healthy: true, latencyMs: Date.now() - started, details };
     } catch (e) {
       const c = e instanceof ConnectorError ? { error: e.message, statusCode: e.statusCode } : classifyAwsError(e);
       return { healthy: false, latencyMs: Date.now() - started, statusCode: c.statusCode, error: c.error };
