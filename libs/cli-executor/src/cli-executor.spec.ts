@@ -75,6 +75,7 @@ describe('CliExecutor', () => {
           'AWS_CONFIG_FILE',
           'AWS_SHARED_CREDENTIALS_FILE',
           'AWS_PAGER',
+          'MANPAGER',
           'AWS_EC2_METADATA_DISABLED',
         ].sort(),
       );
@@ -179,6 +180,14 @@ describe('CliExecutor', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  it('renders help as plain text', async () => {
+    const result = await new CliExecutor(base).run('sts help');
+    expect(result.argv).toEqual(['--endpoint-url', moto.endpoint, 'sts', 'help']);
+    expect(result.exit_code).toBe(0);
+    expect(result.stdout).toContain('get-caller-identity');
+    expect(result.stdout).not.toContain('\b');
   });
 
   it('rejects bad configuration up front', () => {

@@ -139,6 +139,9 @@ export class CliExecutor {
       AWS_CONFIG_FILE: '/dev/null',
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
       AWS_PAGER: '',
+      // `help` pipes groff's overstruck text to MANPAGER (default `less -R`); col -b yields plain text.
+      // Without col on PATH the CLI prints the raw text itself.
+      MANPAGER: 'col -b',
       // Never fall back to the host's instance role, whatever happens to the keys above.
       AWS_EC2_METADATA_DISABLED: 'true',
     };
