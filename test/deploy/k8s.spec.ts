@@ -125,6 +125,12 @@ withKubectl('overlay specifics', () => {
     expect(endpoints?.data.NATS_URL).toMatch(/^nats:\/\/nats\.nats\.svc/);
     for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
     expect(objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'health-monitor')?.spec.replicas).toBeGreaterThanOrEqual(2);
+    // NATS egress narrowed to the NATS release's namespace (the patch addresses the rule by index: keep it honest).
+    const egress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'apps-egress')!;
+    const natsRule = egress.spec.egress.find((r: { ports: { port: number }[] }) => r.ports.some((p) => p.port === 4222));
+    expect(natsRule.to).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'nats' } } }]);
+    for (const d of objects.filter((o) => o.kind === 'Deployment'))
+      expect(d.spec.template.spec.containers[0].env).toEqual(expect.arrayContaining([{ name: 'MCP_DATABASE_SSL', value: 'true' }]));
   });
 });
 
