@@ -110,6 +110,9 @@ describe('CommandPolicy', () => {
       ['deny regex, IPv6 in JSON', `ec2 authorize-security-group-ingress --group-id sg-1 --ip-permissions '[{"IpProtocol":"-1","Ipv6Ranges":[{"CidrIpv6":"::/0"}]}]'`, 'CLI_COMMAND_DENIED', admin],
       ['deny regex, JSON-escaped slash', `ec2 authorize-security-group-ingress --group-id sg-1 --ip-permissions '[{"IpProtocol":"-1","IpRanges":[{"CidrIp":"0.0.0.0\\/0"}]}]'`, 'CLI_COMMAND_DENIED', admin],
       ['deny regex, abbreviated flag', 'ssm get-parameter --name db --with', 'CLI_COMMAND_DENIED', admin],
+      ['deny regex, public bucket policy', `s3api put-bucket-policy --bucket b --policy '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]}'`, 'CLI_COMMAND_DENIED', admin],
+      ['deny regex, public policy as JSON in JSON', `sqs set-queue-attributes --queue-url https://sqs.us-east-1.amazonaws.com/1/q --attributes '{"Policy":"{\\"Statement\\":[{\\"Principal\\":{\\"AWS\\":[\\"*\\"]}}]}"}'`, 'CLI_COMMAND_DENIED', admin],
+      ['deny wildcard, identity provider', 'iam create-open-id-connect-provider --url https://idp.example --thumbprint-list x', 'CLI_COMMAND_DENIED', admin],
       ['credential minting read', 'sts get-session-token', 'CLI_COMMAND_DENIED', admin],
       ['credential minting wildcard', 'sts assume-role --role-arn arn:aws:iam::1:role/x --role-session-name s', 'CLI_COMMAND_DENIED', admin],
       ['deny beats viewer too', 'secretsmanager get-secret-value --secret-id db', 'CLI_COMMAND_DENIED'],
@@ -136,6 +139,8 @@ describe('CommandPolicy', () => {
   it('lets operators with allowMutations run mutations and s3 copies between buckets', () => {
     expect(policy.check('ec2 stop-instances --instance-ids i-1', operator)).toMatchObject({ allowed: true, mutating: true, operation: 'stop-instances' });
     expect(policy.check('s3 cp s3://a/k s3://b/k --acl private --exclude "*.tmp" --recursive', operator)).toMatchObject({ allowed: true, mutating: true });
+    const scoped = `s3api put-bucket-policy --bucket b --policy '{"Statement":[{"Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:GetObject"}]}'`;
+    expect(policy.check(scoped, operator)).toMatchObject({ allowed: true, mutating: true });
   });
 
   it('explains --region in its message', () => {

@@ -48,6 +48,10 @@ export const DEFAULT_DENY_RULES: readonly DenyRuleInput[] = [
   { match: 'iam add-user-to-group', message: `iam add-user-to-group is denied: ${ESCALATION}` },
   { match: 'iam create-service-specific-credential', message: `iam create-service-specific-credential is denied: ${CREDENTIALS}` },
   { match: 'iam reset-service-specific-credential', message: `iam reset-service-specific-credential is denied: ${CREDENTIALS}` },
+  { match: 'iam change-password', message: 'iam change-password is denied: it would give console access as the server identity' },
+  { match: 'iam upload-ssh-public-key', message: `iam upload-ssh-public-key is denied: ${CREDENTIALS}` },
+  { match: 'iam upload-signing-certificate', message: `iam upload-signing-certificate is denied: ${CREDENTIALS}` },
+  { wildcard: 'iam create-*-provider', message: 'creating an identity provider is denied: it makes the account trust an outside identity system' },
   { wildcard: 'iam attach-*-policy', message: `attaching IAM policies is denied: ${ESCALATION}` },
   { wildcard: 'iam put-*-policy', message: `inline IAM policies are denied: ${ESCALATION}` },
   { wildcard: 'iam delete-*', message: 'deleting IAM entities is denied: it can lock out the account owners and this service' },
@@ -105,6 +109,11 @@ export const DEFAULT_DENY_RULES: readonly DenyRuleInput[] = [
   { regex: '^ec2 modify-(snapshot|image)-attribute .*\\ball\\b', message: 'sharing snapshots or images with all accounts is denied' },
   { regex: '^rds modify-db(-cluster)?-snapshot-attribute .*\\ball\\b', message: 'sharing RDS snapshots with all accounts is denied' },
   { regex: '^lambda add-permission .*--principal[ =]\\*', message: 'granting a Lambda function to any principal (*) is denied' },
+  // A policy document, possibly JSON inside JSON (sqs Attributes), whose Principal is "*" or {"AWS": "*"}.
+  {
+    regex: '\\\\*"principal\\\\*"\\s*:\\s*(\\{\\s*\\\\*"aws\\\\*"\\s*:\\s*)?(\\[\\s*)?\\\\*"\\*\\\\*"',
+    message: 'resource policies that grant Principal "*" are denied by default: they can make the resource public',
+  },
 ];
 
 const COMMAND_SHAPE = /^[a-z0-9-]+$/;
