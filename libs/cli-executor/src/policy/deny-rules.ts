@@ -99,7 +99,7 @@ export const DEFAULT_DENY_RULES: readonly DenyRuleInput[] = [
   { regex: '^ssm get-parameters?(-by-path)? (.* )?--w', message: `ssm --with-decryption is denied: ${SECRETS}` },
   // Public exposure
   {
-    regex: '^ec2 (authorize-security-group-ingress|modify-security-group-rules) .*(\\b\\d{1,3}(\\.\\d{1,3}){3}/[0-7]|[0-9a-f]*:[0-9a-f:]*/([0-9]|1[0-5]))(?![0-9])',
+    regex: '^ec2 (authorize-security-group-ingress|modify-security-group-rules) .*(\\b\\d{1,3}(\\.\\d{1,3}){3}/[0-7]|[0-9a-f]{0,4}:[0-9a-f:]{0,40}/([0-9]|1[0-5]))(?![0-9])',
     message: 'opening a security group to the whole internet (0.0.0.0/0, ::/0 or a prefix shorter than /8) is denied',
   },
   { regex: '^s3api put-(bucket|object)-acl .*(public-read|authenticated-read|AllUsers|AuthenticatedUsers)', message: 'public S3 ACLs are denied' },
@@ -110,8 +110,9 @@ export const DEFAULT_DENY_RULES: readonly DenyRuleInput[] = [
   { regex: '^rds modify-db(-cluster)?-snapshot-attribute .*\\ball\\b', message: 'sharing RDS snapshots with all accounts is denied' },
   { regex: '^lambda add-permission .*--principal[ =]\\*', message: 'granting a Lambda function to any principal (*) is denied' },
   // A policy document, possibly JSON inside JSON (sqs Attributes), whose Principal is "*" or {"AWS": "*"}.
+  // Bounded quantifiers keep this unanchored regex linear on an 8 KiB command.
   {
-    regex: '\\\\*"principal\\\\*"\\s*:\\s*(\\{\\s*\\\\*"aws\\\\*"\\s*:\\s*)?(\\[\\s*)?\\\\*"\\*\\\\*"',
+    regex: '\\\\{0,7}"principal\\\\{0,7}"\\s{0,9}:\\s{0,9}(\\{\\s{0,9}\\\\{0,7}"aws\\\\{0,7}"\\s{0,9}:\\s{0,9})?(\\[\\s{0,9})?\\\\{0,7}"\\*\\\\{0,7}"',
     message: 'resource policies that grant Principal "*" are denied by default: they can make the resource public',
   },
 ];
