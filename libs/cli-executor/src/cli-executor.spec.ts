@@ -190,6 +190,10 @@ describe('CliExecutor', () => {
     expect(result.stdout).not.toContain('\b');
   });
 
+  it('fails clearly when the CLI binary is missing', async () => {
+    await expect(new CliExecutor({ ...base, awsBinary: '/nonexistent/aws' }).run('sts get-caller-identity')).rejects.toThrow(/Could not start the AWS CLI/);
+  });
+
   it('rejects bad configuration up front', () => {
     expect(() => new CliExecutor({ ...base, region: 'us-east-1; rm' })).toThrow(/invalid region/);
     expect(() => new CliExecutor({ ...base, credentials: { accessKeyId: '', secretAccessKey: 'x' } })).toThrow(/accessKeyId/);
