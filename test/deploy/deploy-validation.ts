@@ -521,3 +521,53 @@ export function interpolateCompose(value: string, vars: Record<string, string | 
     return v ?? '';
   });
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Unknown fields
+
+/**
+ * kubernetes-models' validate() does not reject unknown fields (a misspelt `readinessprobe` passes), while the API
+ * server's strict field validation does. Its TypeScript interfaces do know every field, so each object is
+ * type-checked as an object literal of its interface (`const o: IDeployment = {...}`): excess-property checks
+ * reject unknown fields at any depth, and types are checked again. Returns one line per object with an error.
+ */
+export function unknownFieldErrors(objects: K8sObject[]): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const types = new Map<string, string>();
+  const lines = objects.map((o, i) => {
+    modelFor(o.apiVersion, o.kind);
+    const key = `${o.apiVersion}/${o.kind}`;
+    if (!types.has(key)) types.set(key, `T${types.size}`);
+    return `const o${i}: ${types.get(key)} = ${JSON.stringify(o)};`;
+  });
+  const imports = [...types].map(([key, alias]) => `import type { I${key.split('/').pop()} as ${alias} } from 'kubernetes-models/${key}';`);
+  const source = [...imports, ...lines, 'export {};'].join('\n');
+  const file = join(REPO_ROOT, '__deploy_manifest_check__.ts');
+  const options = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    target: ts.ScriptTarget.ES2022,
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists } = host;
+  host.getSourceFile = (f, lang, ...rest) => (f === file ? ts.createSourceFile(f, source, lang) : getSourceFile.call(host, f, lang, ...rest));
+  host.fileExists = (f) => f === file || fileExists.call(host, f);
+  const program = ts.createProgram([file], options, host);
+  const errors = new Map<number, string>();
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+    const line = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start).line - imports.length : -1;
+    const o = objects[line];
+    if (!o) {
+      errors.set(-1 - errors.size, `type check: ${message}`);
+      continue;
+    }
+    if (!errors.has(line)) errors.set(line, `${o.kind}/${o.metadata.name}: ${message}`);
+  }
+  return [...errors.values()];
+}

@@ -19,6 +19,7 @@ import {
   policyViolations,
   PolicyOptions,
   REPO_ROOT,
+  unknownFieldErrors,
   unknownMcpEnvNames,
   validateK8sObject,
 } from './deploy-validation';
@@ -69,6 +70,10 @@ withKubectl.each(Object.keys(OVERLAYS))('overlay %s', (name) => {
       }
     }
     expect(errors).toEqual([]);
+  });
+
+  it('has no unknown fields (as strict server-side field validation would reject)', () => {
+    expect(unknownFieldErrors(objects)).toEqual([]);
   });
 
   it('meets the deployment policy', () => {
@@ -157,6 +162,19 @@ withKubectl('the checks reject broken input', () => {
     const d = gateway();
     d.spec.template.spec.containers[0].ports[0].containerPort = 'http';
     expect(() => validateK8sObject(d)).toThrow(/containerPort/);
+  });
+
+  it('an unknown or misspelt field fails the strict field check, at any depth', () => {
+    const typo = gateway();
+    typo.spec.template.spec.containers[0].readinessprobe = typo.spec.template.spec.containers[0].readinessProbe;
+    const top = gateway();
+    top.spec.replicaz = 2;
+    const fine = gateway();
+    expect(() => validateK8sObject(typo)).not.toThrow(); // what kubernetes-models alone lets through
+    const errors = unknownFieldErrors([fine, typo, top]);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/^Deployment\/gateway: .*'"?readinessprobe"?' does not exist in type 'IContainer'/);
+    expect(errors[1]).toMatch(/replicaz/);
   });
 
   it('an unknown kind fails', () => {
