@@ -532,7 +532,6 @@ export function interpolateCompose(value: string, vars: Record<string, string | 
  * reject unknown fields at any depth, and types are checked again. Returns one line per object with an error.
  */
 export function unknownFieldErrors(objects: K8sObject[]): string[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ts = require('typescript') as typeof import('typescript');
   const types = new Map<string, string>();
   const lines = objects.map((o, i) => {
