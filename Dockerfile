@@ -50,8 +50,11 @@ FROM ${NODE_IMAGE} AS runtime
 # tini is PID 1: it forwards SIGTERM to node and reaps zombies. The reaping
 # matters here because fleet-service spawns `aws` processes whose children
 # could otherwise be left as zombies of PID 1.
+#
+# bsdextrautils provides `col`: the CLI executor sets MANPAGER='col -b' so that
+# `aws ... help` comes back as plain text (awscli already pulls in groff-base).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini awscli ca-certificates \
+ && apt-get install -y --no-install-recommends tini awscli bsdextrautils ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && aws --version
 

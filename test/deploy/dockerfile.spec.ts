@@ -15,6 +15,16 @@ describe('Dockerfile', () => {
     expect(dockerfileViolations(dockerfile)).toEqual([]);
   });
 
+  it('installs what fleet-service runs: the AWS CLI, and col for its plain-text help (MANPAGER=col -b)', () => {
+    const apt = parseDockerfile(dockerfile)
+      .filter((i) => i.stage === 'runtime' && i.op === 'RUN' && i.args.includes('apt-get install'))
+      .map((i) => i.args)
+      .join(' ');
+    for (const pkg of ['awscli', 'bsdextrautils', 'tini', 'ca-certificates']) expect(apt).toMatch(new RegExp(`\\b${pkg}\\b`));
+    expect(apt).toContain('--no-install-recommends');
+    expect(apt).toContain('rm -rf /var/lib/apt/lists/*');
+  });
+
   it('has deps -> build -> runtime stages on node:20-bookworm-slim', () => {
     const stages = parseDockerfile(dockerfile)
       .filter((i) => i.op === 'FROM')
