@@ -111,7 +111,8 @@ describe('CliExecutor', () => {
 
   it('caps output in the result but keeps the whole of it fetchable until released', async () => {
     const executor = new CliExecutor({ ...base, maxOutputBytes: 256 });
-    await executor.run('ec2 run-instances --image-id ami-12c6146b --count 2 --instance-type t2.micro', { access: operator });
+    const created = await executor.run('ec2 run-instances --image-id ami-12c6146b --count 2 --instance-type t2.micro', { access: operator });
+    await created.release();
     const result = await executor.run('ec2 describe-instances');
     expect(result.truncated).toBe(true);
     expect(Buffer.byteLength(result.stdout)).toBeLessThanOrEqual(256);

@@ -29,6 +29,8 @@ export interface CliExecutorOptions {
   maxOutputBytes?: number;
   /** Per stream: past this much spilled output the child is stopped (protects the disk). */
   maxSpillBytes?: number;
+  /** Spill files are deleted after this long even if the caller forgets release(). */
+  spillRetentionMs?: number;
   awsBinary?: string;
   /** Checked on every run; defaults to the built-in policy. */
   policy?: CommandPolicy;
@@ -76,7 +78,7 @@ export interface CliResult {
   full_output_paths: { stdout: string | null; stderr: string | null } | null;
   /** The whole output, read back from the spill files when truncated. Call before release(). */
   fullOutput(): Promise<CliFullOutput>;
-  /** Deletes the spill files. Idempotent; a no-op when nothing was spilled. */
+  /** Deletes the spill files (also done after spillRetentionMs). Idempotent; a no-op when nothing was spilled. */
   release(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export class CliExecutor {
       killGraceMs: options.killGraceMs ?? 5_000,
       maxOutputBytes: options.maxOutputBytes ?? 1_048_576,
       maxSpillBytes: options.maxSpillBytes ?? 256 * 1_048_576,
+      spillRetentionMs: options.spillRetentionMs ?? 15 * 60_000,
       awsBinary: options.awsBinary ?? 'aws',
       pathEnv: options.pathEnv ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
       tempDir: options.tempDir ?? tmpdir(),
@@ -164,14 +167,14 @@ export class CliExecutor {
   }
 
   private async execute(argv: string[], meta: { service: string; operation: string; mutating: boolean }, signal?: AbortSignal): Promise<CliResult> {
-    const { timeoutMs, killGraceMs, maxOutputBytes, maxSpillBytes, awsBinary, tempDir } = this.options;
+    const { timeoutMs, killGraceMs, maxOutputBytes, maxSpillBytes, spillRetentionMs, awsBinary, tempDir } = this.options;
     const started = performance.now();
     let spillDir: string | null = null;
     const ensureSpillDir = () => (spillDir ??= mkdtempSync(join(tempDir, 'aws-cli-out-')));
     const stdout = new OutputCapture('stdout', maxOutputBytes, maxSpillBytes, ensureSpillDir);
     const stderr = new OutputCapture('stderr', maxOutputBytes, maxSpillBytes, ensureSpillDir);
     const finish = (exit: { code: number | null; signal: NodeJS.Signals | null }, flags: { timedOut: boolean; aborted: boolean; overflow: boolean }) =>
-      buildResult(meta, argv, exit, flags, stdout, stderr, performance.now() - started, () => spillDir);
+      buildResult(meta, argv, exit, flags, stdout, stderr, performance.now() - started, () => spillDir, spillRetentionMs);
 
     if (signal?.aborted) return finish({ code: null, signal: null }, { timedOut: false, aborted: true, overflow: false });
 
@@ -247,10 +250,16 @@ function buildResult(
   stderr: OutputCapture,
   durationMs: number,
   spillDir: () => string | null,
+  retentionMs: number,
 ): CliResult {
   const out = stdout.text();
   const err = stderr.text();
   const truncated = stdout.truncated || stderr.truncated;
+  const release = async (): Promise<void> => {
+    const dir = spillDir();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  };
+  if (spillDir()) setTimeout(() => void release(), retentionMs).unref();
   const result = {
     ...meta,
     argv,
@@ -276,13 +285,7 @@ function buildResult(
         stderr: stderr.path ? await readFile(stderr.path, 'utf8') : err,
       }),
     },
-    release: {
-      enumerable: false,
-      value: async (): Promise<void> => {
-        const dir = spillDir();
-        if (dir) await rm(dir, { recursive: true, force: true });
-      },
-    },
+    release: { enumerable: false, value: release },
   });
   return result as CliResult;
 }
@@ -315,7 +318,7 @@ function validateOptions(o: CliExecutorOptions): void {
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('CliExecutor: endpointUrl must be http(s)');
   }
-  for (const key of ['timeoutMs', 'killGraceMs', 'maxOutputBytes', 'maxSpillBytes'] as const) {
+  for (const key of ['timeoutMs', 'killGraceMs', 'maxOutputBytes', 'maxSpillBytes', 'spillRetentionMs'] as const) {
     const v = o[key];
     if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new TypeError(`CliExecutor: ${key} must be a positive integer`);
   }
