@@ -143,6 +143,11 @@ describe('CommandPolicy', () => {
     expect(policy.check(scoped, operator)).toMatchObject({ allowed: true, mutating: true });
   });
 
+  it('is also usable statically with the built-in rules', () => {
+    expect(CommandPolicy.check('aws ec2 describe-instances', viewer)).toMatchObject({ allowed: true, argv: ['ec2', 'describe-instances'] });
+    expect(CommandPolicy.check('iam create-user --user-name x', admin)).toMatchObject({ allowed: false, code: 'CLI_COMMAND_DENIED' });
+  });
+
   it('explains --region in its message', () => {
     expect(policy.check('ec2 describe-instances --region eu-west-1', viewer)).toMatchObject({ message: expect.stringContaining('region is set by the executor') });
   });

@@ -45,8 +45,15 @@ const forbiddenNames = Object.keys(FORBIDDEN_OPTIONS);
 
 /** Decides, before anything runs, whether a command line may be executed and with which argv. */
 export class CommandPolicy {
+  private static defaultPolicy: CommandPolicy | undefined;
   private readonly denyRules: DenyRule[];
   private readonly maxBytes: number;
+
+  /** Checks with the built-in rules (default deny list, 8 KiB cap). */
+  static check(commandLine: string, context: PolicyContext): PolicyDecision {
+    CommandPolicy.defaultPolicy ??= new CommandPolicy();
+    return CommandPolicy.defaultPolicy.check(commandLine, context);
+  }
 
   constructor(options: CommandPolicyOptions = {}) {
     this.denyRules = compileDenyList(options.denyList);
