@@ -13,13 +13,15 @@ describe(`Integration registry (${process.env.E2E_MODE ?? 'standalone'})`, () =>
   let nc: NatsConnection | undefined;
   const events: Array<{ subject: string; msgId?: string; body: any }> = [];
 
+  // A real Standard Webhooks secret: whsec_ + base64 of the key bytes.
+  const SIGNING_SECRET = `whsec_${Buffer.from('signing-SECRET-9999-key').toString('base64')}`;
   const webhook = (name: string, extra: Record<string, unknown> = {}) => ({
     name,
     description: 'Sends fleet events to ops',
     type: 'WEBHOOK',
     direction: 'OUTBOUND',
     auth: { type: 'BEARER_TOKEN', token: 'tok-SECRET-4242' },
-    connection: { url: 'https://hooks.example.com/in', secret: 'whsec_SECRET-9999' },
+    connection: { url: 'https://hooks.example.com/in', secret: SIGNING_SECRET },
     tags: { team: 'ops', env: 'prod' },
     ...extra,
   });
@@ -129,10 +131,10 @@ describe(`Integration registry (${process.env.E2E_MODE ?? 'standalone'})`, () =>
   it('lists with filters, cursor paging and page paging', async () => {
     const names = ['list-sqs-a', 'list-sqs-b', 'list-sqs-c'];
     for (const n of names) {
-      const r = await http.post('/api/v1/integrations', { name: n, description: '', type: 'MESSAGE_QUEUE', direction: 'INBOUND', tags: { team: 'data', tier: n.endsWith('c') ? 'gold' : 'silver' } });
+      const r = await http.post('/api/v1/integrations', { name: n, description: '', type: 'MESSAGE_QUEUE', direction: 'INBOUND', connection: { queue_url: `https://sqs.us-east-1.amazonaws.com/123456789012/${n}`, region: 'us-east-1' }, tags: { team: 'data', tier: n.endsWith('c') ? 'gold' : 'silver' } });
       expect(r.status).toBe(201);
     }
-    await http.post('/api/v1/integrations', { name: 'list-disabled', description: '', type: 'FILE', direction: 'OUTBOUND', enabled: false });
+    await http.post('/api/v1/integrations', { name: 'list-disabled', description: '', type: 'FILE', direction: 'OUTBOUND', enabled: false, connection: { path: 'events.jsonl' } });
 
     const byType = await http.get('/api/v1/integrations?type=MESSAGE_QUEUE');
     expect(byType.body.items.map((i: any) => i.name).sort()).toEqual(names);
@@ -230,7 +232,7 @@ describe(`Integration registry (${process.env.E2E_MODE ?? 'standalone'})`, () =>
     const logs = sut.allLogs();
     expect(logs.length).toBeGreaterThan(0);
     expect(logs).not.toContain('tok-SECRET-4242');
-    expect(logs).not.toContain('whsec_SECRET-9999');
+    expect(logs).not.toContain(SIGNING_SECRET);
   });
 
   it('serves Swagger UI, the OpenAPI document, metrics and the system view', async () => {

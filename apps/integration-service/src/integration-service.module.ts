@@ -5,6 +5,7 @@ import { IntegrationEntity } from './integrations/integration.entity';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { SECRET_BOX, SecretBox } from './integrations/secrets/secret-box';
 import { CreateIntegrations1764000000000 } from './migrations/1764000000000-create-integrations';
+import { IntegrationStatusReason1764000100000 } from './migrations/1764000100000-integration-status-reason';
 
 export const SCHEMA = 'integration';
 
@@ -20,7 +21,7 @@ export class IntegrationServiceModule {
           app: ServiceName.IntegrationService,
           schema: SCHEMA,
           entities: [IntegrationEntity],
-          migrations: [CreateIntegrations1764000000000],
+          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000],
         }),
         IntegrationsModule,
       ],

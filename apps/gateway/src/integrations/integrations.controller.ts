@@ -1,4 +1,4 @@
-import { IntegrationConfigDto, IntegrationDto, IntegrationPageDto, ListIntegrationsQuery, RpcSubjects } from '@app/contracts';
+import { BulkRegisterRequest, BulkRegisterResultDto, IntegrationConfigDto, IntegrationDto, IntegrationPageDto, IntegrationTypeDto, ListIntegrationsQuery, RpcSubjects, TestIntegrationBody, TestIntegrationResultDto } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
@@ -16,6 +16,23 @@ export class IntegrationsController {
   @ApiProblems(400, 409, 413, 503)
   create(@Body() body: IntegrationConfigDto): Promise<IntegrationDto> {
     return this.bus.request(RpcSubjects.IntegrationCreate, body);
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Register up to 500 integrations', description: "The seed's register_bulk: a result per item (`name`, `success`, `id` or `error`). Valid items are created even when others fail, unless `atomic: true`." })
+  @ApiOkResponse({ type: BulkRegisterResultDto })
+  @ApiProblems(400, 413, 503)
+  bulk(@Body() body: BulkRegisterRequest): Promise<BulkRegisterResultDto> {
+    return this.bus.request(RpcSubjects.IntegrationBulk, body, { timeoutMs: 30000 });
+  }
+
+  @Get('types')
+  @ApiOperation({ summary: 'Integration types', description: 'Each registered type with the directions and auth types it supports.' })
+  @ApiOkResponse({ type: [IntegrationTypeDto] })
+  @ApiProblems(503)
+  types(): Promise<IntegrationTypeDto[]> {
+    return this.bus.request(RpcSubjects.IntegrationTypes, {});
   }
 
   @Get()
@@ -52,5 +69,45 @@ export class IntegrationsController {
   @ApiProblems(400, 404, 503)
   async delete(@Param('id', new ParseUuidPipe('id')) id: string): Promise<void> {
     await this.bus.request(RpcSubjects.IntegrationDelete, { id });
+  }
+
+  @Post(':id/test')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Test the connection now', description: 'Runs initialize and the health check (and optionally sends a test event): success → ACTIVE, failure → ERROR with the reason.' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: TestIntegrationResultDto })
+  @ApiProblems(400, 404, 409, 503)
+  test(@Param('id', new ParseUuidPipe('id')) id: string, @Body() body: TestIntegrationBody): Promise<TestIntegrationResultDto> {
+    return this.bus.request(RpcSubjects.IntegrationTest, { id, ...body }, { timeoutMs: 65000 });
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable (INACTIVE → CONFIGURING)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: IntegrationDto })
+  @ApiProblems(400, 404, 409, 503)
+  enable(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationDto> {
+    return this.bus.request(RpcSubjects.IntegrationLifecycle, { id, action: 'enable' });
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable (any → INACTIVE)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: IntegrationDto })
+  @ApiProblems(400, 404, 409, 503)
+  disable(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationDto> {
+    return this.bus.request(RpcSubjects.IntegrationLifecycle, { id, action: 'disable' });
+  }
+
+  @Post(':id/deprecate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Deprecate (kept, read-only, receives nothing)' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: IntegrationDto })
+  @ApiProblems(400, 404, 409, 503)
+  deprecate(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationDto> {
+    return this.bus.request(RpcSubjects.IntegrationLifecycle, { id, action: 'deprecate' });
   }
 }

@@ -11,7 +11,12 @@ import {
   OAuth2AuthProvider,
 } from './auth';
 import { ConnectorRegistry } from './connector.registry';
+import { postgresPlugin } from './types/database/postgres.connector';
+import { eventBusPlugin } from './types/event-bus/event-bus.plugin';
+import { filePlugin } from './types/file/file.connector';
 import { GraphqlPlugin } from './types/graphql/graphql.plugin';
+import { grpcPlugin } from './types/grpc/grpc.connector';
+import { sqsPlugin } from './types/message-queue/sqs.connector';
 import { RestApiPlugin } from './types/rest-api/rest-api.plugin';
 import { WebhookPlugin } from './types/webhook/webhook.plugin';
 
@@ -40,7 +45,12 @@ export function registerBuiltInPlugins(registry: ConnectorRegistry): ConnectorRe
   registry.registerPluginType(IntegrationType.REST_API, new RestApiPlugin(registry));
   registry.registerPluginType(IntegrationType.GRAPHQL, new GraphqlPlugin(registry));
 
-  // --- non-HTTP types (connectors/types/{grpc,event-bus,message-queue,database,file}) go here ---
+  // --- non-HTTP types (connectors/types/{grpc,event-bus,message-queue,database,file}) ---
+  registry.registerPluginType(IntegrationType.GRPC, grpcPlugin);
+  registry.registerPluginType(IntegrationType.EVENT_BUS, eventBusPlugin);
+  registry.registerPluginType(IntegrationType.MESSAGE_QUEUE, sqsPlugin);
+  registry.registerPluginType(IntegrationType.DATABASE, postgresPlugin);
+  registry.registerPluginType(IntegrationType.FILE, filePlugin);
 
   return registry;
 }

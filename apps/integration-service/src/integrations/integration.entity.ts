@@ -54,6 +54,12 @@ export class IntegrationEntity {
   @Column({ type: 'text', nullable: true })
   secrets!: string | null;
 
+  @Column({ type: 'text', nullable: true })
+  status_reason!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  status_changed_at!: Date | null;
+
   @Column({ type: 'timestamptz' })
   created_at!: Date;
 

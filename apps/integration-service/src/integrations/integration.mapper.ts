@@ -29,6 +29,8 @@ export class IntegrationMapper {
       retry: { ...config.retry },
       connection: publicParts.connection,
       secrets: Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), id) : null,
+      status_reason: null,
+      status_changed_at: createdAt,
       created_at: createdAt,
       updated_at: updatedAt,
     });
@@ -68,6 +70,7 @@ export class IntegrationMapper {
       direction: row.direction as IntegrationDto['direction'],
       version: row.version,
       status: row.status as IntegrationStatus,
+      status_reason: row.status_reason ?? null,
       enabled: row.enabled,
       timeout_seconds: row.timeout_seconds,
       rate_limit_per_minute: row.rate_limit_per_minute,

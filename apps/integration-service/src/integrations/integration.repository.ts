@@ -31,6 +31,10 @@ export interface IntegrationRepository {
   update(row: IntegrationEntity): Promise<boolean>;
   delete(id: string): Promise<IntegrationEntity | null>;
   findById(id: string): Promise<IntegrationEntity | null>;
+  /** Compare-and-set of the status: false when the row is gone or no longer in `from`. */
+  transition(id: string, from: IntegrationStatus, to: IntegrationStatus, reason: string | null, patch?: { enabled?: boolean }): Promise<boolean>;
+  /** Inserts all rows or none. */
+  insertAll(rows: IntegrationEntity[]): Promise<void>;
   list(filter: IntegrationFilter, page: PageRequest): Promise<Page<IntegrationEntity>>;
 }
 
@@ -72,6 +76,18 @@ export class TypeOrmIntegrationRepository implements IntegrationRepository {
 
   findById(id: string): Promise<IntegrationEntity | null> {
     return this.repo.findOneBy({ id });
+  }
+
+  async transition(id: string, from: IntegrationStatus, to: IntegrationStatus, reason: string | null, patch: { enabled?: boolean } = {}): Promise<boolean> {
+    const now = new Date();
+    const result = await this.repo.update({ id, status: from }, asRow({ status: to, status_reason: reason, status_changed_at: now, updated_at: now, ...patch }));
+    return (result.affected ?? 0) > 0;
+  }
+
+  async insertAll(rows: IntegrationEntity[]): Promise<void> {
+    await this.repo.manager.transaction(async (m) => {
+      for (const row of rows) await m.getRepository(IntegrationEntity).insert(asRow(row)).catch((e) => this.nameTaken(e, row.name));
+    });
   }
 
   async list(filter: IntegrationFilter, page: PageRequest): Promise<Page<IntegrationEntity>> {

@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { ConnectorsModule } from '../connectors';
+import { ChangeIntegrationStatusHandler } from './commands/change-integration-status/change-integration-status.handler';
+import { RegisterBulkHandler } from './commands/register-bulk/register-bulk.handler';
+import { TestIntegrationHandler } from './commands/test-integration/test-integration.handler';
+import { ConnectorContextFactory } from './connector-context.factory';
+import { HealthStatusConsumer } from './health-status.consumer';
+import { IntegrationValidator } from './integration-validator';
+import { ListIntegrationTypesHandler } from './queries/list-integration-types/list-integration-types.handler';
+import { ProbeIntegrationHandler } from './queries/probe-integration/probe-integration.handler';
 import { CreateIntegrationHandler } from './commands/create-integration/create-integration.handler';
 import { DeleteIntegrationHandler } from './commands/delete-integration/delete-integration.handler';
 import { UpdateIntegrationHandler } from './commands/update-integration/update-integration.handler';
@@ -11,7 +20,7 @@ import { GetIntegrationHandler } from './queries/get-integration/get-integration
 import { ListIntegrationsHandler } from './queries/list-integrations/list-integrations.handler';
 
 @Module({
-  imports: [CqrsModule],
+  imports: [CqrsModule, ConnectorsModule],
   controllers: [IntegrationsController],
   providers: [
     { provide: INTEGRATION_REPOSITORY, useClass: TypeOrmIntegrationRepository },
@@ -22,6 +31,15 @@ import { ListIntegrationsHandler } from './queries/list-integrations/list-integr
     GetIntegrationHandler,
     ListIntegrationsHandler,
     IntegrationEventsHandler,
+    IntegrationValidator,
+    ConnectorContextFactory,
+    ChangeIntegrationStatusHandler,
+    TestIntegrationHandler,
+    RegisterBulkHandler,
+    ProbeIntegrationHandler,
+    ListIntegrationTypesHandler,
+    HealthStatusConsumer,
   ],
+  exports: [ConnectorContextFactory, IntegrationMapper, ConnectorsModule],
 })
 export class IntegrationsModule {}

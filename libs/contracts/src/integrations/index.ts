@@ -4,3 +4,4 @@ export * from './integration-config.dto';
 export * from './integration.dto';
 export * from './integration-requests';
 export * from './integration-events';
+export * from './integration-lifecycle.dto';

@@ -19,7 +19,7 @@ export const AUTH_SECRET_FIELDS: readonly string[] = [
 ];
 
 /** Keys of `connection` (at any depth) whose values are secrets, e.g. a webhook signing secret or a DSN. */
-export const CONNECTION_SECRET_KEY = /(secret|password|passwd|token|private_key|credentials|api_key|dsn|signing_key)/i;
+export const CONNECTION_SECRET_KEY = /(secret|password|passwd|token|private_key|credentials|creds|api_key|dsn|signing_key|connection_string)/i;
 
 export function isAuthSecretField(key: string): boolean {
   return AUTH_SECRET_FIELDS.includes(key);

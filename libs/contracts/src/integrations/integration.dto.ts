@@ -10,6 +10,9 @@ export class IntegrationDto extends IntegrationConfigDto {
   @ApiProperty({ enum: IntegrationStatus, example: IntegrationStatus.CONFIGURING })
   status!: IntegrationStatus;
 
+  @ApiProperty({ nullable: true, type: String, description: 'Why the integration is in this status (last test or health failure)' })
+  status_reason!: string | null;
+
   @ApiProperty({ format: 'date-time' })
   created_at!: string;
 

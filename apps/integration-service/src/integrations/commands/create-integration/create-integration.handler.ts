@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { IntegrationConfigDto, IntegrationDto, IntegrationStatus } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
 import { IntegrationCreatedEvent } from '../../events/integration-created.event';
+import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
+import { IntegrationValidator } from '../../integration-validator';
 import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
 import { resolveMaskedSecrets } from '../../secrets/integration-secrets';
 import { CreateIntegrationCommand } from './create-integration.command';
@@ -14,13 +16,20 @@ export class CreateIntegrationHandler implements ICommandHandler<CreateIntegrati
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,
     private readonly events: EventBus,
+    private readonly validator: IntegrationValidator,
   ) {}
 
-  async execute({ config }: CreateIntegrationCommand): Promise<IntegrationDto> {
+  /** A new row from a validated config: servable, secrets sealed, CONFIGURING (or INACTIVE when disabled). */
+  build(config: IntegrationConfigDto): IntegrationEntity {
+    this.validator.assertServable(config);
     const { auth, connection, secrets } = this.mapper.split(config);
     resolveMaskedSecrets(secrets, {}); // a mask on create can only be a mistake
     const now = new Date();
-    const row = this.mapper.toEntity(randomUUID(), config, secrets, { auth, connection }, IntegrationStatus.CONFIGURING, now, now);
+    return this.mapper.toEntity(randomUUID(), config, secrets, { auth, connection }, config.enabled ? IntegrationStatus.CONFIGURING : IntegrationStatus.INACTIVE, now, now);
+  }
+
+  async execute({ config }: CreateIntegrationCommand): Promise<IntegrationDto> {
+    const row = this.build(config);
     await this.repo.insert(row);
     this.events.publish(new IntegrationCreatedEvent(this.mapper.toPublic(row)));
     return this.mapper.toDto(row);

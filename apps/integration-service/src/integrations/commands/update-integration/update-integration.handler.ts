@@ -2,9 +2,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { AppException, IntegrationDto, IntegrationStatus } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { IntegrationStatusChangedEvent } from '../../events/integration-status-changed.event';
 import { IntegrationUpdatedEvent } from '../../events/integration-updated.event';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
+import { IntegrationValidator } from '../../integration-validator';
 import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
 import { resolveMaskedSecrets } from '../../secrets/integration-secrets';
 import { UpdateIntegrationCommand } from './update-integration.command';
@@ -17,21 +19,29 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,
     private readonly events: EventBus,
+    private readonly validator: IntegrationValidator,
   ) {}
 
   async execute({ id, config }: UpdateIntegrationCommand): Promise<IntegrationDto> {
     const current = await this.repo.findById(id);
     if (!current) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    if (current.status === IntegrationStatus.DEPRECATED) throw new AppException('INTEGRATION_DEPRECATED', `Integration "${current.name}" is deprecated: it is read-only`);
+    this.validator.assertServable(config);
     const storedSecrets = this.mapper.secretsOf(current);
     const { auth, connection, secrets: incoming } = this.mapper.split(config);
     const secrets = resolveMaskedSecrets(incoming, storedSecrets);
-    // Until the lifecycle (TESTING/ACTIVE/...) is driven by connection tests, `enabled` decides INACTIVE.
+    // `enabled: false` is the same as disabling; enabling again starts over at CONFIGURING.
     const status = !config.enabled ? IntegrationStatus.INACTIVE : current.status === IntegrationStatus.INACTIVE ? IntegrationStatus.CONFIGURING : (current.status as IntegrationStatus);
     const next = this.mapper.toEntity(id, config, secrets, { auth, connection }, status, current.created_at, new Date());
+    next.status_reason = status === current.status ? current.status_reason : status === IntegrationStatus.INACTIVE ? 'disabled' : null;
+    next.status_changed_at = status === current.status ? current.status_changed_at : next.updated_at;
     const changed = COMPARED.filter((k) => !isDeepStrictEqual(current[k], next[k]));
     if (!isDeepStrictEqual(storedSecrets, secrets)) changed.push('secrets' as keyof IntegrationEntity);
     if (!(await this.repo.update(next))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
     this.events.publish(new IntegrationUpdatedEvent(this.mapper.toPublic(next), changed as string[]));
+    if (status !== current.status) {
+      this.events.publish(new IntegrationStatusChangedEvent({ id, name: next.name, from: current.status as IntegrationStatus, to: status, reason: next.status_reason }, this.mapper.toPublic(next)));
+    }
     return this.mapper.toDto(next);
   }
 }

@@ -1,0 +1,40 @@
+import { AppException, IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { IntegrationStatusChangedEvent } from '../../events/integration-status-changed.event';
+import { IntegrationMapper } from '../../integration.mapper';
+import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
+import { assertTransition, canTransition } from '../../lifecycle/integration-lifecycle';
+import { ChangeIntegrationStatusCommand } from './change-integration-status.command';
+
+/** Returns the integration after the change, or null when `quietIfInvalid` and the change did not apply. */
+@CommandHandler(ChangeIntegrationStatusCommand)
+export class ChangeIntegrationStatusHandler implements ICommandHandler<ChangeIntegrationStatusCommand, IntegrationDto | null> {
+  constructor(
+    @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
+    private readonly mapper: IntegrationMapper,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute({ id, to, reason, opts }: ChangeIntegrationStatusCommand): Promise<IntegrationDto | null> {
+    const row = await this.repo.findById(id);
+    if (!row) {
+      if (opts.quietIfInvalid) return null;
+      throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    }
+    const from = row.status as IntegrationStatus;
+    if (opts.from && opts.from !== from) return null;
+    const sameButEnabledChanges = from === to && opts.enabled !== undefined && opts.enabled !== row.enabled;
+    if (!sameButEnabledChanges) {
+      if (opts.quietIfInvalid && !canTransition(from, to)) return null;
+      assertTransition(from, to, row.name);
+    }
+    if (!(await this.repo.transition(id, from, to, reason, opts.enabled === undefined ? {} : { enabled: opts.enabled }))) {
+      if (opts.quietIfInvalid) return null;
+      throw new AppException('CONFLICT', `Integration "${row.name}" changed while it was being updated; try again`);
+    }
+    const next = (await this.repo.findById(id))!;
+    if (from !== to) this.events.publish(new IntegrationStatusChangedEvent({ id, name: row.name, from, to, reason }, this.mapper.toPublic(next)));
+    return this.mapper.toDto(next);
+  }
+}

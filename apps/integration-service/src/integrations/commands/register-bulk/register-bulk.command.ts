@@ -1,0 +1,6 @@
+export class RegisterBulkCommand {
+  constructor(
+    readonly items: unknown[],
+    readonly atomic: boolean,
+  ) {}
+}

@@ -1,0 +1,6 @@
+export class TestIntegrationCommand {
+  constructor(
+    readonly id: string,
+    readonly sendTestEvent: boolean,
+  ) {}
+}

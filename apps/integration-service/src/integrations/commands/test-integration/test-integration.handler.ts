@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { AppException, createCloudEvent, Direction, IntegrationStatus, TestIntegrationResultDto } from '@app/contracts';
+import { Inject } from '@nestjs/common';
+import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { Connector } from '../../../connectors';
+import { ConnectorContextFactory } from '../../connector-context.factory';
+import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
+import { assertTransition } from '../../lifecycle/integration-lifecycle';
+import { ChangeIntegrationStatusCommand } from '../change-integration-status/change-integration-status.command';
+import { TestIntegrationCommand } from './test-integration.command';
+
+/** CONFIGURING/ACTIVE/ERROR → TESTING → ACTIVE on success, ERROR with the reason on failure. */
+@CommandHandler(TestIntegrationCommand)
+export class TestIntegrationHandler implements ICommandHandler<TestIntegrationCommand, TestIntegrationResultDto> {
+  constructor(
+    @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
+    private readonly connectors: ConnectorContextFactory,
+    private readonly commands: CommandBus,
+  ) {}
+
+  async execute({ id, sendTestEvent }: TestIntegrationCommand): Promise<TestIntegrationResultDto> {
+    const row = await this.repo.findById(id);
+    if (!row) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    assertTransition(row.status as IntegrationStatus, IntegrationStatus.TESTING, row.name);
+    if (sendTestEvent && row.direction === Direction.INBOUND) {
+      throw new AppException('VALIDATION_FAILED', 'An INBOUND integration cannot send a test event', { errors: [{ field: 'send_test_event', message: 'only for OUTBOUND and BIDIRECTIONAL integrations' }] });
+    }
+    await this.commands.execute(new ChangeIntegrationStatusCommand(id, IntegrationStatus.TESTING, 'connection test started'));
+
+    const started = performance.now();
+    let healthy = false;
+    let error: string | null = null;
+    let sent: boolean | null = null;
+    let connector: Connector | undefined;
+    try {
+      connector = this.connectors.create(row);
+      await connector.initialize();
+      const health = await connector.healthCheck();
+      healthy = health.healthy;
+      error = health.healthy ? null : (health.error ?? `health check failed${health.statusCode ? ` with status ${health.statusCode}` : ''}`);
+      if (healthy && sendTestEvent && connector.send) {
+        const event = createCloudEvent({ type: 'integration.test', source: '/aws-mcp-server/integration-service', subject: id, data: { integration_id: id, message: 'Test event from AWS MCP Server' } });
+        const result = await connector.send({ deliveryId: randomUUID(), attempt: 1, event });
+        sent = result.ok;
+        if (!result.ok) {
+          healthy = false;
+          error = `test event not accepted: ${result.error ?? `status ${result.statusCode}`}`;
+        }
+      }
+    } catch (e) {
+      healthy = false;
+      error = (e as Error).message;
+    } finally {
+      await connector?.close().catch(() => undefined);
+    }
+    const latency = Math.round(performance.now() - started);
+    const to = healthy ? IntegrationStatus.ACTIVE : IntegrationStatus.ERROR;
+    const after = await this.commands.execute(new ChangeIntegrationStatusCommand(id, to, healthy ? 'connection test passed' : error, { from: IntegrationStatus.TESTING, quietIfInvalid: true }));
+    return { id, status: after?.status ?? to, healthy, latency_ms: latency, error, test_event_sent: sent };
+  }
+}

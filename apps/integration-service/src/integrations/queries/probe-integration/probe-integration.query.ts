@@ -1,0 +1,3 @@
+export class ProbeIntegrationQuery {
+  constructor(readonly id: string) {}
+}
