@@ -19,10 +19,29 @@ export const RpcSubjects = {
   IntegrationDelete: 'rpc.integration.delete',
   IntegrationGet: 'rpc.integration.get',
   IntegrationList: 'rpc.integration.list',
+  IntegrationTest: 'rpc.integration.test',
+  IntegrationLifecycle: 'rpc.integration.lifecycle',
+  IntegrationBulk: 'rpc.integration.bulk',
+  IntegrationTypes: 'rpc.integration.types',
   /** integration-service runs one integration's health check (endpoint with auth applied, or the connector's). */
   IntegrationProbe: 'rpc.integration.probe',
+  /** health-monitor: one integration's health (status, counters, uptime, latest checks). */
+  HealthGet: 'rpc.health.get',
+  /** health-monitor: one integration's check history, newest first, cursor-paged. */
+  HealthHistory: 'rpc.health.history',
   /** Every instance answers (no queue group): who is running, and is it ready. */
   SystemPing: 'rpc.system.ping',
+  FleetAccountCreate: 'rpc.fleet.account.create',
+  FleetAccountUpdate: 'rpc.fleet.account.update',
+  FleetAccountDelete: 'rpc.fleet.account.delete',
+  FleetAccountGet: 'rpc.fleet.account.get',
+  FleetAccountList: 'rpc.fleet.account.list',
+  FleetAccountDiscover: 'rpc.fleet.account.discover',
+  FleetResourceList: 'rpc.fleet.resource.list',
+  FleetResourceGet: 'rpc.fleet.resource.get',
+  FleetResourceSummary: 'rpc.fleet.resource.summary',
+  FleetSyncStart: 'rpc.fleet.sync.start',
+  FleetSyncGet: 'rpc.fleet.sync.get',
 } as const;
 export type RpcSubject = (typeof RpcSubjects)[keyof typeof RpcSubjects];
 
@@ -33,6 +52,14 @@ export const EventSubjects = {
   IntegrationStatusChanged: 'integration.status.changed',
   HealthCheckCompleted: 'health.check.completed',
   HealthStatusChanged: 'health.status.changed',
+  FleetResourceDiscovered: 'fleet.resource.discovered',
+  FleetResourceChanged: 'fleet.resource.changed',
+  FleetResourceRemoved: 'fleet.resource.removed',
+  FleetAccountCreated: 'fleet.account.created',
+  FleetAccountUpdated: 'fleet.account.updated',
+  FleetAccountDeleted: 'fleet.account.deleted',
+  FleetAccountStatusChanged: 'fleet.account.status.changed',
+  FleetSyncCompleted: 'fleet.sync.completed',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 

@@ -18,9 +18,29 @@ export const ERROR_CATALOGUE = {
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable' },
   UPSTREAM_TIMEOUT: { status: 503, title: 'Service did not answer in time' },
 
+  AUTH_INVALID_CREDENTIALS: { status: 401, title: 'Invalid username or password' },
+  AUTH_TOKEN_INVALID: { status: 401, title: 'Invalid or expired credentials' },
+  AUTH_LOCKED: { status: 429, title: 'Too many failed logins: temporarily locked' },
+  ROUTE_NOT_DECLARED: { status: 403, title: 'Endpoint declares no permission' },
+  USER_NOT_FOUND: { status: 404, title: 'User not found' },
+  USER_NAME_TAKEN: { status: 409, title: 'A user with this name already exists' },
+  USER_LAST_ADMIN: { status: 409, title: 'The last active admin cannot be removed or demoted' },
+  API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
+  EVENT_STREAM_LIMIT: { status: 429, title: 'Too many open event streams' },
+
   INTEGRATION_NOT_FOUND: { status: 404, title: 'Integration not found' },
   INTEGRATION_NAME_TAKEN: { status: 409, title: 'An integration with this name already exists' },
   INTEGRATION_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  INTEGRATION_INVALID_TRANSITION: { status: 409, title: 'The integration cannot make this status change' },
+  INTEGRATION_DEPRECATED: { status: 409, title: 'The integration is deprecated and read-only' },
+  BULK_REJECTED: { status: 400, title: 'The bulk registration was rejected as a whole' },
+
+  ACCOUNT_NOT_FOUND: { status: 404, title: 'AWS account not found' },
+  ACCOUNT_EXISTS: { status: 409, title: 'This AWS account is already registered' },
+  ACCOUNT_DISCOVERY_FAILED: { status: 502, title: 'AWS Organizations could not list the accounts' },
+  RESOURCE_NOT_FOUND: { status: 404, title: 'Resource not found' },
+  RESOURCE_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  SYNC_NOT_FOUND: { status: 404, title: 'Sync run not found' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
