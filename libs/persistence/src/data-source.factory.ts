@@ -42,7 +42,10 @@ export async function openServiceDataSource(o: ServiceDatabaseOptions): Promise<
   } catch (e) {
     throw new Error(`Cannot connect to the database for schema "${o.schema}": ${(e as Error).message}`);
   }
-  await ds.query(`CREATE SCHEMA IF NOT EXISTS "${o.schema.replace(/"/g, '')}"`);
+  // CREATE SCHEMA IF NOT EXISTS needs the database-level CREATE privilege even when the schema exists: ask first,
+  // so a least-privilege role that owns an existing schema can start.
+  const [{ exists }] = await ds.query('SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1) AS exists', [o.schema]);
+  if (!exists) await ds.query(`CREATE SCHEMA IF NOT EXISTS "${o.schema.replace(/"/g, '')}"`);
   if (o.migrationsRun) {
     const runner = ds.createQueryRunner();
     await runner.connect();
