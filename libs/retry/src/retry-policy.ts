@@ -56,6 +56,8 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, maxMs);
+  // An HTTP-date (RFC 9110, all three forms) starts with a day name; this keeps "-5" from parsing as a year.
+  if (!/^[A-Za-z]{3}/.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), maxMs);
 }

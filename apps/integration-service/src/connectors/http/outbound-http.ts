@@ -1,3 +1,4 @@
+import { parseRetryAfter as parseRetryAfterMs } from '@app/retry';
 import { Agent, Dispatcher, errors as undiciErrors, request } from 'undici';
 import { ConnectorError, OutboundPolicy } from '../connector.port';
 import { LookupFn, OutboundBlockedError, OutboundGuard } from './outbound-guard';
@@ -56,14 +57,8 @@ const DEFAULT_MAX_BODY = 1024 * 1024;
 
 /** `Retry-After` as whole seconds from now (delta-seconds or HTTP-date), or undefined when absent/invalid. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v);
-  // HTTP-date in any of its three RFC 9110 forms starts with a day name; this keeps "-5" from parsing as a year.
-  if (!/^[A-Za-z]{3}/.test(v)) return undefined;
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - now) / 1000));
+  const ms = parseRetryAfterMs(value, now);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }
 
 /**
