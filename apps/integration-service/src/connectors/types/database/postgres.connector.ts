@@ -11,6 +11,7 @@ import {
   SendResult,
 } from '../../connector.port';
 import { OutboundGuard } from '../../http/outbound-guard';
+import { abortableSleep, ListenerLoop } from '../listener-loop';
 
 /**
  * DATABASE (PostgreSQL). OUTBOUND inserts each event as a row; INBOUND polls a table by a cursor column.
@@ -113,14 +114,6 @@ function classify(e: unknown): { retryable: boolean; error: string } {
   return { retryable: /timeout|terminated|Connection ended|closed/i.test(msg) || !err.code, error: msg };
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 export class PostgresConnector implements Connector {
   private readonly cfg: PostgresConnection;
@@ -129,7 +122,7 @@ export class PostgresConnector implements Connector {
   private opening?: Promise<Pool>;
   private insertSql?: string;
   private insertColumns: string[] = [];
-  private listener?: { abort: AbortController; done: Promise<void> };
+  private readonly listener = new ListenerLoop();
 
   constructor(private readonly ctx: ConnectorContext) {
     const errors = validatePostgresConnection(ctx.connection, ctx.direction);
@@ -272,10 +265,9 @@ export class PostgresConnector implements Connector {
   }
 
   async startListening(handler: InboundHandler): Promise<void> {
-    if (this.listener) return;
+    if (this.listener.running) return;
     await this.initialize();
-    const abort = new AbortController();
-    this.listener = { abort, done: this.pollLoop(handler, abort.signal) };
+    this.listener.start((signal) => this.pollLoop(handler, signal));
   }
 
   private async pollLoop(handler: InboundHandler, signal: AbortSignal): Promise<void> {
@@ -304,16 +296,12 @@ export class PostgresConnector implements Connector {
         this.ctx.logger.warn('PostgreSQL poll stopped at a row; retrying on the next poll', { integrationId: this.ctx.integrationId, error: (e as Error).message });
       }
       // A full page means more rows are waiting: fetch them without sleeping.
-      if (!full) await sleep(this.cfg.poll_interval_seconds * 1000, signal);
+      if (!full) await abortableSleep(this.cfg.poll_interval_seconds * 1000, signal);
     }
   }
 
   async stopListening(): Promise<void> {
-    const l = this.listener;
-    this.listener = undefined;
-    if (!l) return;
-    l.abort.abort();
-    await l.done;
+    await this.listener.stop();
   }
 
   async close(): Promise<void> {

@@ -14,6 +14,7 @@ import {
 } from '../../connector.port';
 import { csvRow, parseCsv } from './csv';
 import { APPEND_FLAGS, assertNotSymlink, confinedDir, relativePathProblem } from './file-paths';
+import { abortableSleep } from '../listener-loop';
 
 export type FileFormat = 'jsonl' | 'csv';
 
@@ -96,14 +97,6 @@ function withSuffix(file: string, suffix: string): string {
   return join(dirname(file), `${basename(file, ext)}.${suffix}${ext}`);
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 export class FileConnector implements Connector {
   private readonly cfg: FileConnection;
@@ -207,7 +200,7 @@ export class FileConnector implements Connector {
         await this.pollOnce(handler, abort.signal).catch((e: Error) =>
           this.ctx.logger.warn('file inbox poll failed', { integrationId: this.ctx.integrationId, error: e.message }),
         );
-        await sleep(this.cfg.poll_interval_seconds * 1000, abort.signal);
+        await abortableSleep(this.cfg.poll_interval_seconds * 1000, abort.signal);
       }
     };
     this.poller = { abort, done: loop() };

@@ -20,6 +20,7 @@ import {
   SendResult,
 } from '../../connector.port';
 import { AWS_AUTH_TYPES, awsClientConfig, checkAwsEndpoints, checkHttpUrl, checkRegion, classifyAwsError } from './aws-common';
+import { abortableSleep, ListenerLoop } from '../listener-loop';
 
 export interface SqsConnection {
   queue_url: string;
@@ -69,14 +70,6 @@ export function validateSqsConnection(c: Record<string, unknown>): FieldError[] 
   return errors;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 
 function parseBody(body: string | undefined): unknown {
   if (body === undefined) return null;
@@ -92,7 +85,7 @@ export class SqsConnector implements Connector {
   private client?: SQSClient;
   /** Memoised so that concurrent first calls share one client. */
   private opening?: Promise<SQSClient>;
-  private listener?: { abort: AbortController; done: Promise<void> };
+  private readonly listener = new ListenerLoop();
 
   constructor(private readonly ctx: ConnectorContext) {
     const errors = validateSqsConnection(ctx.connection);
@@ -242,10 +235,9 @@ export class SqsConnector implements Connector {
   }
 
   async startListening(handler: InboundHandler): Promise<void> {
-    if (this.listener) return;
+    if (this.listener.running) return;
     const client = await this.sqs();
-    const abort = new AbortController();
-    this.listener = { abort, done: this.pollLoop(client, handler, abort.signal) };
+    this.listener.start((signal) => this.pollLoop(client, handler, signal));
   }
 
   private async pollLoop(client: SQSClient, handler: InboundHandler, signal: AbortSignal): Promise<void> {
@@ -269,7 +261,7 @@ export class SqsConnector implements Connector {
       } catch (e) {
         if (signal.aborted) return;
         this.ctx.logger.warn('SQS receive failed', { integrationId: this.ctx.integrationId, error: classifyAwsError(e).error, retryInMs: backoffMs });
-        await sleep(backoffMs, signal);
+        await abortableSleep(backoffMs, signal);
         backoffMs = Math.min(backoffMs * 2, 30000);
         continue;
       }
@@ -302,11 +294,7 @@ export class SqsConnector implements Connector {
   }
 
   async stopListening(): Promise<void> {
-    const l = this.listener;
-    this.listener = undefined;
-    if (!l) return;
-    l.abort.abort();
-    await l.done;
+    await this.listener.stop();
   }
 
   async close(): Promise<void> {
