@@ -88,6 +88,17 @@ export const ConfigSchema = z
       .object({ dir: z.string().min(1).default('./data') })
       .strict()
       .prefault({}),
+    health: z
+      .object({
+        /** Checks one health-monitor process runs at once. */
+        max_concurrency: int(1, 10000).default(256),
+        /** How often each process looks for due checks (the scheduling lag is about half of it). */
+        poll_interval_ms: int(20, 60000).default(250),
+        /** Check results older than this are deleted. */
+        history_retention_days: int(1, 3650).default(7),
+      })
+      .strict()
+      .prefault({}),
     security: z
       .object({
         encryption_key: z

@@ -39,7 +39,14 @@ export class ProbeResultDto {
 }
 
 /** Data of `health.check.completed`. */
-export type HealthCheckCompletedData = ProbeResultDto;
+export type HealthCheckCompletedData = ProbeResultDto & {
+  /** SUCCESS/FAILURE from the probe; UNKNOWN when the probe itself could not run (see docs/health.md). */
+  outcome?: 'SUCCESS' | 'FAILURE' | 'UNKNOWN';
+  /** The integration's health after this check. */
+  status?: HealthStatus;
+  /** The scheduled slot this check ran for. */
+  due_at?: string;
+};
 
 /** Data of `health.status.changed`. integration-service moves the integration to ERROR or back to ACTIVE on it. */
 export interface HealthStatusChangedData {

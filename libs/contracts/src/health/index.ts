@@ -1,1 +1,2 @@
 export * from './health.dto';
+export * from './health-view.dto';
