@@ -1,6 +1,14 @@
 import { ServiceName } from '@app/contracts';
 import { AppRuntime, ServiceInfrastructureModule } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { CheckResultEntity } from './checks/check-result.entity';
+import { ChecksModule } from './checks/checks.module';
+import { HealthStateEntity } from './checks/health-state.entity';
+import { OutboxEntity } from './checks/outbox.entity';
+import { HealthModule } from './health/health.module';
+import { CreateHealth1764200000000 } from './migrations/1764200000000-create-health';
+import { ScheduleEntity } from './schedule/schedule.entity';
+import { ScheduleModule } from './schedule/schedule.module';
 
 export const SCHEMA = 'health';
 
@@ -10,7 +18,17 @@ export class HealthMonitorModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
     return {
       module: HealthMonitorModule,
-      imports: [ServiceInfrastructureModule.forRoot(runtime, { app: ServiceName.HealthMonitor, schema: SCHEMA, entities: [], migrations: [] })],
+      imports: [
+        ServiceInfrastructureModule.forRoot(runtime, {
+          app: ServiceName.HealthMonitor,
+          schema: SCHEMA,
+          entities: [ScheduleEntity, HealthStateEntity, CheckResultEntity, OutboxEntity],
+          migrations: [CreateHealth1764200000000],
+        }),
+        ScheduleModule,
+        ChecksModule,
+        HealthModule,
+      ],
     };
   }
 }

@@ -1,0 +1,90 @@
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { PROBE_MARGIN_SECONDS, WRITE_MARGIN_SECONDS } from '../schedule/schedule.math';
+import { ClaimedCheck, SCHEDULE_REPOSITORY, ScheduleRepository } from '../schedule/schedule.repository';
+import { CheckRunner } from './check-runner';
+import { OutboxRelay } from './outbox.relay';
+import { ResultWriter } from './result-writer';
+
+const CLAIM_BATCH = 500;
+const OUTBOX_EVERY_MS = 5000;
+
+/**
+ * Runs due checks. Every `health.poll_interval_ms` it claims due rows of `health.schedule` with a lease
+ * (`FOR UPDATE SKIP LOCKED`), at most `health.max_concurrency` in flight per process, so that with several
+ * replicas each due check runs once; a check's lease ends when its result is recorded, or expires (the probe's
+ * timeout plus margins) if the replica died, and then another replica takes it.
+ */
+@Injectable()
+export class CheckScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CheckScheduler.name);
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+  private ticking?: Promise<void>;
+  private lastOutbox = 0;
+  private readonly owner: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RUNTIME_INFO) info: RuntimeInfo,
+    @Inject(SCHEDULE_REPOSITORY) private readonly schedule: ScheduleRepository,
+    private readonly runner: CheckRunner,
+    private readonly writer: ResultWriter,
+    private readonly outbox: OutboxRelay,
+  ) {
+    this.owner = info.instanceId.slice(0, 64);
+    this.writer.setRunner(this.owner);
+  }
+
+  onApplicationBootstrap(): void {
+    this.scheduleTick(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.ticking?.catch(() => undefined);
+    // Checks in flight finish and are recorded (bounded by their timeouts and the shutdown grace).
+    await Promise.all([...this.inFlight]);
+    await this.writer.flush();
+  }
+
+  private scheduleTick(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick().finally(() => (this.ticking = undefined));
+    }, delayMs);
+  }
+
+  /** One round: claim what is due (up to the free capacity) and start it. */
+  async tick(): Promise<void> {
+    let again = false;
+    try {
+      const free = this.config.health.max_concurrency - this.inFlight.size;
+      if (free > 0) {
+        const want = Math.min(free, CLAIM_BATCH);
+        const claims = await this.schedule.claimDue(want, this.owner, PROBE_MARGIN_SECONDS + WRITE_MARGIN_SECONDS);
+        for (const c of claims) this.start(c);
+        again = claims.length === want; // more may be due right now
+      }
+      if (Date.now() - this.lastOutbox > OUTBOX_EVERY_MS) {
+        this.lastOutbox = Date.now();
+        void this.outbox.kick();
+      }
+    } catch (e) {
+      this.logger.warn(`claiming due checks failed: ${(e as Error).message}`);
+    }
+    this.scheduleTick(again ? 0 : this.config.health.poll_interval_ms);
+  }
+
+  private start(claim: ClaimedCheck): void {
+    const p = this.runner
+      .run(claim)
+      .then((c) => this.writer.submit(c))
+      .catch((e) => this.logger.error(`check of ${claim.integration_id} failed: ${(e as Error).message}`))
+      .finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { ChecksModule } from '../checks/checks.module';
+import { ScheduleModule } from '../schedule/schedule.module';
+import { HealthController } from './health.controller';
+import { IntegrationLookup } from './integration-lookup';
+import { GetHealthHistoryHandler } from './queries/get-health-history/get-health-history.handler';
+import { GetIntegrationHealthHandler } from './queries/get-integration-health/get-integration-health.handler';
+
+/** Reads of integration health: the current view and the history. */
+@Module({
+  imports: [CqrsModule, ScheduleModule, ChecksModule],
+  controllers: [HealthController],
+  providers: [IntegrationLookup, GetIntegrationHealthHandler, GetHealthHistoryHandler],
+})
+export class HealthModule {}

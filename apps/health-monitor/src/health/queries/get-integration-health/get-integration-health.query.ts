@@ -1,0 +1,3 @@
+export class GetIntegrationHealthQuery {
+  constructor(readonly integrationId: string) {}
+}
