@@ -146,6 +146,51 @@ export class SystemUnderTest {
     return proc;
   }
 
+  /** Extra instances of an app (distributed mode), beside the one spawnApp started: see spawnReplica. */
+  readonly replicas: Proc[] = [];
+
+  /**
+   * Starts one more instance of a service (distributed mode), on a port of its own, and waits until it is ready.
+   * Stop it with `stopReplica`; `stop()` stops every replica too.
+   */
+  async spawnReplica(name: (typeof APPS)[number], extraEnv: Record<string, string> = {}): Promise<Proc> {
+    if (this.mode !== 'distributed') throw new Error('replicas need distributed mode');
+    const port = await freePort();
+    const log = join(this.workDir, `${name}.replica-${this.replicas.length + 1}.log`);
+    const fd = openSync(log, 'a');
+    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
+      cwd: this.workDir,
+      env: { ...this.baseEnv, MCP_SERVER_PORT: String(port), ...extraEnv },
+      stdio: ['ignore', fd, fd],
+    });
+    const proc: Proc = { name, child, port, log };
+    this.replicas.push(proc);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} replica exited with ${child.exitCode}: ${readFileSync(log, 'utf8').slice(-2000)}`);
+        const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
+        return res?.status === 200;
+      },
+      60000,
+      150,
+      `${name} replica to be ready`,
+    );
+    return proc;
+  }
+
+  /** Stops a replica started by spawnReplica: SIGTERM (graceful) by default, or SIGKILL. */
+  async stopReplica(proc: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) return proc.child.exitCode;
+    return new Promise((resolveExit) => {
+      const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
+      proc.child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolveExit(code);
+      });
+      proc.child.kill(signal);
+    });
+  }
+
   /**
    * A JSON client for the gateway acting as `role`. Every e2e test talks to the API through this, so that
    * authentication is added in one place.
@@ -194,6 +239,7 @@ export class SystemUnderTest {
   }
 
   async stop(): Promise<void> {
+    for (const r of this.replicas.splice(0)) await this.stopReplica(r);
     for (const name of [...this.procs.keys()].reverse()) await this.stopApp(name);
     for (const c of this.cleanups.reverse()) await c().catch(() => undefined);
     if (!this.opts.dataDir) rmSync(this.workDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { ServiceName } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus, MessagingModule } from '@app/messaging';
 import { AppRuntime, PlatformModule, READINESS_CHECKS, ReadinessCheck } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { IntegrationHealthController } from './health/integration-health.controller';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { SystemController } from './system/system.controller';
 
@@ -22,7 +23,7 @@ export class GatewayModule {
           checks: { provide: READINESS_CHECKS, inject: [MESSAGE_BUS], useFactory: (bus: MessageBus): ReadinessCheck[] => [{ name: 'messaging', check: () => bus.ping() }] },
         }),
       ],
-      controllers: [IntegrationsController, SystemController],
+      controllers: [IntegrationsController, IntegrationHealthController, SystemController],
     };
   }
 }
