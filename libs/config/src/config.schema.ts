@@ -84,6 +84,23 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    fleet: z
+      .object({
+        /** Sync tasks (account × region, plus one global task per account) running at once in one fleet-service instance. */
+        sync_concurrency: int(1, 256).default(8),
+        /** Resources per multi-row upsert. */
+        sync_batch_size: int(1, 10000).default(1000),
+        /** Attempts of each AWS call by the SDK (standard retry mode, which backs off on throttling). */
+        aws_max_attempts: int(1, 20).default(5),
+        /** Attempts of a whole collector run under our retry policy, after the SDK gave up on a throttled or transient error. */
+        collector_max_attempts: int(1, 10).default(3),
+        /** How often each instance looks for accounts due for their periodic sync (0 turns periodic sync off). */
+        scheduler_interval_seconds: int(0, 3600).default(30),
+        /** How long a claimed account stays leased to one instance before another may take it over. */
+        lease_seconds: int(30, 24 * 3600).default(1800),
+      })
+      .strict()
+      .prefault({}),
     data: z
       .object({ dir: z.string().min(1).default('./data') })
       .strict()

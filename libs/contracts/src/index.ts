@@ -5,3 +5,4 @@ export * from './events/cloud-event';
 export * from './common/validators';
 export * from './integrations';
 export * from './health';
+export * from './fleet';

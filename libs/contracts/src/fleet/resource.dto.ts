@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ACCOUNT_ID_PATTERN, RESOURCE_TYPE_PATTERN } from './fleet.validators';
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
+const toArray = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+
+/** One resource of the registry: the collector's shape plus when it was first and last seen, and when it went away. */
+export class ResourceDto {
+  @ApiProperty({ example: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0abc' }) arn!: string;
+  @ApiProperty({ example: '123456789012' }) account_id!: string;
+  @ApiProperty({ example: 'us-east-1', description: '"global" for account-wide resources (IAM)' }) region!: string;
+  @ApiProperty({ example: 'ec2' }) service!: string;
+  @ApiProperty({ example: 'ec2:instance' }) type!: string;
+  @ApiProperty({ example: 'web-1' }) name!: string;
+  @ApiProperty({ example: 'running' }) state!: string;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) tags!: Record<string, string>;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) created_at!: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'AWS\'s raw description, JSON-safe' }) properties!: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) first_seen_at!: string;
+  @ApiProperty({ format: 'date-time' }) last_seen_at!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Set when a successful sync no longer saw it' }) removed_at!: string | null;
+}
+
+/** Query string of GET /resources. Filters combine with AND. */
+export class ListResourcesQuery {
+  @ApiPropertyOptional({ example: '123456789012' })
+  @IsOptional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
+  account_id?: string;
+
+  @ApiPropertyOptional({ example: 'us-east-1' })
+  @IsOptional() @IsString() @Matches(/^[a-z0-9-]{1,32}$/, { message: 'region must be a region name (or global)' })
+  region?: string;
+
+  @ApiPropertyOptional({ example: 'ec2' })
+  @IsOptional() @IsString() @Matches(/^[a-z0-9-]{1,64}$/, { message: 'service must be a service name such as ec2' })
+  service?: string;
+
+  @ApiPropertyOptional({ example: 'ec2:instance' })
+  @IsOptional() @IsString() @Matches(RESOURCE_TYPE_PATTERN, { message: 'type must look like service:kind (ec2:instance)' })
+  type?: string;
+
+  @ApiPropertyOptional({ example: 'running' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(64)
+  state?: string;
+
+  @ApiPropertyOptional({ description: 'key:value, repeatable; all must match', type: [String], example: ['team:ops'] })
+  @IsOptional() @Transform(toArray) @IsArray() @ArrayMaxSize(20)
+  @Matches(/^[^:]{1,128}:.{0,256}$/, { each: true, message: 'tag must look like key:value' })
+  tag?: string[];
+
+  @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(128)
+  q?: string;
+
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'Also list resources a sync no longer saw' })
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  include_removed?: boolean;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor`' })
+  @IsOptional() @IsString() @MaxLength(4096)
+  cursor?: string;
+}
+
+/** A page of resources, in ARN order. No total (counting a large registry on every page is slow): see /resources/summary. */
+export class ResourcePageDto {
+  @ApiProperty({ type: [ResourceDto] }) items!: ResourceDto[];
+  @ApiProperty() limit!: number;
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
+}
+
+export class ResourceArnRequest {
+  @IsString() @Matches(/^arn:[^:\s]+:[^:\s]+:[^:\s]*:\d{0,12}:\S+$/, { message: 'arn must be an ARN (arn:partition:service:region:account:resource)' }) @MaxLength(2048)
+  arn!: string;
+}
+
+export class ResourceSummaryQuery {
+  @ApiPropertyOptional({ example: '123456789012' })
+  @IsOptional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
+  account_id?: string;
+
+  @ApiPropertyOptional({ type: Boolean, default: false })
+  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  include_removed?: boolean;
+}
+
+export class ResourceSummaryDto {
+  @ApiProperty() total!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { 'ec2:instance': 12 } }) by_type!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { 'us-east-1': 40 } }) by_region!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { '123456789012': 52 } }) by_account!: Record<string, number>;
+}
