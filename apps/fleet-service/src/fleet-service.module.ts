@@ -1,6 +1,16 @@
 import { ServiceName } from '@app/contracts';
 import { AppRuntime, ServiceInfrastructureModule } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountEntity } from './accounts/account.entity';
+import { AccountsModule } from './accounts/accounts.module';
+import { FleetAwsModule } from './aws/fleet-aws.module';
+import { FleetEventsHandler } from './events/fleet-events.handler';
+import { CreateFleet1764150000000 } from './migrations/1764150000000-create-fleet';
+import { ResourceEntity } from './resources/resource.entity';
+import { ResourcesModule } from './resources/resources.module';
+import { SyncRunEntity } from './sync/sync-run.entity';
+import { SyncTaskEntity } from './sync/sync-task.entity';
+import { SyncModule } from './sync/sync.module';
 
 export const SCHEMA = 'fleet';
 
@@ -10,7 +20,19 @@ export class FleetServiceModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
     return {
       module: FleetServiceModule,
-      imports: [ServiceInfrastructureModule.forRoot(runtime, { app: ServiceName.FleetService, schema: SCHEMA, entities: [], migrations: [] })],
+      imports: [
+        ServiceInfrastructureModule.forRoot(runtime, {
+          app: ServiceName.FleetService,
+          schema: SCHEMA,
+          entities: [AccountEntity, ResourceEntity, SyncRunEntity, SyncTaskEntity],
+          migrations: [CreateFleet1764150000000],
+        }),
+        FleetAwsModule,
+        AccountsModule,
+        ResourcesModule,
+        SyncModule,
+      ],
+      providers: [FleetEventsHandler],
     };
   }
 }

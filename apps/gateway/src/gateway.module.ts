@@ -6,6 +6,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { IntegrationHealthController } from './health/integration-health.controller';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { SystemController } from './system/system.controller';
+import { AccountsController } from './accounts/accounts.controller';
+import { InventoryController } from './inventory/inventory.controller';
+import { ResourcesController } from './resources/resources.controller';
 
 const APP = ServiceName.Gateway;
 
@@ -23,7 +26,7 @@ export class GatewayModule {
           checks: { provide: READINESS_CHECKS, inject: [MESSAGE_BUS], useFactory: (bus: MessageBus): ReadinessCheck[] => [{ name: 'messaging', check: () => bus.ping() }] },
         }),
       ],
-      controllers: [IntegrationsController, IntegrationHealthController, SystemController],
+      controllers: [IntegrationsController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController],
     };
   }
 }

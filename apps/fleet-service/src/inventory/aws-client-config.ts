@@ -6,14 +6,17 @@ export interface AwsClientConfig {
   endpoint?: string;
   /** Only meaningful for S3: custom endpoints (moto, LocalStack) do not resolve virtual-host bucket names. */
   forcePathStyle?: boolean;
+  /** SDK attempts per call (standard retry mode backs off on throttling); unset keeps the SDK default of 3. */
+  maxAttempts?: number;
 }
 
 /** The one place that turns (region, credentials, endpoint) into SDK v3 client config, so every client honours the endpoint. */
 export function awsClientConfig(
-  ctx: { region: string; credentials: AwsCredentialIdentityProvider; endpoint?: string },
+  ctx: { region: string; credentials: AwsCredentialIdentityProvider; endpoint?: string; maxAttempts?: number },
   opts: { s3?: boolean } = {},
 ): AwsClientConfig {
   const config: AwsClientConfig = { region: ctx.region, credentials: ctx.credentials };
+  if (ctx.maxAttempts !== undefined) config.maxAttempts = ctx.maxAttempts;
   if (ctx.endpoint) {
     config.endpoint = ctx.endpoint;
     if (opts.s3) config.forcePathStyle = true;

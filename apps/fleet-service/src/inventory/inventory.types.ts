@@ -16,6 +16,8 @@ export interface CollectContext {
   endpoint?: string;
   /** Page size hint for list calls; each collector clamps it to the API's limits. Unset uses AWS's default. */
   pageSize?: number;
+  /** SDK attempts per AWS call (throttling is retried with backoff by the SDK); unset keeps the SDK default. */
+  maxAttempts?: number;
 }
 
 /** One resource in the registry's shape. `properties` is the raw AWS description made JSON-safe. */

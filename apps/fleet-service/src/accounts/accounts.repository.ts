@@ -1,0 +1,128 @@
+import { AppException } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AccountEntity } from './account.entity';
+
+const asRow = (v: object) => v as QueryDeepPartialEntity<AccountEntity>;
+const UNIQUE_VIOLATION = '23505';
+
+export interface AccountFilter {
+  status?: string;
+  enabled?: boolean;
+  accountIds?: string[];
+}
+
+/** The port the account handlers and the sync depend on. */
+export interface AccountsRepository {
+  insert(row: AccountEntity): Promise<void>;
+  update(row: AccountEntity): Promise<boolean>;
+  delete(accountId: string): Promise<boolean>;
+  findById(accountId: string): Promise<AccountEntity | null>;
+  list(filter: AccountFilter, page: { limit: number; after?: string }): Promise<{ items: AccountEntity[]; total: number }>;
+  /** Records the outcome of an access check; returns the previous status (null when the account is gone). */
+  setStatus(accountId: string, status: string, message: string | null): Promise<string | null>;
+  /**
+   * Claims up to `limit` enabled accounts whose periodic sync is due and that no live lease holds, for `owner`,
+   * until `leaseSeconds` from now. One statement (UPDATE … WHERE account_id IN (SELECT … FOR UPDATE SKIP LOCKED)),
+   * so replicas polling together never claim the same account, even on PGlite's single session.
+   */
+  claimDue(owner: string, limit: number, leaseSeconds: number): Promise<AccountEntity[]>;
+  /** Ends a periodic sync: releases the lease and schedules the next one. */
+  completeScheduled(accountId: string, owner: string): Promise<void>;
+  markSynced(accountIds: string[]): Promise<void>;
+}
+
+export const ACCOUNTS_REPOSITORY = Symbol('ACCOUNTS_REPOSITORY');
+
+@Injectable()
+export class TypeOrmAccountsRepository implements AccountsRepository {
+  private readonly repo: Repository<AccountEntity>;
+
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
+    this.repo = ds.getRepository(AccountEntity);
+  }
+
+  async insert(row: AccountEntity): Promise<void> {
+    await this.repo.insert(asRow(row)).catch((e) => {
+      if (e instanceof QueryFailedError && (e.driverError as { code?: string })?.code === UNIQUE_VIOLATION) {
+        throw new AppException('ACCOUNT_EXISTS', `Account ${row.account_id} is already registered`);
+      }
+      throw e;
+    });
+  }
+
+  async update(row: AccountEntity): Promise<boolean> {
+    const { account_id, created_at: _c, status: _s, status_message: _m, status_checked_at: _t, last_sync_at: _l, lease_owner: _o, lease_until: _u, ...values } = row;
+    const result = await this.repo.update({ account_id }, asRow(values));
+    return (result.affected ?? 0) > 0;
+  }
+
+  async delete(accountId: string): Promise<boolean> {
+    const result = await this.repo.delete({ account_id: accountId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  findById(accountId: string): Promise<AccountEntity | null> {
+    return this.repo.findOneBy({ account_id: accountId });
+  }
+
+  async list(filter: AccountFilter, page: { limit: number; after?: string }): Promise<{ items: AccountEntity[]; total: number }> {
+    const qb = this.repo.createQueryBuilder('a');
+    if (filter.status) qb.andWhere('a.status = :status', { status: filter.status });
+    if (filter.enabled !== undefined) qb.andWhere('a.enabled = :enabled', { enabled: filter.enabled });
+    if (filter.accountIds) qb.andWhere('a.account_id IN (:...ids)', { ids: filter.accountIds.length ? filter.accountIds : [''] });
+    const total = await qb.clone().getCount();
+    if (page.after) qb.andWhere('a.account_id > :after', { after: page.after });
+    const items = await qb.orderBy('a.account_id', 'ASC').take(page.limit).getMany();
+    return { items, total };
+  }
+
+  async setStatus(accountId: string, status: string, message: string | null): Promise<string | null> {
+    // The previous status comes from the same statement, so two checks racing report their own transitions.
+    const rows = (await this.ds.query(
+      `UPDATE "fleet"."accounts" a SET status = $2, status_message = $3, status_checked_at = now()
+         FROM (SELECT account_id, status FROM "fleet"."accounts" WHERE account_id = $1 FOR UPDATE) old
+        WHERE a.account_id = old.account_id RETURNING old.status AS previous`,
+      [accountId, status, message],
+    )) as unknown;
+    const list = pgRows<{ previous: string }>(rows);
+    return list[0]?.previous ?? null;
+  }
+
+  async claimDue(owner: string, limit: number, leaseSeconds: number): Promise<AccountEntity[]> {
+    const rows = await this.ds.query(
+      `UPDATE "fleet"."accounts" a SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
+        WHERE a.account_id IN (
+          SELECT account_id FROM "fleet"."accounts"
+           WHERE enabled AND next_sync_at <= now() AND (lease_until IS NULL OR lease_until < now())
+           ORDER BY next_sync_at LIMIT $3
+           FOR UPDATE SKIP LOCKED)
+        RETURNING a.account_id`,
+      [owner, leaseSeconds, limit],
+    );
+    const ids = pgRows<{ account_id: string }>(rows).map((r) => r.account_id);
+    return ids.length ? this.repo.createQueryBuilder('a').where('a.account_id IN (:...ids)', { ids }).getMany() : [];
+  }
+
+  async completeScheduled(accountId: string, owner: string): Promise<void> {
+    await this.ds.query(
+      `UPDATE "fleet"."accounts" SET lease_owner = NULL, lease_until = NULL,
+              next_sync_at = now() + make_interval(mins => sync_interval_minutes)
+        WHERE account_id = $1 AND lease_owner = $2`,
+      [accountId, owner],
+    );
+  }
+
+  async markSynced(accountIds: string[]): Promise<void> {
+    if (!accountIds.length) return;
+    await this.ds.query(`UPDATE "fleet"."accounts" SET last_sync_at = now() WHERE account_id = ANY($1::varchar[])`, [accountIds]);
+  }
+}
+
+/** TypeORM's query() returns rows for SELECT/RETURNING as an array, or [rows, count] for UPDATE … RETURNING. */
+export function pgRows<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return (result as T[]) ?? [];
+}

@@ -1,0 +1,5 @@
+import { CreateAccountRequest } from '@app/contracts';
+
+export class CreateAccountCommand {
+  constructor(readonly request: CreateAccountRequest) {}
+}

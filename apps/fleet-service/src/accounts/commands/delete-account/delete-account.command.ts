@@ -1,0 +1,3 @@
+export class DeleteAccountCommand {
+  constructor(readonly accountId: string) {}
+}

@@ -1,0 +1,5 @@
+import { DiscoverAccountsRequest } from '@app/contracts';
+
+export class DiscoverAccountsCommand {
+  constructor(readonly request: DiscoverAccountsRequest) {}
+}

@@ -1,0 +1,5 @@
+import { UpdateAccountRequest } from '@app/contracts';
+
+export class UpdateAccountCommand {
+  constructor(readonly request: UpdateAccountRequest) {}
+}

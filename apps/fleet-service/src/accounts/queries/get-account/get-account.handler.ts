@@ -1,0 +1,17 @@
+import { AccountDto, AppException } from '@app/contracts';
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { toAccountDto } from '../../account.mapper';
+import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../../accounts.repository';
+import { GetAccountQuery } from './get-account.query';
+
+@QueryHandler(GetAccountQuery)
+export class GetAccountHandler implements IQueryHandler<GetAccountQuery, AccountDto> {
+  constructor(@Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository) {}
+
+  async execute({ accountId }: GetAccountQuery): Promise<AccountDto> {
+    const row = await this.repo.findById(accountId);
+    if (!row) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${accountId} is not registered`);
+    return toAccountDto(row);
+  }
+}

@@ -1,0 +1,3 @@
+export class GetResourceQuery {
+  constructor(readonly arn: string) {}
+}

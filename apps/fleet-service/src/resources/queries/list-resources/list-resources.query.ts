@@ -1,0 +1,5 @@
+import { ListResourcesQuery as ListResourcesRequest } from '@app/contracts';
+
+export class ListResourcesQuery {
+  constructor(readonly request: ListResourcesRequest) {}
+}

@@ -1,0 +1,5 @@
+import { ResourceSummaryQuery as ResourceSummaryRequest } from '@app/contracts';
+
+export class ResourceSummaryQuery {
+  constructor(readonly request: ResourceSummaryRequest) {}
+}

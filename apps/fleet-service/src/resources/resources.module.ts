@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { GetResourceHandler } from './queries/get-resource/get-resource.handler';
+import { ListResourcesHandler } from './queries/list-resources/list-resources.handler';
+import { ResourceSummaryHandler } from './queries/resource-summary/resource-summary.handler';
+import { ResourcesController } from './resources.controller';
+import { RESOURCES_REPOSITORY, TypeOrmResourcesRepository } from './resources.repository';
+
+@Module({
+  imports: [CqrsModule],
+  controllers: [ResourcesController],
+  providers: [{ provide: RESOURCES_REPOSITORY, useClass: TypeOrmResourcesRepository }, ListResourcesHandler, GetResourceHandler, ResourceSummaryHandler],
+  exports: [RESOURCES_REPOSITORY],
+})
+export class ResourcesModule {}

@@ -1,0 +1,3 @@
+export class GetSyncQuery {
+  constructor(readonly id: string) {}
+}

@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import {
+  AppException,
+  EventSubjects,
+  ResourceChangedData,
+  ResourceDiscoveredData,
+  ResourceRemovedData,
+  StartSyncRequest,
+  SyncCompletedData,
+  SyncStatus,
+  SyncTaskStatus,
+  SyncTrigger,
+} from '@app/contracts';
+import { EventPublisher } from '@app/messaging';
+import { DEFAULT_RETRY, withRetry } from '@app/retry';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { AccountAccessService } from '../accounts/account-access.service';
+import type { AccountEntity } from '../accounts/account.entity';
+import { accountRef } from '../accounts/account.mapper';
+import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../accounts/accounts.repository';
+import { FleetDomainEvent } from '../events/fleet-domain.event';
+import { AccountCredentials, awsErrorMessage, CollectorRegistry, GLOBAL_REGION, resolveRegions, type CollectedResource, type ResourceCollector } from '../inventory';
+import { describeChanges, isGone } from '../resources/resource-changes';
+import { toResourceRef } from '../resources/resource.mapper';
+import { RESOURCES_REPOSITORY, ResourcesRepository } from '../resources/resources.repository';
+import { forEachLimit, Limiter } from './limiter';
+import { SyncRunEntity } from './sync-run.entity';
+import { SyncTaskEntity } from './sync-task.entity';
+import { SYNC_REPOSITORY, SyncRepository } from './sync.repository';
+
+/** Events of one batch are published this many at a time (JetStream acks are the slow part). */
+const PUBLISH_CONCURRENCY = 64;
+
+interface TaskPlan {
+  row: SyncTaskEntity;
+  account: AccountEntity;
+  collectors: ResourceCollector[];
+  /** Region the collectors run in (the home region for the global task). */
+  region: string;
+  /** Removal scope: the task's region, or null for the global task (global collectors place resources in any region). */
+  scopeRegion: string | null;
+}
+
+interface Counts {
+  seen: number;
+  discovered: number;
+  changed: number;
+  removed: number;
+}
+
+/** Error names AWS and the SDK use for throttling and transient failures: worth running the collector again. */
+const TRANSIENT = new Set([
+  'ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled',
+  'RequestThrottledException', 'SlowDown', 'ProvisionedThroughputExceededException', 'PriorRequestNotComplete', 'EC2ThrottledException',
+  'ServiceUnavailable', 'InternalError', 'InternalFailure', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
+]);
+
+export function isTransientAwsError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const meta = (e as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string }).$metadata;
+  if ((e as { $retryable?: unknown }).$retryable) return true;
+  if (TRANSIENT.has(e.name)) return true;
+  if (meta?.httpStatusCode !== undefined && (meta.httpStatusCode >= 500 || meta.httpStatusCode === 429)) return true;
+  return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN'].includes((e as { code?: string }).code ?? '');
+}
+
+/**
+ * The sync engine. A run is planned per account (access check, regions resolved) into tasks: one per
+ * account × region running the regional collectors, plus one global task per account. Tasks run with
+ * bounded concurrency (`fleet.sync_concurrency`, shared by every run of this instance); each streams its
+ * collectors into multi-row upserts of `fleet.sync_batch_size`, publishes discovered/changed events per batch,
+ * and, only when every collector succeeded, marks what it no longer saw as removed.
+ */
+@Injectable()
+export class SyncRunner implements OnModuleDestroy {
+  private readonly logger = new Logger(SyncRunner.name);
+  private readonly limiter: Limiter;
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ACCOUNTS_REPOSITORY) private readonly accounts: AccountsRepository,
+    @Inject(RESOURCES_REPOSITORY) private readonly resources: ResourcesRepository,
+    @Inject(SYNC_REPOSITORY) private readonly syncs: SyncRepository,
+    private readonly credentials: AccountCredentials,
+    private readonly registry: CollectorRegistry,
+    private readonly access: AccountAccessService,
+    private readonly publisher: EventPublisher,
+    private readonly events: EventBus,
+  ) {
+    this.limiter = new Limiter(config.fleet.sync_concurrency);
+  }
+
+  /** Validates and records a run, then executes it in the background; `done` settles when every task has. */
+  async start(req: StartSyncRequest, trigger: SyncTrigger): Promise<{ run: SyncRunEntity; done: Promise<void> }> {
+    if (this.stopping) throw new AppException('SERVICE_UNAVAILABLE', 'fleet-service is shutting down', { retryAfterSeconds: 5 });
+    const unknownTypes = (req.types ?? []).filter((t) => !this.registry.get(t));
+    if (unknownTypes.length) {
+      const known = this.registry.list().map((c) => c.type).sort().join(', ');
+      throw new AppException('VALIDATION_FAILED', `Unknown resource types: ${unknownTypes.join(', ')}`, { errors: [{ field: 'types', message: `unknown types ${unknownTypes.join(', ')}; known: ${known}` }] });
+    }
+    let accounts: AccountEntity[];
+    if (req.account_ids) {
+      const ids = [...new Set(req.account_ids)];
+      accounts = (await this.accounts.list({ accountIds: ids }, { limit: ids.length })).items;
+      const missing = ids.filter((id) => !accounts.some((a) => a.account_id === id));
+      if (missing.length) throw new AppException('ACCOUNT_NOT_FOUND', `Accounts not registered: ${missing.join(', ')}`, { errors: [{ field: 'account_ids', message: `not registered: ${missing.join(', ')}` }] });
+    } else {
+      accounts = (await this.accounts.list({ enabled: true }, { limit: 100_000 })).items;
+    }
+    const run = Object.assign(new SyncRunEntity(), {
+      id: randomUUID(),
+      trigger,
+      status: SyncStatus.Running,
+      request: JSON.parse(JSON.stringify(req)) as Record<string, unknown>,
+      started_at: new Date(),
+      finished_at: null,
+    });
+    await this.syncs.createRun(run);
+    const done = this.execute(run, accounts, req).catch((e) => this.logger.error(`sync ${run.id} failed: ${(e as Error).stack ?? e}`));
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    return { run, done };
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    // Tasks not yet started fail fast; running ones get a few seconds to finish their batch.
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 5000).unref())]);
+  }
+
+  private async execute(run: SyncRunEntity, accounts: AccountEntity[], req: StartSyncRequest): Promise<void> {
+    const results: Array<{ task: SyncTaskEntity }> = [];
+    let seq = 0;
+    const nextSeq = () => seq++;
+    await Promise.all(
+      accounts.map(async (account) => {
+        const plans = await this.limiter.run(() => this.plan(run, account, req, nextSeq));
+        await Promise.all(
+          plans.map((p) =>
+            this.limiter.run(async () => {
+              await this.runTask(run, p);
+              results.push({ task: p.row });
+            }),
+          ),
+        );
+      }),
+    );
+    const all = (await this.syncs.findRun(run.id))?.tasks ?? results.map((r) => r.task);
+    const failed = all.filter((t) => t.status === SyncTaskStatus.Failed).length;
+    const status = failed === 0 ? SyncStatus.Succeeded : failed === all.length ? SyncStatus.Failed : SyncStatus.Partial;
+    const finishedAt = new Date();
+    await this.syncs.finishRun(run.id, status, finishedAt);
+    await this.accounts.markSynced([...new Set(all.filter((t) => t.status === SyncTaskStatus.Succeeded).map((t) => t.account_id))]);
+    const sum = (k: 'resources_seen' | 'discovered' | 'changed' | 'removed') => all.reduce((n, t) => n + t[k], 0);
+    const data: SyncCompletedData = {
+      id: run.id,
+      trigger: run.trigger as SyncTrigger,
+      status,
+      tasks_total: all.length,
+      tasks_failed: failed,
+      resources_seen: sum('resources_seen'),
+      discovered: sum('discovered'),
+      changed: sum('changed'),
+      removed: sum('removed'),
+      started_at: run.started_at.toISOString(),
+      finished_at: finishedAt.toISOString(),
+    };
+    this.logger.log(`sync ${run.id} ${status}: ${all.length} tasks (${failed} failed), ${data.resources_seen} resources, +${data.discovered} ~${data.changed} -${data.removed} in ${finishedAt.getTime() - run.started_at.getTime()} ms`);
+    this.events.publish(new FleetDomainEvent<SyncCompletedData>(EventSubjects.FleetSyncCompleted, data, run.id));
+  }
+
+  /** Checks access and resolves regions; an account that cannot be reached gets failed tasks with AWS's message. */
+  private async plan(run: SyncRunEntity, account: AccountEntity, req: StartSyncRequest, nextSeq: () => number): Promise<TaskPlan[]> {
+    const home = this.access.homeRegion;
+    const types = req.types;
+    const regional = this.registry.list({ global: false, types });
+    const global = req.regions ? [] : this.registry.list({ global: true, types });
+    const task = (region: string, collectors: ResourceCollector[]): SyncTaskEntity =>
+      Object.assign(new SyncTaskEntity(), {
+        id: randomUUID(),
+        sync_id: run.id,
+        seq: nextSeq(),
+        account_id: account.account_id,
+        region,
+        types: collectors.map((c) => c.type),
+        status: SyncTaskStatus.Pending,
+        resources_seen: 0,
+        discovered: 0,
+        changed: 0,
+        removed: 0,
+        duration_ms: null,
+        error: null,
+        started_at: null,
+        finished_at: null,
+      });
+    const failAll = async (regions: string[], error: string): Promise<TaskPlan[]> => {
+      const now = new Date();
+      const rows = [...regions.map((r) => task(r, regional)), ...(global.length ? [task(GLOBAL_REGION, global)] : [])].map((t) =>
+        Object.assign(t, { status: SyncTaskStatus.Failed, error, duration_ms: 0, started_at: now, finished_at: now }),
+      );
+      await this.syncs.addTasks(rows);
+      return [];
+    };
+
+    const access = await this.access.check(account).catch((e: Error) => ({ ok: false as const, error: e.message }));
+    const explicit = account.regions.includes('*') ? ['*'] : account.regions.filter((r) => !req.regions || req.regions.includes(r));
+    if (!access.ok) return failAll(explicit, access.error ?? 'cannot act in the account');
+
+    let regions: string[];
+    try {
+      regions = await resolveRegions(account.regions, { credentials: this.credentials.forAccount(accountRef(account), home), region: home, endpoint: this.credentials.endpoint });
+    } catch (e) {
+      return failAll(explicit, `DescribeRegions failed: ${awsErrorMessage(e)}`);
+    }
+    if (req.regions) regions = regions.filter((r) => req.regions!.includes(r));
+    const plans: TaskPlan[] = [];
+    if (regional.length) for (const region of regions) plans.push({ row: task(region, regional), account, collectors: regional, region, scopeRegion: region });
+    if (global.length) plans.push({ row: task(GLOBAL_REGION, global), account, collectors: global, region: home, scopeRegion: null });
+    await this.syncs.addTasks(plans.map((p) => p.row));
+    return plans;
+  }
+
+  private async runTask(run: SyncRunEntity, plan: TaskPlan): Promise<void> {
+    const { row, account } = plan;
+    const started = new Date();
+    if (this.stopping) {
+      await this.finishTask(row, started, { seen: 0, discovered: 0, changed: 0, removed: 0 }, 'fleet-service stopped before the task ran');
+      return;
+    }
+    row.status = SyncTaskStatus.Running;
+    row.started_at = started;
+    await this.syncs.updateTask(row.id, { status: row.status, started_at: started });
+    const counts: Counts = { seen: 0, discovered: 0, changed: 0, removed: 0 };
+    const errors: string[] = [];
+    const batchSize = this.config.fleet.sync_batch_size;
+    const ctx = {
+      accountId: account.account_id,
+      credentials: this.credentials.forAccount(accountRef(account), this.access.homeRegion),
+      endpoint: this.credentials.endpoint,
+      maxAttempts: this.config.fleet.aws_max_attempts,
+      region: plan.region,
+    };
+    const retry = { ...DEFAULT_RETRY, max_attempts: this.config.fleet.collector_max_attempts };
+    let buffer: CollectedResource[] = [];
+    const flush = async () => {
+      if (!buffer.length) return;
+      const batch = buffer;
+      buffer = [];
+      await this.ingest(batch, started, run.id, counts);
+    };
+    try {
+      for (const collector of plan.collectors) {
+        try {
+          // Throttling: the SDK retries each call (standard mode, fleet.aws_max_attempts); if it still fails, the whole
+          // collector runs again under our policy. Rows already upserted are unchanged the second time: no duplicate events.
+          await withRetry(
+            async () => {
+              for await (const r of collector.collect(ctx)) {
+                if (isGone(r)) continue;
+                buffer.push(r);
+                if (buffer.length >= batchSize) await flush();
+              }
+            },
+            retry,
+            { shouldRetry: isTransientAwsError, onRetry: ({ attempt, error }) => this.logger.warn(`${collector.type} in ${account.account_id}/${plan.region}: attempt ${attempt} failed (${awsErrorMessage(error)}); retrying`) },
+          );
+        } catch (e) {
+          errors.push(`${collector.type}: ${awsErrorMessage(e)}`);
+        }
+      }
+      await flush();
+      // A task that failed anywhere removes nothing: a resource it did not see may simply not have been listed.
+      if (!errors.length) {
+        const removed = await this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, new Date());
+        counts.removed += removed.length;
+        await this.publishAll(
+          removed.map((r) => () =>
+            this.publisher.publish<ResourceRemovedData>(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: new Date().toISOString(), sync_id: run.id }, { subject: r.arn }),
+          ),
+        );
+      }
+    } catch (e) {
+      errors.push(awsErrorMessage(e));
+    }
+    await this.finishTask(row, started, counts, errors.length ? errors.join('; ').slice(0, 4000) : null);
+  }
+
+  private async finishTask(row: SyncTaskEntity, started: Date, counts: Counts, error: string | null): Promise<void> {
+    const finished = new Date();
+    Object.assign(row, {
+      status: error ? SyncTaskStatus.Failed : SyncTaskStatus.Succeeded,
+      resources_seen: counts.seen,
+      discovered: counts.discovered,
+      changed: counts.changed,
+      removed: counts.removed,
+      duration_ms: finished.getTime() - started.getTime(),
+      error,
+      started_at: row.started_at ?? started,
+      finished_at: finished,
+    });
+    if (error) this.logger.warn(`sync task ${row.account_id}/${row.region} failed: ${error}`);
+    const { id: _id, sync_id: _s, seq: _q, account_id: _a, region: _r, types: _t, ...patch } = row;
+    await this.syncs.updateTask(row.id, patch);
+  }
+
+  /** One multi-row upsert, then the events of what is new or changed. */
+  private async ingest(batch: CollectedResource[], seenAt: Date, syncId: string, counts: Counts): Promise<void> {
+    const byArn = new Map<string, CollectedResource>();
+    for (const r of batch) byArn.set(r.arn, r);
+    counts.seen += byArn.size;
+    const changes = await this.resources.upsertBatch([...byArn.values()], seenAt, syncId);
+    const publishes: Array<() => Promise<void>> = [];
+    for (const c of changes) {
+      const r = byArn.get(c.arn);
+      if (!r) continue;
+      if (c.isNew) {
+        counts.discovered++;
+        publishes.push(() => this.publisher.publish<ResourceDiscoveredData>(EventSubjects.FleetResourceDiscovered, { resource: toResourceRef(r), sync_id: syncId }, { subject: r.arn }));
+        continue;
+      }
+      const described = describeChanges(c, r);
+      if (!described) continue;
+      counts.changed++;
+      publishes.push(() => this.publisher.publish<ResourceChangedData>(EventSubjects.FleetResourceChanged, { resource: toResourceRef(r), changes: described, sync_id: syncId }, { subject: r.arn }));
+    }
+    await this.publishAll(publishes);
+  }
+
+  private async publishAll(publishes: Array<() => Promise<void>>): Promise<void> {
+    await forEachLimit(publishes, PUBLISH_CONCURRENCY, async (p) => {
+      try {
+        await p();
+      } catch (e) {
+        // The registry is the source of truth; a lost event is logged, it does not fail the sync.
+        this.logger.error(`could not publish a resource event: ${(e as Error).message}`);
+      }
+    });
+  }
+}

@@ -1,0 +1,41 @@
+import { RequirePermission } from '@app/auth';
+import { ListResourcesQuery, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery, RpcSubjects } from '@app/contracts';
+import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { ApiProblems } from '@app/platform';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+
+/** The resource registry: every account and region in one queryable place. */
+@ApiTags('resources')
+@Controller('api/v1/resources')
+export class ResourcesController {
+  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+
+  @Get()
+  @RequirePermission('InventoryRead')
+  @ApiOperation({ summary: 'Query resources', description: 'Filters combine with AND; `tag=key:value` is repeatable (all must match). Removed resources are left out unless `include_removed=true`. Paged in ARN order by `cursor`.' })
+  @ApiOkResponse({ type: ResourcePageDto })
+  @ApiProblems(400, 503)
+  list(@Query() query: ListResourcesQuery): Promise<ResourcePageDto> {
+    return this.bus.request(RpcSubjects.FleetResourceList, query);
+  }
+
+  @Get('summary')
+  @RequirePermission('InventoryRead')
+  @ApiOperation({ summary: 'Counts by type, region and account' })
+  @ApiOkResponse({ type: ResourceSummaryDto })
+  @ApiProblems(400, 503)
+  summary(@Query() query: ResourceSummaryQuery): Promise<ResourceSummaryDto> {
+    return this.bus.request(RpcSubjects.FleetResourceSummary, query);
+  }
+
+  @Get(':arn')
+  @RequirePermission('InventoryRead')
+  @ApiOperation({ summary: 'Get one resource by ARN', description: 'The ARN URL-encoded as one path segment (encodeURIComponent).' })
+  @ApiParam({ name: 'arn', example: 'arn%3Aaws%3Aec2%3Aus-east-1%3A123456789012%3Ainstance%2Fi-0abc' })
+  @ApiOkResponse({ type: ResourceDto })
+  @ApiProblems(400, 404, 503)
+  get(@Param('arn') arn: string): Promise<ResourceDto> {
+    return this.bus.request(RpcSubjects.FleetResourceGet, { arn });
+  }
+}
