@@ -29,10 +29,6 @@ export const RpcSubjects = {
   HealthGet: 'rpc.health.get',
   /** health-monitor: one integration's check history, newest first, cursor-paged. */
   HealthHistory: 'rpc.health.history',
-  /** health-monitor: one integration's health (status, counters, uptime, latest checks). */
-  HealthGet: 'rpc.health.get',
-  /** health-monitor: one integration's check history, newest first, cursor-paged. */
-  HealthHistory: 'rpc.health.history',
   /** Every instance answers (no queue group): who is running, and is it ready. */
   SystemPing: 'rpc.system.ping',
   FleetAccountCreate: 'rpc.fleet.account.create',
