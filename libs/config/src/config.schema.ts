@@ -47,6 +47,8 @@ export const ConfigSchema = z
       .object({
         data_dir: z.string().min(1).optional(),
         allow_outbound: list.default([]),
+        /** Plugin modules loaded at start (paths relative to the config file, else the working directory); each exports register(registry). */
+        plugins: list.default([]),
       })
       .strict()
       .prefault({}),

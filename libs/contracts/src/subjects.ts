@@ -25,6 +25,10 @@ export const RpcSubjects = {
   IntegrationTypes: 'rpc.integration.types',
   /** integration-service runs one integration's health check (endpoint with auth applied, or the connector's). */
   IntegrationProbe: 'rpc.integration.probe',
+  /** gateway → integration-service: one `POST /api/v1/hooks/{id}` (headers + raw body base64), verified by the WEBHOOK connector. */
+  IntegrationHook: 'rpc.integration.hook',
+  /** integration-service: the last messages an inbound integration received and published. */
+  IntegrationInboundRecent: 'rpc.integration.inbound.recent',
   /** health-monitor: one integration's health (status, counters, uptime, latest checks). */
   HealthGet: 'rpc.health.get',
   /** health-monitor: one integration's check history, newest first, cursor-paged. */

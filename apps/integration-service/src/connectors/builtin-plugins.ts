@@ -11,6 +11,7 @@ import {
   OAuth2AuthProvider,
 } from './auth';
 import { ConnectorRegistry } from './connector.registry';
+import { CustomDispatcherPlugin } from './custom/custom-dispatcher.plugin';
 import { postgresPlugin } from './types/database/postgres.connector';
 import { eventBusPlugin } from './types/event-bus/event-bus.plugin';
 import { filePlugin } from './types/file/file.connector';
@@ -51,6 +52,9 @@ export function registerBuiltInPlugins(registry: ConnectorRegistry): ConnectorRe
   registry.registerPluginType(IntegrationType.MESSAGE_QUEUE, sqsPlugin);
   registry.registerPluginType(IntegrationType.DATABASE, postgresPlugin);
   registry.registerPluginType(IntegrationType.FILE, filePlugin);
+
+  // --- CUSTOM: a dispatcher; plugins from integrations.plugins add themselves (connection.plugin picks one) ---
+  registry.registerPluginType(IntegrationType.CUSTOM, new CustomDispatcherPlugin());
 
   return registry;
 }

@@ -95,6 +95,18 @@ export interface ConnectorPlugin {
    */
   validateConnection(connection: Record<string, unknown>, direction?: Direction): FieldError[];
   create(context: ConnectorContext): Connector;
+  /**
+   * How replicas of integration-service share an inbound source. `all-replicas` (the default for push and queue
+   * sources: webhooks, SQS, NATS queue groups, JetStream durables): every replica listens, the source hands each
+   * message to one of them. `one-replica`: a poller (REST poll, DATABASE cursor, FILE inbox) that must run once,
+   * under a PostgreSQL lease. Plugins that do not say are treated as `one-replica` (safe).
+   */
+  readonly inboundConcurrency?: 'all-replicas' | 'one-replica';
+  /**
+   * A dispatching plugin (CUSTOM) picks the plugin that serves a `connection`; the registry then checks that
+   * plugin's directions and auth types. Returns the field error when no plugin fits.
+   */
+  select?(connection: Record<string, unknown>): ConnectorPlugin | FieldError;
 }
 
 /**

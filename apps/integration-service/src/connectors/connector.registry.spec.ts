@@ -1,3 +1,4 @@
+import { ConfigModule, loadConfig } from '@app/config';
 import { createServer } from 'node:https';
 import { Test } from '@nestjs/testing';
 import { AppException, AuthConfigDto, AuthType, createCloudEvent, Direction, IntegrationType } from '@app/contracts';
@@ -173,7 +174,7 @@ describe('isInboundReceiver', () => {
 
 describe('ConnectorsModule', () => {
   it('provides a filled ConnectorRegistry', async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ConnectorsModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(loadConfig({ argv: [], env: {} })), ConnectorsModule] }).compile();
     const registry = moduleRef.get(ConnectorRegistry);
     expect(registry.get(IntegrationType.REST_API)).toBeDefined();
     expect(registry.getAuthProvider(AuthType.OAUTH2)).toBeDefined();

@@ -2,6 +2,7 @@ import { AppException, AuthConfigDto, AuthType, Direction, FieldError, Integrati
 import { AuthProvider } from './auth/auth-provider';
 import { CustomAuthImplementation, CustomAuthProvider } from './auth/custom.provider';
 import { Connector, ConnectorContext, ConnectorPlugin } from './connector.port';
+import { CustomDispatcherPlugin } from './custom/custom-dispatcher.plugin';
 import { AuthProviderLookup } from './http/http-connector.base';
 
 /** What `validate` needs of an integration's config (IntegrationConfigDto satisfies it). */
@@ -30,9 +31,30 @@ export class ConnectorRegistry implements AuthProviderLookup {
 
   /** The seed's `register_plugin_type`. Registering a type twice is a wiring mistake and throws. */
   registerPluginType(type: IntegrationType | string, plugin: ConnectorPlugin): this {
-    if (this.plugins.has(type)) throw new Error(`Integration type ${type} is already registered`);
+    // CUSTOM is a dispatcher: a plugin registered for it is added under its name (connection.plugin picks it).
+    const existing = this.plugins.get(type);
+    if (existing instanceof CustomDispatcherPlugin && !(plugin instanceof CustomDispatcherPlugin)) {
+      return this.registerCustomPlugin((plugin as ConnectorPlugin & { name?: string }).name ?? 'default', plugin);
+    }
+    if (existing) throw new Error(`Integration type ${type} is already registered`);
     this.plugins.set(type, plugin);
     return this;
+  }
+
+  /** Adds a CUSTOM plugin under `name`; integrations choose it with `connection.plugin`. */
+  registerCustomPlugin(name: string, plugin: ConnectorPlugin): this {
+    let dispatcher = this.plugins.get(IntegrationType.CUSTOM);
+    if (!dispatcher) this.plugins.set(IntegrationType.CUSTOM, (dispatcher = new CustomDispatcherPlugin()));
+    if (!(dispatcher instanceof CustomDispatcherPlugin)) throw new Error('CUSTOM is registered as a single plugin, not a dispatcher');
+    dispatcher.add(name, plugin);
+    return this;
+  }
+
+  /** How replicas share this config's inbound source (see ConnectorPlugin.inboundConcurrency). */
+  inboundConcurrency(type: IntegrationType | string, connection: Record<string, unknown>): 'all-replicas' | 'one-replica' {
+    const plugin = this.plugins.get(type);
+    if (plugin instanceof CustomDispatcherPlugin) return plugin.inboundConcurrencyOf(connection);
+    return plugin?.inboundConcurrency ?? 'one-replica';
   }
 
   registerAuthProvider(type: AuthType | string, provider: AuthProvider): this {
@@ -72,10 +94,14 @@ export class ConnectorRegistry implements AuthProviderLookup {
    * (`type`, `direction`, `auth.type`, `auth.token`, `connection.url`). Empty when it can be served.
    */
   validate(config: ConnectorConfig): FieldError[] {
-    const plugin = this.plugins.get(config.type);
-    if (!plugin) {
+    const registered = this.plugins.get(config.type);
+    if (!registered) {
       return [{ field: 'type', message: `No connector is registered for type ${config.type} (available: ${[...this.plugins.keys()].sort().join(', ')})` }];
     }
+    // A dispatcher (CUSTOM) names the plugin that serves this connection: its directions and auth types apply.
+    const selected = registered.select ? registered.select(config.connection ?? {}) : registered;
+    if (!('create' in selected)) return [{ field: `connection.${selected.field}`, message: selected.message }];
+    const plugin = selected;
     const errors: FieldError[] = [];
     if (!plugin.directions.includes(config.direction as Direction)) {
       errors.push({ field: 'direction', message: `${config.type} supports ${plugin.directions.join(', ')}, not ${config.direction}` });

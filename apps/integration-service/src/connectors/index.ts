@@ -10,3 +10,7 @@ export { WebhookPlugin, WebhookConnector } from './types/webhook/webhook.plugin'
 export { verifyStandardWebhook, signStandardWebhook } from './types/webhook/standard-webhooks';
 export { RestApiPlugin, RestApiConnector } from './types/rest-api/rest-api.plugin';
 export { GraphqlPlugin, GraphqlConnector } from './types/graphql/graphql.plugin';
+export { loadPlugins, PluginLoadError } from './plugin-loader';
+export type { RegisterFn } from './plugin-loader';
+export { CustomDispatcherPlugin } from './custom/custom-dispatcher.plugin';
+export { staticOutboundErrors } from './http/static-outbound-check';

@@ -5,3 +5,4 @@ export * from './integration.dto';
 export * from './integration-requests';
 export * from './integration-events';
 export * from './integration-lifecycle.dto';
+export * from './integration-inbound';

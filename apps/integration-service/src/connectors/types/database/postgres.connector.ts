@@ -318,6 +318,7 @@ export const postgresPlugin: ConnectorPlugin = {
   type: IntegrationType.DATABASE,
   directions: [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL],
   authTypes: [AuthType.NONE, AuthType.BASIC],
+  inboundConcurrency: 'one-replica', // a cursor poller
   description: 'PostgreSQL: inserts events into a table (idempotent with a unique delivery_id) and polls a table by a cursor column.',
   validateConnection: validatePostgresConnection,
   create: (context) => new PostgresConnector(context),

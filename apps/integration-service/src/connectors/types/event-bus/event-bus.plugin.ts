@@ -17,6 +17,8 @@ export const eventBusPlugin: ConnectorPlugin = {
   directions: [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL],
   // NATS: NONE, BASIC (user/password), BEARER_TOKEN (token), or credentials in the connection; EventBridge: NONE (default chain) or AWS_SIG_V4.
   authTypes: [AuthType.NONE, AuthType.BASIC, AuthType.BEARER_TOKEN, AuthType.AWS_SIG_V4],
+  // NATS: a queue group (default aws-mcp-<integration id>) or a shared JetStream durable splits messages among replicas.
+  inboundConcurrency: 'all-replicas',
   description: 'Event buses: NATS (publish with Nats-Msg-Id, optional JetStream; subscribe with a queue group) or Amazon EventBridge (PutEvents, outbound).',
   validateConnection: validateEventBusConnection,
   create: (context) => (context.connection.provider === 'eventbridge' ? new EventBridgeConnector(context) : new NatsConnector(context)),

@@ -122,7 +122,8 @@ export class NatsConnector implements Connector {
       servers: typeof c.servers === 'string' ? [c.servers] : (c.servers as string[]),
       subject: c.subject as string | undefined,
       subjects: (c.subjects as string[] | undefined) ?? [],
-      queue: c.queue as string | undefined,
+      // Replicas of integration-service must share the messages, not each get all of them.
+      queue: (c.queue as string | undefined) ?? `aws-mcp-${ctx.integrationId}`,
       jetstream: c.jetstream === true,
       tls: c.tls === true,
       stream: c.stream as string | undefined,

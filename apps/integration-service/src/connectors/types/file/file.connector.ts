@@ -285,6 +285,7 @@ export const filePlugin: ConnectorPlugin = {
   type: IntegrationType.FILE,
   directions: [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL],
   authTypes: [AuthType.NONE],
+  inboundConcurrency: 'one-replica', // an inbox poller
   description: 'Writes events as JSON Lines or CSV under the data directory (with rotation) and reads files dropped into an inbox folder.',
   validateConnection: (connection, direction?: Direction) => parseFileConnection(connection, direction).errors,
   create: (context) => new FileConnector(context),

@@ -311,6 +311,8 @@ export const sqsPlugin: ConnectorPlugin = {
   type: IntegrationType.MESSAGE_QUEUE,
   directions: [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL],
   authTypes: AWS_AUTH_TYPES,
+  // Competing consumers: SQS hands each message to one receiver at a time.
+  inboundConcurrency: 'all-replicas',
   description: 'Amazon SQS: sends events with delivery_id/event_type attributes (batches of 10), and long-polls a queue, deleting each message only once it was handled.',
   validateConnection: validateSqsConnection,
   create: (context) => new SqsConnector(context),

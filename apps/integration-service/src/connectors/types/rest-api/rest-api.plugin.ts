@@ -174,6 +174,8 @@ export class RestApiPlugin implements ConnectorPlugin {
   readonly type = IntegrationType.REST_API;
   readonly directions = [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL] as const;
   readonly authTypes = Object.values(AuthType);
+  /** A poller: one replica polls, under a lease. */
+  readonly inboundConcurrency = 'one-replica' as const;
   readonly description = 'REST APIs: templated requests per event out, a polled collection in';
 
   constructor(

@@ -114,6 +114,8 @@ export class WebhookPlugin implements ConnectorPlugin {
   readonly type = IntegrationType.WEBHOOK;
   readonly directions = [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL] as const;
   readonly authTypes = ALL_AUTH;
+  /** Pushed to through the gateway: any replica may verify and publish. */
+  readonly inboundConcurrency = 'all-replicas' as const;
   readonly description = 'HTTP callbacks: CloudEvents POSTed and signed per Standard Webhooks; inbound verified the same way';
 
   constructor(
