@@ -5,6 +5,8 @@ import { AppRuntime, PlatformModule, READINESS_CHECKS, ReadinessCheck } from '@a
 import { DynamicModule, Module } from '@nestjs/common';
 import { IntegrationHealthController } from './health/integration-health.controller';
 import { IntegrationsController } from './integrations/integrations.controller';
+import { HooksController } from './inbound/hooks.controller';
+import { InboundController } from './inbound/inbound.controller';
 import { SystemController } from './system/system.controller';
 import { AccountsController } from './accounts/accounts.controller';
 import { InventoryController } from './inventory/inventory.controller';
@@ -26,7 +28,7 @@ export class GatewayModule {
           checks: { provide: READINESS_CHECKS, inject: [MESSAGE_BUS], useFactory: (bus: MessageBus): ReadinessCheck[] => [{ name: 'messaging', check: () => bus.ping() }] },
         }),
       ],
-      controllers: [IntegrationsController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController],
+      controllers: [IntegrationsController, HooksController, InboundController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController],
     };
   }
 }

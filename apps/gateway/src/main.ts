@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ServiceName } from '@app/contracts';
 import { AppRuntime, createDistributedRuntime, failStartup, handleShutdownSignals, loadConfigOrExit, RunningApp, startApp } from '@app/platform';
 import { GatewayModule } from './gateway.module';
+import { keepWebhookRawBody } from './inbound/webhook-raw-body';
 import { setupSwagger } from './swagger';
 
 /** Starts the gateway; it always listens (server.host:server.port). */
@@ -11,7 +12,11 @@ export async function startGateway(runtime: AppRuntime): Promise<RunningApp> {
     runtime,
     module: GatewayModule.forRoot(runtime),
     listen: true,
-    configure: (nest) => setupSwagger(nest, runtime.version),
+    configure: (nest) => {
+      // POST /api/v1/hooks/{id} needs the raw bytes for signature checks (that route only, bounded).
+      keepWebhookRawBody(nest);
+      setupSwagger(nest, runtime.version);
+    },
   });
 }
 

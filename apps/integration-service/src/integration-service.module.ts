@@ -3,9 +3,11 @@ import { AppRuntime, ServiceInfrastructureModule } from '@app/platform';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { IntegrationEntity } from './integrations/integration.entity';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { InboundModule } from './inbound/inbound.module';
 import { SECRET_BOX, SecretBox } from './integrations/secrets/secret-box';
 import { CreateIntegrations1764000000000 } from './migrations/1764000000000-create-integrations';
 import { IntegrationStatusReason1764000100000 } from './migrations/1764000100000-integration-status-reason';
+import { Inbound1764000250000 } from './migrations/1764000250000-inbound';
 
 export const SCHEMA = 'integration';
 
@@ -21,9 +23,10 @@ export class IntegrationServiceModule {
           app: ServiceName.IntegrationService,
           schema: SCHEMA,
           entities: [IntegrationEntity],
-          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000],
+          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000, Inbound1764000250000],
         }),
         IntegrationsModule,
+        InboundModule,
       ],
       providers: [{ provide: SECRET_BOX, useFactory: () => new SecretBox(runtime.encryptionKey) }],
       exports: [SECRET_BOX],

@@ -40,6 +40,6 @@ import { ListIntegrationsHandler } from './queries/list-integrations/list-integr
     ListIntegrationTypesHandler,
     HealthStatusConsumer,
   ],
-  exports: [ConnectorContextFactory, IntegrationMapper, ConnectorsModule],
+  exports: [ConnectorContextFactory, IntegrationMapper, ConnectorsModule, INTEGRATION_REPOSITORY],
 })
 export class IntegrationsModule {}

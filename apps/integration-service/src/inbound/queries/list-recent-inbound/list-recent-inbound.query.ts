@@ -1,0 +1,6 @@
+export class ListRecentInboundQuery {
+  constructor(
+    readonly integrationId: string,
+    readonly limit: number,
+  ) {}
+}
