@@ -5,6 +5,9 @@ import { AccountEntity } from './accounts/account.entity';
 import { AccountsModule } from './accounts/accounts.module';
 import { FleetAwsModule } from './aws/fleet-aws.module';
 import { FleetEventsHandler } from './events/fleet-events.handler';
+import { CommandJobEntity, CommandOutputEntity, CommandResultEntity } from './fleet-commands/fleet-command.entity';
+import { FleetCommandsModule } from './fleet-commands/fleet-commands.module';
+import { CreateFleetCommands1764200000000 } from './migrations/1764200000000-create-fleet-commands';
 import { CreateFleet1764150000000 } from './migrations/1764150000000-create-fleet';
 import { ResourceEntity } from './resources/resource.entity';
 import { ResourcesModule } from './resources/resources.module';
@@ -24,13 +27,14 @@ export class FleetServiceModule {
         ServiceInfrastructureModule.forRoot(runtime, {
           app: ServiceName.FleetService,
           schema: SCHEMA,
-          entities: [AccountEntity, ResourceEntity, SyncRunEntity, SyncTaskEntity],
-          migrations: [CreateFleet1764150000000],
+          entities: [AccountEntity, ResourceEntity, SyncRunEntity, SyncTaskEntity, CommandJobEntity, CommandResultEntity, CommandOutputEntity],
+          migrations: [CreateFleet1764150000000, CreateFleetCommands1764200000000],
         }),
         FleetAwsModule,
         AccountsModule,
         ResourcesModule,
         SyncModule,
+        FleetCommandsModule,
       ],
       providers: [FleetEventsHandler],
     };

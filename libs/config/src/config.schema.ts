@@ -100,6 +100,23 @@ export const ConfigSchema = z
         scheduler_interval_seconds: int(0, 3600).default(30),
         /** How long a claimed account stays leased to one instance before another may take it over. */
         lease_seconds: int(30, 24 * 3600).default(1800),
+        /** Fleet commands: AWS CLI runs against one account at once, across all commands of this instance (keeps a fan-out under AWS throttling). */
+        commands_per_account_concurrency: int(1, 64).default(4),
+        /** Fleet commands: per stream, how much of a target's output is stored for GET …/results/{account}/{region}. */
+        command_output_max_bytes: int(4096, 64 * 1024 * 1024).default(16 * 1024 * 1024),
+        /** The AWS CLI program fleet commands run (a test knob: point it at a stand-in; the default finds `aws` on PATH). */
+        aws_binary: z.string().min(1).default('aws'),
+        /** Deny-list configuration of the command policy ({ mode, deny: [...] }, docs/cli-policy.md); checked at startup. A JSON string from the environment. */
+        command_policy: z
+          .preprocess((v) => {
+            if (typeof v !== 'string') return v;
+            try {
+              return JSON.parse(v) as unknown;
+            } catch {
+              return v;
+            }
+          }, z.record(z.string(), z.unknown(), { message: 'must be a mapping { mode, deny: [...] } (JSON from the environment)' }))
+          .optional(),
       })
       .strict()
       .prefault({}),

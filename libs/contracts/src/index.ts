@@ -6,3 +6,4 @@ export * from './common/validators';
 export * from './integrations';
 export * from './health';
 export * from './fleet';
+export * from './fleet-commands';

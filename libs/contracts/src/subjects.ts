@@ -46,6 +46,13 @@ export const RpcSubjects = {
   FleetResourceSummary: 'rpc.fleet.resource.summary',
   FleetSyncStart: 'rpc.fleet.sync.start',
   FleetSyncGet: 'rpc.fleet.sync.get',
+  /** Fleet commands (AWS CLI across accounts × regions): run (or dry-run), read, cancel. */
+  FleetCommandRun: 'rpc.fleet.command.run',
+  FleetCommandGet: 'rpc.fleet.command.get',
+  FleetCommandList: 'rpc.fleet.command.list',
+  FleetCommandResults: 'rpc.fleet.command.results',
+  FleetCommandResult: 'rpc.fleet.command.result',
+  FleetCommandCancel: 'rpc.fleet.command.cancel',
 } as const;
 export type RpcSubject = (typeof RpcSubjects)[keyof typeof RpcSubjects];
 
@@ -64,6 +71,9 @@ export const EventSubjects = {
   FleetAccountDeleted: 'fleet.account.deleted',
   FleetAccountStatusChanged: 'fleet.account.status.changed',
   FleetSyncCompleted: 'fleet.sync.completed',
+  FleetCommandStarted: 'fleet.command.started',
+  FleetCommandTargetCompleted: 'fleet.command.target.completed',
+  FleetCommandCompleted: 'fleet.command.completed',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 

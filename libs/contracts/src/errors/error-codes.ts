@@ -41,6 +41,25 @@ export const ERROR_CATALOGUE = {
   RESOURCE_NOT_FOUND: { status: 404, title: 'Resource not found' },
   RESOURCE_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   SYNC_NOT_FOUND: { status: 404, title: 'Sync run not found' },
+
+  COMMAND_NOT_FOUND: { status: 404, title: 'Fleet command not found' },
+  COMMAND_RESULT_NOT_FOUND: { status: 404, title: 'No such target in this command' },
+  COMMAND_NO_TARGETS: { status: 400, title: 'The targets match no account and region' },
+  COMMAND_NOT_RUNNING: { status: 409, title: 'The command has already finished' },
+  COMMAND_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
+  /** The refusal codes of the AWS CLI command policy (libs/cli-executor, docs/cli-policy.md). */
+  CLI_COMMAND_EMPTY: { status: 400, title: 'AWS CLI command is empty' },
+  CLI_COMMAND_TOO_LONG: { status: 400, title: 'AWS CLI command is too long' },
+  CLI_INVALID_CHARACTER: { status: 400, title: 'AWS CLI command contains forbidden characters' },
+  CLI_UNTERMINATED_QUOTE: { status: 400, title: 'AWS CLI command has an unterminated quote' },
+  CLI_SHELL_SYNTAX: { status: 400, title: 'Shell syntax is not accepted in AWS CLI commands' },
+  CLI_INVALID_COMMAND: { status: 400, title: 'Not an AWS CLI command' },
+  CLI_INVALID_OPTION: { status: 400, title: 'Malformed AWS CLI option' },
+  CLI_OPTION_FORBIDDEN: { status: 403, title: 'AWS CLI option not allowed' },
+  CLI_LOCAL_ACCESS_FORBIDDEN: { status: 403, title: 'AWS CLI command would access the server' },
+  CLI_URL_FETCH_FORBIDDEN: { status: 403, title: 'AWS CLI command would fetch a URL from the server' },
+  CLI_COMMAND_DENIED: { status: 403, title: 'AWS CLI command is on the deny list' },
+  CLI_MUTATION_FORBIDDEN: { status: 403, title: 'AWS CLI command changes the account and is not allowed' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,0 +1,8 @@
+import { CommandRequesterDto } from '@app/contracts';
+
+export class CancelCommandCommand {
+  constructor(
+    readonly id: string,
+    readonly requestedBy: CommandRequesterDto,
+  ) {}
+}

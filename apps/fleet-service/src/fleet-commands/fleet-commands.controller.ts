@@ -1,0 +1,66 @@
+import {
+  CancelCommandRequest,
+  CommandAcceptedDto,
+  CommandDryRunDto,
+  CommandDto,
+  CommandIdRequest,
+  CommandOutputDto,
+  CommandPageDto,
+  CommandResultPageDto,
+  CommandTargetRequest,
+  ListCommandResultsRequest,
+  ListCommandsQuery as ListCommandsRequest,
+  RpcSubjects,
+  RunCommandRequest,
+  validateInto,
+} from '@app/contracts';
+import { OnMessage } from '@app/messaging';
+import { Controller } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CancelCommandCommand } from './commands/cancel-command/cancel-command.command';
+import { RunCommandCommand } from './commands/run-command/run-command.command';
+import { GetCommandOutputQuery } from './queries/get-command-output/get-command-output.query';
+import { GetCommandQuery } from './queries/get-command/get-command.query';
+import { ListCommandResultsQuery } from './queries/list-command-results/list-command-results.query';
+import { ListCommandsQuery } from './queries/list-commands/list-commands.query';
+
+/** Fleet commands over NATS, validated with the same contract classes as the gateway. */
+@Controller()
+export class FleetCommandsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @OnMessage(RpcSubjects.FleetCommandRun)
+  run(payload: unknown): Promise<CommandAcceptedDto | CommandDryRunDto> {
+    return this.commands.execute(new RunCommandCommand(validateInto(RunCommandRequest, payload, 'request body')));
+  }
+
+  @OnMessage(RpcSubjects.FleetCommandCancel)
+  cancel(payload: unknown): Promise<CommandDto> {
+    const req = validateInto(CancelCommandRequest, payload);
+    return this.commands.execute(new CancelCommandCommand(req.id, req.requested_by));
+  }
+
+  @OnMessage(RpcSubjects.FleetCommandGet)
+  get(payload: unknown): Promise<CommandDto> {
+    return this.queries.execute(new GetCommandQuery(validateInto(CommandIdRequest, payload).id));
+  }
+
+  @OnMessage(RpcSubjects.FleetCommandList)
+  list(payload: unknown): Promise<CommandPageDto> {
+    return this.queries.execute(new ListCommandsQuery(validateInto(ListCommandsRequest, payload, 'query')));
+  }
+
+  @OnMessage(RpcSubjects.FleetCommandResults)
+  results(payload: unknown): Promise<CommandResultPageDto> {
+    return this.queries.execute(new ListCommandResultsQuery(validateInto(ListCommandResultsRequest, payload, 'query')));
+  }
+
+  @OnMessage(RpcSubjects.FleetCommandResult)
+  result(payload: unknown): Promise<CommandOutputDto> {
+    const req = validateInto(CommandTargetRequest, payload);
+    return this.queries.execute(new GetCommandOutputQuery(req.id, req.account_id, req.region));
+  }
+}

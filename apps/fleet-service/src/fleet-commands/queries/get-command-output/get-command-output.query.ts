@@ -1,0 +1,7 @@
+export class GetCommandOutputQuery {
+  constructor(
+    readonly id: string,
+    readonly accountId: string,
+    readonly region: string,
+  ) {}
+}

@@ -1,0 +1,3 @@
+export class GetCommandQuery {
+  constructor(readonly id: string) {}
+}

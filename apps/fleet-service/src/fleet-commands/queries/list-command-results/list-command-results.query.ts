@@ -1,0 +1,5 @@
+import { ListCommandResultsRequest } from '@app/contracts';
+
+export class ListCommandResultsQuery {
+  constructor(readonly request: ListCommandResultsRequest) {}
+}

@@ -1,0 +1,5 @@
+import { ListCommandsQuery as ListCommandsRequest } from '@app/contracts';
+
+export class ListCommandsQuery {
+  constructor(readonly request: ListCommandsRequest) {}
+}
