@@ -25,6 +25,11 @@ export const RpcSubjects = {
   IntegrationTypes: 'rpc.integration.types',
   /** integration-service runs one integration's health check (endpoint with auth applied, or the connector's). */
   IntegrationProbe: 'rpc.integration.probe',
+  /** integration-service: one integration's deliveries (with attempts), cursor-paged. */
+  IntegrationDeliveriesList: 'rpc.integration.deliveries.list',
+  IntegrationDeliveryRetry: 'rpc.integration.deliveries.retry',
+  IntegrationReplay: 'rpc.integration.deliveries.replay',
+  IntegrationCircuitGet: 'rpc.integration.circuit.get',
   /** gateway → integration-service: one `POST /api/v1/hooks/{id}` (headers + raw body base64), verified by the WEBHOOK connector. */
   IntegrationHook: 'rpc.integration.hook',
   /** integration-service: the last messages an inbound integration received and published. */
@@ -61,6 +66,8 @@ export const EventSubjects = {
   IntegrationUpdated: 'integration.updated',
   IntegrationDeleted: 'integration.deleted',
   IntegrationStatusChanged: 'integration.status.changed',
+  IntegrationDeliveryFailed: 'integration.delivery.failed',
+  IntegrationCircuitChanged: 'integration.circuit.changed',
   HealthCheckCompleted: 'health.check.completed',
   HealthStatusChanged: 'health.status.changed',
   FleetResourceDiscovered: 'fleet.resource.discovered',

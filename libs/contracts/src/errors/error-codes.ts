@@ -34,6 +34,9 @@ export const ERROR_CATALOGUE = {
   INTEGRATION_INVALID_TRANSITION: { status: 409, title: 'The integration cannot make this status change' },
   INTEGRATION_DEPRECATED: { status: 409, title: 'The integration is deprecated and read-only' },
   BULK_REJECTED: { status: 400, title: 'The bulk registration was rejected as a whole' },
+  DELIVERY_NOT_FOUND: { status: 404, title: 'Delivery not found' },
+  DELIVERY_IN_FLIGHT: { status: 409, title: 'The delivery is being sent right now' },
+  DELIVERY_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
 
   ACCOUNT_NOT_FOUND: { status: 404, title: 'AWS account not found' },
   ACCOUNT_EXISTS: { status: 409, title: 'This AWS account is already registered' },

@@ -1,5 +1,6 @@
 export * from './integration.enums';
 export * from './integration-secrets';
+export * from './delivery.dto';
 export * from './integration-config.dto';
 export * from './integration.dto';
 export * from './integration-requests';

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { IsBoundedObject, IsStringRecord } from '../common/validators';
 import { AuthType, Direction, IntegrationType } from './integration.enums';
+import { DeliverySettingsDto, SubscriptionDto } from './delivery.dto';
 
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -264,4 +265,12 @@ export class IntegrationConfigDto {
   })
   @IsBoundedObject(64 * 1024)
   connection: Record<string, unknown> = {};
+
+  @ApiProperty({ type: [SubscriptionDto], default: [], description: 'Events this integration receives (OUTBOUND and BIDIRECTIONAL only); see docs/delivery.md' })
+  @IsArray() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => SubscriptionDto)
+  subscriptions: SubscriptionDto[] = [];
+
+  @ApiProperty({ type: DeliverySettingsDto, description: 'Ordering, parallelism and circuit breaker of outbound delivery' })
+  @ValidateNested() @Type(() => DeliverySettingsDto)
+  delivery: DeliverySettingsDto = new DeliverySettingsDto();
 }
