@@ -3,6 +3,8 @@ import { AppRuntime, ServiceInfrastructureModule } from '@app/platform';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { IntegrationEntity } from './integrations/integration.entity';
 import { IntegrationsModule } from './integrations/integrations.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { CreateDeliveries1764000300000 } from './migrations/1764000300000-create-deliveries';
 import { InboundModule } from './inbound/inbound.module';
 import { SECRET_BOX, SecretBox } from './integrations/secrets/secret-box';
 import { CreateIntegrations1764000000000 } from './migrations/1764000000000-create-integrations';
@@ -23,10 +25,11 @@ export class IntegrationServiceModule {
           app: ServiceName.IntegrationService,
           schema: SCHEMA,
           entities: [IntegrationEntity],
-          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000, Inbound1764000250000],
+          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000, Inbound1764000250000, CreateDeliveries1764000300000],
         }),
         IntegrationsModule,
         InboundModule,
+        DeliveryModule,
       ],
       providers: [{ provide: SECRET_BOX, useFactory: () => new SecretBox(runtime.encryptionKey) }],
       exports: [SECRET_BOX],

@@ -54,6 +54,14 @@ export class IntegrationEntity {
   @Column({ type: 'text', nullable: true })
   secrets!: string | null;
 
+  /** SubscriptionDto[]: which events this integration receives. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  subscriptions!: Record<string, unknown>[];
+
+  /** DeliverySettingsDto. */
+  @Column({ type: 'jsonb', default: () => "'{}'" })
+  delivery!: Record<string, unknown>;
+
   @Column({ type: 'text', nullable: true })
   status_reason!: string | null;
 

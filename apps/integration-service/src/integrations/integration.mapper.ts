@@ -1,4 +1,4 @@
-import { AuthType, IntegrationConfigDto, IntegrationDto, IntegrationStatus, PublicIntegration } from '@app/contracts';
+import { AuthType, DeliverySettingsDto, IntegrationConfigDto, IntegrationDto, IntegrationStatus, PublicIntegration } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { IntegrationEntity } from './integration.entity';
 import { mergeSecrets, SecretValues, splitSecrets } from './secrets/integration-secrets';
@@ -28,6 +28,8 @@ export class IntegrationMapper {
       health_check: { ...config.health_check },
       retry: { ...config.retry },
       connection: publicParts.connection,
+      subscriptions: JSON.parse(JSON.stringify(config.subscriptions ?? [])),
+      delivery: { ...new DeliverySettingsDto(), ...config.delivery },
       secrets: Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), id) : null,
       status_reason: null,
       status_changed_at: createdAt,
@@ -78,6 +80,8 @@ export class IntegrationMapper {
       metadata: row.metadata,
       health_check: row.health_check as unknown as IntegrationDto['health_check'],
       retry: row.retry as unknown as IntegrationDto['retry'],
+      subscriptions: (row.subscriptions ?? []) as unknown as IntegrationDto['subscriptions'],
+      delivery: { ...new DeliverySettingsDto(), ...(row.delivery ?? {}) } as IntegrationDto['delivery'],
       created_at: row.created_at.toISOString(),
       updated_at: row.updated_at.toISOString(),
     };

@@ -11,7 +11,7 @@ import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration
 import { resolveMaskedSecrets } from '../../secrets/integration-secrets';
 import { UpdateIntegrationCommand } from './update-integration.command';
 
-const COMPARED: (keyof IntegrationEntity)[] = ['name', 'description', 'type', 'direction', 'version', 'enabled', 'timeout_seconds', 'rate_limit_per_minute', 'tags', 'metadata', 'auth', 'health_check', 'retry', 'connection'];
+const COMPARED: (keyof IntegrationEntity)[] = ['name', 'description', 'type', 'direction', 'version', 'enabled', 'timeout_seconds', 'rate_limit_per_minute', 'tags', 'metadata', 'auth', 'health_check', 'retry', 'connection', 'subscriptions', 'delivery'];
 
 @CommandHandler(UpdateIntegrationCommand)
 export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrationCommand, IntegrationDto> {

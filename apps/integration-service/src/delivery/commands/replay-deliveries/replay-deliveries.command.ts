@@ -1,0 +1,6 @@
+export class ReplayDeliveriesCommand {
+  constructor(
+    readonly integrationId: string,
+    readonly since: string,
+  ) {}
+}

@@ -1,0 +1,6 @@
+export class RetryDeliveryCommand {
+  constructor(
+    readonly integrationId: string,
+    readonly deliveryId: string,
+  ) {}
+}

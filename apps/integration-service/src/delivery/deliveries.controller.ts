@@ -1,0 +1,39 @@
+import { CircuitDto, DeliveryDto, DeliveryPageDto, DeliveryRefRequest, IntegrationIdRequest, ListDeliveriesRequest, ReplayRequest, ReplayResultDto, RpcSubjects, validateInto } from '@app/contracts';
+import { OnMessage } from '@app/messaging';
+import { Controller } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ReplayDeliveriesCommand } from './commands/replay-deliveries/replay-deliveries.command';
+import { RetryDeliveryCommand } from './commands/retry-delivery/retry-delivery.command';
+import { GetCircuitQuery } from './queries/get-circuit/get-circuit.query';
+import { ListDeliveriesQuery } from './queries/list-deliveries/list-deliveries.query';
+
+/** Deliveries, dead letters, replay and the breaker over NATS; payloads validated with the gateway's classes. */
+@Controller()
+export class DeliveriesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @OnMessage(RpcSubjects.IntegrationDeliveriesList)
+  list(payload: unknown): Promise<DeliveryPageDto> {
+    return this.queries.execute(new ListDeliveriesQuery(validateInto(ListDeliveriesRequest, payload, 'query')));
+  }
+
+  @OnMessage(RpcSubjects.IntegrationDeliveryRetry)
+  retry(payload: unknown): Promise<DeliveryDto> {
+    const req = validateInto(DeliveryRefRequest, payload);
+    return this.commands.execute(new RetryDeliveryCommand(req.id, req.delivery_id));
+  }
+
+  @OnMessage(RpcSubjects.IntegrationReplay)
+  replay(payload: unknown): Promise<ReplayResultDto> {
+    const req = validateInto(ReplayRequest, payload, 'request body');
+    return this.commands.execute(new ReplayDeliveriesCommand(req.id, req.since));
+  }
+
+  @OnMessage(RpcSubjects.IntegrationCircuitGet)
+  circuit(payload: unknown): Promise<CircuitDto> {
+    return this.queries.execute(new GetCircuitQuery(validateInto(IntegrationIdRequest, payload).id));
+  }
+}

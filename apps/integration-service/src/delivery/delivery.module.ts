@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { IntegrationsModule } from '../integrations/integrations.module';
+import { ReplayDeliveriesHandler } from './commands/replay-deliveries/replay-deliveries.handler';
+import { RetryDeliveryHandler } from './commands/retry-delivery/retry-delivery.handler';
+import { ConnectorCache } from './connector-cache';
+import { DeliveriesController } from './deliveries.controller';
+import { DeliveryDispatcher } from './delivery-dispatcher';
+import { DeliveryIntake } from './delivery-intake';
+import { DeliveryRepository } from './delivery.repository';
+import { GetCircuitHandler } from './queries/get-circuit/get-circuit.handler';
+import { ListDeliveriesHandler } from './queries/list-deliveries/list-deliveries.handler';
+import { SubscriptionCache } from './subscription-cache';
+
+/** Outbound delivery: events → deliveries (PostgreSQL) → connectors, with retries, rate limits, breaker, dead letters. */
+@Module({
+  imports: [CqrsModule, IntegrationsModule],
+  controllers: [DeliveriesController],
+  providers: [DeliveryRepository, SubscriptionCache, ConnectorCache, DeliveryDispatcher, DeliveryIntake, ListDeliveriesHandler, GetCircuitHandler, RetryDeliveryHandler, ReplayDeliveriesHandler],
+})
+export class DeliveryModule {}

@@ -1,0 +1,336 @@
+import { CircuitState, DeliveryStatus } from '@app/contracts';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+const T = '"integration"."deliveries"';
+const A = '"integration"."delivery_attempts"';
+const S = '"integration"."delivery_states"';
+
+/** TypeORM's `query` returns `[rows, affected]` for UPDATE/DELETE ... RETURNING and plain rows otherwise. */
+function rowsOf<R>(result: unknown): R[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as R[];
+  return (result as R[]) ?? [];
+}
+
+export interface NewDelivery {
+  integrationId: string;
+  eventId: string;
+  eventType: string;
+  event: unknown;
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  integration_id: string;
+  attempts: number;
+  event: Record<string, unknown>;
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  attempt: number;
+  startedAt: Date;
+  ok: boolean;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+}
+
+export interface DeliveryUpdate {
+  id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  error: string | null;
+  statusCode: number | null;
+}
+
+export interface GateSettings {
+  want: number;
+  ratePerMinute: number;
+  capacity: number;
+  cooldownSeconds: number;
+  probeStaleSeconds: number;
+}
+
+export interface GateResult {
+  granted: number;
+  before: CircuitState;
+  after: CircuitState;
+}
+
+export interface BreakerResult {
+  before: CircuitState;
+  after: CircuitState;
+  failures: number;
+}
+
+export interface DeliveryRow {
+  id: string;
+  integration_id: string;
+  event_id: string;
+  event_type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  last_status_code: number | null;
+  created_at: Date;
+  delivered_at: Date | null;
+}
+
+export interface AttemptRow {
+  delivery_id: string;
+  attempt: number;
+  started_at: Date;
+  ok: boolean;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface StateRow {
+  circuit_state: CircuitState;
+  consecutive_failures: number;
+  opened_at: Date | null;
+}
+
+/**
+ * Every statement of the delivery pipeline, batched: one multi-row insert per intake batch, one claim per
+ * integration per round, one multi-row update per result flush. Single statements only (no interactive
+ * transactions), which also suits PGlite's one session in standalone mode.
+ */
+@Injectable()
+export class DeliveryRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Idempotent: a redelivered event finds its (integration, event) row and adds nothing. Returns the integrations that got new rows. */
+  async insertMany(rows: NewDelivery[]): Promise<string[]> {
+    if (!rows.length) return [];
+    const res = await this.ds.query(
+      `INSERT INTO ${T} (integration_id, event_id, event_type, event)
+       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::jsonb[])
+       ON CONFLICT (integration_id, event_id) DO NOTHING RETURNING integration_id`,
+      [rows.map((r) => r.integrationId), rows.map((r) => r.eventId), rows.map((r) => r.eventType), rows.map((r) => JSON.stringify(r.event))],
+    );
+    return [...new Set(rowsOf<{ integration_id: string }>(res).map((r) => r.integration_id))];
+  }
+
+  /** Creates the integration's bucket/breaker row when missing (full bucket, closed circuit). */
+  async ensureState(integrationId: string, capacity: number): Promise<void> {
+    await this.ds.query(`INSERT INTO ${S} (integration_id, tokens) VALUES ($1, $2) ON CONFLICT (integration_id) DO NOTHING`, [integrationId, capacity]);
+  }
+
+  /**
+   * Token bucket and breaker in one atomic statement (row lock): refills by elapsed time, grants up to `want`
+   * tokens while CLOSED, one probe when OPEN has cooled down (→ HALF_OPEN) or a HALF_OPEN probe went stale.
+   */
+  async gate(integrationId: string, g: GateSettings): Promise<GateResult | null> {
+    const res = await this.ds.query(
+      `WITH cur AS (
+         SELECT integration_id, circuit_state, opened_at, half_open_at,
+                LEAST($4::float8, tokens + GREATEST(0, EXTRACT(EPOCH FROM (clock_timestamp() - refilled_at))) * $3::float8 / 60.0) AS avail
+         FROM ${S} WHERE integration_id = $1 FOR UPDATE
+       ), dec AS (
+         SELECT integration_id, avail, circuit_state,
+           CASE
+             WHEN circuit_state = 'CLOSED' THEN LEAST($2::int, floor(avail)::int)
+             WHEN circuit_state = 'OPEN' AND opened_at + make_interval(secs => $5::float8) <= clock_timestamp() THEN LEAST(1, floor(avail)::int)
+             WHEN circuit_state = 'HALF_OPEN' AND half_open_at + make_interval(secs => $6::float8) <= clock_timestamp() THEN LEAST(1, floor(avail)::int)
+             ELSE 0
+           END AS granted
+         FROM cur
+       )
+       UPDATE ${S} s SET
+         tokens = dec.avail - dec.granted,
+         refilled_at = clock_timestamp(),
+         circuit_state = CASE WHEN dec.circuit_state <> 'CLOSED' AND dec.granted > 0 THEN 'HALF_OPEN' ELSE s.circuit_state END,
+         half_open_at = CASE WHEN dec.circuit_state <> 'CLOSED' AND dec.granted > 0 THEN clock_timestamp() ELSE s.half_open_at END
+       FROM dec WHERE s.integration_id = dec.integration_id
+       RETURNING dec.granted AS granted, dec.circuit_state AS before, s.circuit_state AS after`,
+      [integrationId, g.want, g.ratePerMinute, g.capacity, g.cooldownSeconds, g.probeStaleSeconds],
+    );
+    const row = rowsOf<{ granted: number; before: CircuitState; after: CircuitState }>(res)[0];
+    return row ? { granted: Number(row.granted), before: row.before, after: row.after } : null;
+  }
+
+  /** Gives back tokens that found nothing to send; a probe that found nothing leaves the circuit OPEN again. */
+  async refund(integrationId: string, tokens: number, capacity: number, revertProbe: boolean): Promise<void> {
+    await this.ds.query(
+      `UPDATE ${S} SET tokens = LEAST($3::float8, tokens + $2::float8),
+         circuit_state = CASE WHEN $4::boolean AND circuit_state = 'HALF_OPEN' THEN 'OPEN' ELSE circuit_state END,
+         half_open_at = CASE WHEN $4::boolean AND circuit_state = 'HALF_OPEN' THEN NULL ELSE half_open_at END
+       WHERE integration_id = $1`,
+      [integrationId, tokens, capacity, revertProbe],
+    );
+  }
+
+  /**
+   * Leases due deliveries of one integration. Parallel: the oldest `limit` due ones, skipping rows another
+   * replica is claiming. Ordered: only the integration's oldest open delivery, and only when it is due (a
+   * delivery waiting for its retry holds back the ones after it); no SKIP LOCKED, so the head is never skipped.
+   * Expired leases (a replica died mid-send) are due again.
+   */
+  async claim(integrationId: string, limit: number, parallel: boolean, leaseMs: number, owner: string): Promise<ClaimedDelivery[]> {
+    const due = `((status = 'PENDING' AND next_attempt_at <= clock_timestamp()) OR (status = 'IN_FLIGHT' AND lease_until < clock_timestamp()))`;
+    const pick = parallel
+      ? `SELECT id FROM ${T} WHERE integration_id = $1 AND status IN ('PENDING', 'IN_FLIGHT') AND ${due} ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`
+      : `SELECT id FROM ${T} WHERE integration_id = $1 AND status IN ('PENDING', 'IN_FLIGHT') ORDER BY seq LIMIT LEAST($2, 1) FOR UPDATE`;
+    // The pick is a CTE (evaluated once): `id IN (SELECT ... LIMIT n)` may be re-run by the planner and lease more than n.
+    const res = await this.ds.query(
+      `WITH picked AS (${pick})
+       UPDATE ${T} d SET status = 'IN_FLIGHT', lease_until = clock_timestamp() + make_interval(secs => $3::float8 / 1000.0), leased_by = $4
+       FROM picked WHERE d.id = picked.id AND ${due.replace(/status|next_attempt_at|lease_until/g, (c) => `d.${c}`)}
+       RETURNING d.id, d.integration_id, d.attempts, d.event, d.seq`,
+      [integrationId, limit, leaseMs, owner],
+    );
+    return rowsOf<ClaimedDelivery & { seq: string }>(res)
+      .sort((a, b) => Number(a.seq) - Number(b.seq))
+      .map(({ id, integration_id, attempts, event }) => ({ id, integration_id, attempts, event }));
+  }
+
+  /** One flush of results: every attempt, then every delivery's new status, two statements. */
+  async record(attempts: AttemptRecord[], updates: DeliveryUpdate[]): Promise<void> {
+    if (attempts.length) {
+      await this.ds.query(
+        `INSERT INTO ${A} (delivery_id, attempt, started_at, ok, status_code, duration_ms, error)
+         SELECT v.* FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::boolean[], $5::int[], $6::int[], $7::text[])
+           AS v(delivery_id, attempt, started_at, ok, status_code, duration_ms, error)
+         WHERE EXISTS (SELECT 1 FROM ${T} d WHERE d.id = v.delivery_id)`,
+        [
+          attempts.map((a) => a.deliveryId),
+          attempts.map((a) => a.attempt),
+          attempts.map((a) => a.startedAt.toISOString()),
+          attempts.map((a) => a.ok),
+          attempts.map((a) => a.statusCode),
+          attempts.map((a) => Math.round(a.durationMs)),
+          attempts.map((a) => a.error),
+        ],
+      );
+    }
+    if (updates.length) {
+      await this.ds.query(
+        `UPDATE ${T} d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next_at, last_error = v.err, last_status_code = v.code,
+           delivered_at = CASE WHEN v.status = 'DELIVERED' THEN clock_timestamp() ELSE d.delivered_at END, lease_until = NULL, leased_by = NULL
+         FROM unnest($1::uuid[], $2::varchar[], $3::int[], $4::timestamptz[], $5::text[], $6::int[]) AS v(id, status, attempts, next_at, err, code)
+         WHERE d.id = v.id AND d.status = 'IN_FLIGHT'`,
+        [
+          updates.map((u) => u.id),
+          updates.map((u) => u.status),
+          updates.map((u) => u.attempts),
+          updates.map((u) => u.nextAttemptAt.toISOString()),
+          updates.map((u) => u.error),
+          updates.map((u) => u.statusCode),
+        ],
+      );
+    }
+  }
+
+  /**
+   * Feeds the breaker with a flush's outcomes for one integration: a success resets the count, each trailing
+   * failure adds one; CLOSED opens at the threshold, a failed HALF_OPEN probe re-opens, a success closes.
+   */
+  async breaker(integrationId: string, sawSuccess: boolean, trailingFailures: number, threshold: number): Promise<BreakerResult | null> {
+    const res = await this.ds.query(
+      `WITH old AS (
+         SELECT integration_id, circuit_state, (CASE WHEN $2::boolean THEN 0 ELSE consecutive_failures END) + $3::int AS fails
+         FROM ${S} WHERE integration_id = $1 FOR UPDATE
+       ), nxt AS (
+         SELECT integration_id, circuit_state AS before, fails,
+           CASE
+             WHEN $3::int > 0 AND (circuit_state = 'HALF_OPEN' OR (circuit_state = 'CLOSED' AND fails >= $4::int)) THEN 'OPEN'
+             WHEN $3::int = 0 AND $2::boolean THEN 'CLOSED'
+             ELSE circuit_state
+           END AS after
+         FROM old
+       )
+       UPDATE ${S} s SET consecutive_failures = nxt.fails, circuit_state = nxt.after,
+         opened_at = CASE WHEN nxt.after = 'OPEN' AND nxt.before <> 'OPEN' THEN clock_timestamp() WHEN nxt.after = 'CLOSED' THEN NULL ELSE s.opened_at END,
+         half_open_at = CASE WHEN nxt.after <> 'HALF_OPEN' THEN NULL ELSE s.half_open_at END
+       FROM nxt WHERE s.integration_id = nxt.integration_id
+       RETURNING nxt.before AS before, nxt.after AS after, nxt.fails AS failures`,
+      [integrationId, sawSuccess, trailingFailures, threshold],
+    );
+    const row = rowsOf<{ before: CircuitState; after: CircuitState; failures: number }>(res)[0];
+    return row ? { before: row.before, after: row.after, failures: Number(row.failures) } : null;
+  }
+
+  /** Per integration, when its earliest open delivery is due (a pending retry, or a lease that runs out). */
+  async dueByIntegration(): Promise<Array<{ integration_id: string; due: Date }>> {
+    return rowsOf(
+      await this.ds.query(
+        `SELECT integration_id, min(CASE WHEN status = 'PENDING' THEN next_attempt_at ELSE lease_until END) AS due
+         FROM ${T} WHERE status IN ('PENDING', 'IN_FLIGHT') GROUP BY integration_id`,
+      ),
+    );
+  }
+
+  async page(integrationId: string, status: DeliveryStatus | undefined, limit: number, cursor: { c: string; i: string } | null): Promise<DeliveryRow[]> {
+    const params: unknown[] = [integrationId, limit + 1];
+    let where = `integration_id = $1`;
+    if (status) where += ` AND status = $${params.push(status)}`;
+    if (cursor) {
+      const c = params.push(cursor.c);
+      const i = params.push(cursor.i);
+      where += ` AND (created_at, id) < ($${c}::timestamptz, $${i}::uuid)`;
+    }
+    return rowsOf(
+      await this.ds.query(
+        `SELECT id, integration_id, event_id, event_type, status, attempts, next_attempt_at, last_error, last_status_code, created_at, delivered_at
+         FROM ${T} WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT $2`,
+        params,
+      ),
+    );
+  }
+
+  async attemptsOf(ids: string[]): Promise<AttemptRow[]> {
+    if (!ids.length) return [];
+    return rowsOf(await this.ds.query(`SELECT delivery_id, attempt, started_at, ok, status_code, duration_ms, error FROM ${A} WHERE delivery_id = ANY($1::uuid[]) ORDER BY id`, [ids]));
+  }
+
+  async findOne(integrationId: string, id: string): Promise<DeliveryRow | null> {
+    const rows = rowsOf<DeliveryRow>(
+      await this.ds.query(
+        `SELECT id, integration_id, event_id, event_type, status, attempts, next_attempt_at, last_error, last_status_code, created_at, delivered_at FROM ${T} WHERE integration_id = $1 AND id = $2`,
+        [integrationId, id],
+      ),
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Back to PENDING, due now, with a fresh attempt budget; never while it is being sent. */
+  async requeue(integrationId: string, id: string): Promise<boolean> {
+    const res = await this.ds.query(
+      `UPDATE ${T} SET status = 'PENDING', attempts = 0, next_attempt_at = clock_timestamp(), lease_until = NULL, leased_by = NULL
+       WHERE integration_id = $1 AND id = $2 AND status <> 'IN_FLIGHT' RETURNING id`,
+      [integrationId, id],
+    );
+    return rowsOf(res).length > 0;
+  }
+
+  /** Replay: every finished delivery recorded since `since` goes out again, same ids. */
+  async replaySince(integrationId: string, since: string): Promise<number> {
+    const res = await this.ds.query(
+      `UPDATE ${T} SET status = 'PENDING', attempts = 0, next_attempt_at = clock_timestamp()
+       WHERE integration_id = $1 AND created_at >= $2::timestamptz AND status IN ('DELIVERED', 'DEAD') RETURNING id`,
+      [integrationId, since],
+    );
+    return rowsOf(res).length;
+  }
+
+  async integrationExists(id: string): Promise<boolean> {
+    return rowsOf(await this.ds.query(`SELECT 1 FROM "integration"."integrations" WHERE id = $1`, [id])).length > 0;
+  }
+
+  async state(integrationId: string): Promise<StateRow | null> {
+    return rowsOf<StateRow>(await this.ds.query(`SELECT circuit_state, consecutive_failures, opened_at FROM ${S} WHERE integration_id = $1`, [integrationId]))[0] ?? null;
+  }
+
+  async counts(integrationId: string): Promise<Record<string, number>> {
+    const rows = rowsOf<{ status: string; n: string }>(await this.ds.query(`SELECT status, count(*) AS n FROM ${T} WHERE integration_id = $1 GROUP BY status`, [integrationId]));
+    const out: Record<string, number> = { PENDING: 0, IN_FLIGHT: 0, DELIVERED: 0, DEAD: 0 };
+    for (const r of rows) out[r.status] = Number(r.n);
+    return out;
+  }
+}

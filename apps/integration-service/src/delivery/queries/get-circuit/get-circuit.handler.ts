@@ -1,0 +1,22 @@
+import { AppException, CircuitDto, CircuitState } from '@app/contracts';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { DeliveryRepository } from '../../delivery.repository';
+import { GetCircuitQuery } from './get-circuit.query';
+
+/** The breaker's state and the integration's deliveries per status. */
+@QueryHandler(GetCircuitQuery)
+export class GetCircuitHandler implements IQueryHandler<GetCircuitQuery, CircuitDto> {
+  constructor(private readonly repo: DeliveryRepository) {}
+
+  async execute({ integrationId }: GetCircuitQuery): Promise<CircuitDto> {
+    if (!(await this.repo.integrationExists(integrationId))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${integrationId}`);
+    const [state, counts] = await Promise.all([this.repo.state(integrationId), this.repo.counts(integrationId)]);
+    return {
+      integration_id: integrationId,
+      state: state?.circuit_state ?? CircuitState.CLOSED,
+      consecutive_failures: state?.consecutive_failures ?? 0,
+      opened_at: state?.opened_at ? new Date(state.opened_at).toISOString() : null,
+      counts,
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export class GetCircuitQuery {
+  constructor(readonly integrationId: string) {}
+}

@@ -1,0 +1,22 @@
+import { AppException, DeliveryPageDto } from '@app/contracts';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { decodeCursor, encodeCursor, toDeliveryDto } from '../../delivery.mapper';
+import { DeliveryRepository } from '../../delivery.repository';
+import { ListDeliveriesQuery } from './list-deliveries.query';
+
+/** Newest first, keyset-paged, each delivery with its attempts. */
+@QueryHandler(ListDeliveriesQuery)
+export class ListDeliveriesHandler implements IQueryHandler<ListDeliveriesQuery, DeliveryPageDto> {
+  constructor(private readonly repo: DeliveryRepository) {}
+
+  async execute({ request }: ListDeliveriesQuery): Promise<DeliveryPageDto> {
+    const cursor = request.cursor ? decodeCursor(request.cursor) : null;
+    if (request.cursor && !cursor) throw new AppException('DELIVERY_INVALID_CURSOR', 'cursor is not one this API returned', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
+    if (!(await this.repo.integrationExists(request.id))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${request.id}`);
+    const limit = request.limit ?? 50;
+    const rows = await this.repo.page(request.id, request.status, limit, cursor);
+    const items = rows.slice(0, limit);
+    const attempts = await this.repo.attemptsOf(items.map((r) => r.id));
+    return { items: items.map((r) => toDeliveryDto(r, attempts)), limit, next_cursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+}

@@ -1,0 +1,5 @@
+import { ListDeliveriesRequest } from '@app/contracts';
+
+export class ListDeliveriesQuery {
+  constructor(readonly request: ListDeliveriesRequest) {}
+}
