@@ -5,6 +5,7 @@ import { AppRuntime, PlatformModule, READINESS_CHECKS, ReadinessCheck } from '@a
 import { DynamicModule, Module } from '@nestjs/common';
 import { IntegrationHealthController } from './health/integration-health.controller';
 import { IntegrationsController } from './integrations/integrations.controller';
+import { DeliveriesController } from './deliveries/deliveries.controller';
 import { FleetCommandsController } from './fleet-commands/fleet-commands.controller';
 import { HooksController } from './inbound/hooks.controller';
 import { InboundController } from './inbound/inbound.controller';
@@ -29,7 +30,7 @@ export class GatewayModule {
           checks: { provide: READINESS_CHECKS, inject: [MESSAGE_BUS], useFactory: (bus: MessageBus): ReadinessCheck[] => [{ name: 'messaging', check: () => bus.ping() }] },
         }),
       ],
-      controllers: [IntegrationsController, HooksController, InboundController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController],
+      controllers: [IntegrationsController, HooksController, InboundController, DeliveriesController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController],
     };
   }
 }
