@@ -3,3 +3,4 @@ export * from './moto';
 export * from './infra';
 export * from './system';
 export * from './http';
+export * from './webhook-sink';
