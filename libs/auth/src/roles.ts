@@ -1,4 +1,5 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 
 /** Roles in increasing power: each includes what the ones before it may do. */
 export enum Role {
@@ -19,6 +20,10 @@ export const Permission = {
   CommandsRun: Role.Operator,
   AccountsWrite: Role.Admin,
   UsersManage: Role.Admin,
+  ApiKeysManage: Role.Admin,
+  AuditRead: Role.Admin,
+  /** The live event stream (SSE). */
+  EventsRead: Role.Viewer,
 } as const;
 export type Permission = keyof typeof Permission;
 
@@ -33,5 +38,19 @@ export function allows(role: unknown, permission: Permission): boolean {
 
 export const PERMISSION_METADATA = 'mcp:permission';
 
-/** Declares the permission an endpoint needs (every gateway endpoint carries one). */
-export const RequirePermission = (permission: Permission) => SetMetadata(PERMISSION_METADATA, permission);
+export const PUBLIC_METADATA = 'mcp:public';
+
+/** The least role that holds `permission`. */
+export function minimumRole(permission: Permission): Role {
+  return Permission[permission];
+}
+
+/**
+ * Declares the permission an endpoint needs (every gateway endpoint carries one, or @Public()). The gateway's
+ * guard refuses endpoints that declare neither. The OpenAPI operation gets `x-permission` and `x-minimum-role`.
+ */
+export const RequirePermission = (permission: Permission) =>
+  applyDecorators(SetMetadata(PERMISSION_METADATA, permission), ApiExtension('x-permission', permission), ApiExtension('x-minimum-role', Permission[permission]));
+
+/** Marks an endpoint as reachable without credentials (login, refresh, health, metrics). */
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_METADATA, true), ApiExtension('x-public', true));

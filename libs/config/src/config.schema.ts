@@ -124,6 +124,37 @@ export const ConfigSchema = z
       .object({ dir: z.string().min(1).default('./data') })
       .strict()
       .prefault({}),
+    auth: z
+      .object({
+        /** HS256 signing secret of access tokens (≥ 32 bytes). Generated into the data dir in standalone mode; required in distributed mode. */
+        jwt_secret: z.string().refine((v) => Buffer.byteLength(v, 'utf8') >= 32, 'must be at least 32 bytes (openssl rand -base64 48)').optional(),
+        jwt_issuer: z.string().min(1).default('aws-mcp-server'),
+        jwt_audience: z.string().min(1).default('aws-mcp-server-api'),
+        access_token_ttl_seconds: int(60, 24 * 3600).default(900),
+        refresh_token_ttl_seconds: int(300, 90 * 24 * 3600).default(7 * 24 * 3600),
+        /** Password of the `admin` user created on first start when there are no users (BOOTSTRAP_ADMIN_PASSWORD). */
+        bootstrap_admin_password: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+        /** Optional external identity provider: JWTs from this issuer are checked against its JWKS. */
+        oidc_issuer: url(['http:', 'https:']).optional(),
+        oidc_audience: z.string().min(1).optional(),
+        /** Default: <issuer>/.well-known/jwks.json */
+        oidc_jwks_url: url(['http:', 'https:']).optional(),
+        oidc_role_claim: z.string().min(1).default('roles'),
+        /** claim value=role pairs (e.g. mcp-admins=admin); without it, claim values that are role names map to themselves. */
+        oidc_role_map: list.default([]),
+        oidc_algorithms: list.default(['RS256', 'ES256', 'PS256', 'EdDSA']),
+        /** Requests per minute per authenticated identity (user, API key) and per client address. */
+        rate_limit_per_minute: int(1, 10_000_000).default(600),
+        rate_limit_per_address_per_minute: int(1, 10_000_000).default(1200),
+        /** Failed logins per username (and 4× that per address) within the window before a lockout. */
+        login_max_failures: int(1, 1000).default(5),
+        login_failure_window_seconds: int(1, 24 * 3600).default(900),
+        login_lockout_seconds: int(1, 24 * 3600).default(900),
+        /** Concurrent event streams per identity. */
+        max_event_streams_per_identity: int(1, 1000).default(5),
+      })
+      .strict()
+      .prefault({}),
     health: z
       .object({
         /** Checks one health-monitor process runs at once. */

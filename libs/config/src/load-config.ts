@@ -26,6 +26,7 @@ const STANDARD_ENV: Record<string, [string, string]> = {
   AWS_PROFILE: ['aws', 'profile'],
   AWS_REGION: ['aws', 'default_region'],
   AWS_ENDPOINT_URL: ['aws', 'endpoint_url'],
+  BOOTSTRAP_ADMIN_PASSWORD: ['auth', 'bootstrap_admin_password'],
 };
 
 function configPathFrom(argv: string[], env: NodeJS.ProcessEnv): string | undefined {

@@ -6,4 +6,5 @@ export * from './common/validators';
 export * from './integrations';
 export * from './health';
 export * from './fleet';
+export * from './auth';
 export * from './fleet-commands';

@@ -1,7 +1,7 @@
 import { AppException, CloudEvent } from '@app/contracts';
 import { Logger } from '@nestjs/common';
 import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
-import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, subjectMatches } from './message-bus';
+import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
 
 interface Served {
   handler: RequestHandler;
@@ -29,10 +29,16 @@ export class InProcessMessageBus implements MessageBus {
   private readonly durables = new Map<string, Durable>();
   private readonly live = new Set<{ pattern: string; handler: (e: CloudEvent, s: string) => void }>();
   private readonly seenIds = new Set<string>();
+  private readonly streams = new Set<{ patterns: string[]; handler: StreamHandler }>();
+  /** The last `historySize` events with their sequence: what a resuming stream can replay. */
+  private readonly history: Array<{ event: CloudEvent; subject: string; sequence: number }> = [];
   private sequence = 0;
   private closed = false;
 
-  constructor(private readonly requestTimeoutMs = 5000) {}
+  constructor(
+    private readonly requestTimeoutMs = 5000,
+    private readonly historySize = 10_000,
+  ) {}
 
   private pick(subject: string): Served[] {
     const all = this.served.get(subject) ?? [];
@@ -110,6 +116,9 @@ export class InProcessMessageBus implements MessageBus {
         this.drain(d);
       }
     }
+    this.history.push({ event: wire, subject, sequence });
+    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    for (const st of this.streams) this.deliver(st, wire, subject, sequence);
     for (const l of this.live) {
       if (subjectMatches(l.pattern, subject)) {
         try {
@@ -157,6 +166,25 @@ export class InProcessMessageBus implements MessageBus {
     const entry = { pattern, handler };
     this.live.add(entry);
     return { close: async () => void this.live.delete(entry) };
+  }
+
+  private deliver(st: { patterns: string[]; handler: StreamHandler }, event: CloudEvent, subject: string, sequence: number): void {
+    if (!st.patterns.some((p) => subjectMatches(p, subject))) return;
+    try {
+      st.handler(JSON.parse(JSON.stringify(event)), { subject, sequence });
+    } catch (e) {
+      this.logger.warn(`stream reader threw: ${(e as Error).message}`);
+    }
+  }
+
+  /** Replays the kept history after `afterSequence` and follows live events, in one tick so nothing falls between. */
+  async stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<Closeable> {
+    const entry = { patterns, handler };
+    if (opts.afterSequence !== undefined) {
+      for (const h of this.history) if (h.sequence > opts.afterSequence) this.deliver(entry, h.event, h.subject, h.sequence);
+    }
+    this.streams.add(entry);
+    return { close: async () => void this.streams.delete(entry) };
   }
 
   async ping(): Promise<void> {

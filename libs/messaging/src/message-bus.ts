@@ -37,6 +37,20 @@ export interface ConsumeOptions {
   ackWaitMs?: number;
 }
 
+/** Where a replayable stream starts: after a sequence (resume), or with events published from now on. */
+export interface StreamOptions {
+  /** Deliver events with a sequence greater than this one first (Last-Event-ID), then live ones. */
+  afterSequence?: number;
+}
+
+/** Position of a streamed event: the stream sequence a client resumes after. */
+export interface StreamPosition {
+  subject: string;
+  sequence: number;
+}
+
+export type StreamHandler = (event: CloudEvent, position: StreamPosition) => void;
+
 export interface Closeable {
   close(): Promise<void>;
 }
@@ -57,6 +71,11 @@ export interface MessageBus {
   consume(opts: ConsumeOptions): Promise<Closeable>;
   /** Live, non-durable subscription (event stream relays, tests). */
   subscribe(subjectPattern: string, handler: (event: CloudEvent, subject: string) => void): Closeable;
+  /**
+   * Ordered, non-durable read of the event stream with sequence numbers: replays what was kept after
+   * `afterSequence`, then follows live events (SSE relays). Events matching none of `patterns` are skipped.
+   */
+  stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<Closeable>;
   /** Resolves when the transport is usable; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

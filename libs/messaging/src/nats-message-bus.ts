@@ -17,7 +17,7 @@ import {
   nanos,
 } from 'nats';
 import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
-import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, subjectMatches } from './message-bus';
+import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
 
 export interface NatsBusOptions {
   url: string;
@@ -220,6 +220,49 @@ export class NatsMessageBus implements MessageBus {
         stopped = true;
         await messages?.close().catch(() => undefined);
         await loop.catch(() => undefined);
+      },
+    };
+  }
+
+  /**
+   * An ordered (ephemeral, flow-controlled, gap-detecting) consumer on the event stream: from `afterSequence + 1`
+   * when resuming, else only new events. One pattern filters on the server; several are filtered here
+   * (nats-server 2.9 takes one filter subject per consumer).
+   */
+  async stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<Closeable> {
+    await this.ensureStream();
+    const filter = patterns.length === 1 ? patterns[0] : undefined;
+    const consumer = await this.js.consumers.get(this.opts.stream.name, {
+      ...(filter ? { filterSubjects: filter } : {}),
+      ...(opts.afterSequence !== undefined ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.afterSequence + 1 } : { deliver_policy: DeliverPolicy.New }),
+    });
+    const messages = await consumer.consume({ max_messages: 128 });
+    let stopped = false;
+    const loop = (async () => {
+      for await (const m of messages) {
+        if (stopped) break;
+        if (!patterns.some((p) => subjectMatches(p, m.subject))) continue;
+        let event: unknown;
+        try {
+          event = decode(m.data);
+        } catch {
+          continue;
+        }
+        if (!isCloudEvent(event)) continue;
+        try {
+          handler(event, { subject: m.subject, sequence: m.seq });
+        } catch (e) {
+          this.logger.warn(`stream reader threw: ${(e as Error).message}`);
+        }
+      }
+    })().catch((e: Error) => {
+      if (!stopped) this.logger.warn(`event stream reader stopped: ${e.message}`);
+    });
+    return {
+      close: async () => {
+        stopped = true;
+        await messages.close().catch(() => undefined);
+        await loop;
       },
     };
   }

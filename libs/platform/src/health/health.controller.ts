@@ -2,11 +2,13 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheckError, HealthCheckService, HealthIndicatorResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { Public } from '@app/auth';
 import { metricsRegistry } from '@app/observability';
 import { READINESS_CHECKS, ReadinessCheck, ShutdownState } from './readiness';
 
 /** Liveness, readiness (database + messaging) and Prometheus metrics, on every app. */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class HealthController {
   constructor(

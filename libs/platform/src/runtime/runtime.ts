@@ -17,6 +17,8 @@ export interface AppRuntime {
   databaseUrl: string;
   /** AES-256 key for secrets at rest. */
   encryptionKey: Buffer;
+  /** HS256 key of the gateway's access tokens (≥ 32 bytes). */
+  jwtSecret: Buffer;
   /** Whether each app opens its own HTTP port (distributed) or only the gateway does (standalone). */
   listenAll: boolean;
   instanceId: string;
@@ -75,6 +77,23 @@ function standaloneKey(config: AppConfig, log: Logger): Buffer {
   return key;
 }
 
+/** Like the encryption key: from config, else generated once into the data directory (owner-only). */
+function standaloneJwtSecret(config: AppConfig, log: Logger): Buffer {
+  if (config.auth.jwt_secret) return Buffer.from(config.auth.jwt_secret, 'utf8');
+  const path = join(resolve(config.data.dir), 'jwt.secret');
+  if (existsSync(path)) {
+    const secret = readFileSync(path, 'utf8').trim();
+    if (Buffer.byteLength(secret) < 32) throw new ConfigError(`Invalid configuration: ${path}: must hold at least 32 bytes`);
+    return Buffer.from(secret, 'utf8');
+  }
+  mkdirSync(resolve(config.data.dir), { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(path, secret + '\n', { mode: 0o600 });
+  chmodSync(path, 0o600);
+  log.log(`generated a new access-token signing secret at ${path}`);
+  return Buffer.from(secret, 'utf8');
+}
+
 async function natsBus(config: AppConfig, name: string): Promise<NatsMessageBus> {
   return NatsMessageBus.connect({
     url: config.nats.url!,
@@ -114,6 +133,7 @@ export async function createStandaloneRuntime(config: AppConfig): Promise<AppRun
     bus,
     databaseUrl,
     encryptionKey: standaloneKey(config, log),
+    jwtSecret: standaloneJwtSecret(config, log),
     listenAll: false,
     instanceId,
     version: productVersion(),
@@ -151,6 +171,11 @@ export async function createDistributedRuntime(config: AppConfig, app: string): 
       // Only the service that holds secrets needs the key; it asks for it at start and fails fast there.
       if (!key) throw new ConfigError('Invalid configuration: security.encryption_key (MCP_SECURITY_ENCRYPTION_KEY): required in distributed mode (openssl rand -base64 32)');
       return Buffer.from(key, 'base64');
+    },
+    get jwtSecret(): Buffer {
+      // Only the gateway signs and checks tokens; every replica must share the secret, so it is never generated here.
+      if (!config.auth.jwt_secret) throw new ConfigError('Invalid configuration: auth.jwt_secret (MCP_AUTH_JWT_SECRET): required in distributed mode (openssl rand -base64 48)');
+      return Buffer.from(config.auth.jwt_secret, 'utf8');
     },
     listenAll: true,
     instanceId,
