@@ -1,8 +1,13 @@
-import { ConfigModule } from '@app/config';
 import { ServiceName } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus, MessagingModule } from '@app/messaging';
-import { AppRuntime, PlatformModule, READINESS_CHECKS, ReadinessCheck } from '@app/platform';
+import { AppRuntime, ServiceInfrastructureModule } from '@app/platform';
 import { DynamicModule, Module } from '@nestjs/common';
+import { ApiKeyEntity } from './api-keys/api-key.entity';
+import { AuditEntity } from './audit/audit.entity';
+import { AuthModule } from './auth/auth.module';
+import { RefreshTokenEntity } from './auth/refresh-token.entity';
+import { EventsModule } from './events/events.module';
+import { CreateIdentity1764100000000 } from './migrations/1764100000000-create-identity';
+import { UserEntity } from './users/user.entity';
 import { IntegrationHealthController } from './health/integration-health.controller';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { DeliveriesController } from './deliveries/deliveries.controller';
@@ -15,20 +20,20 @@ import { InventoryController } from './inventory/inventory.controller';
 import { ResourcesController } from './resources/resources.controller';
 
 const APP = ServiceName.Gateway;
+const GATEWAY_ENTITIES = [UserEntity, RefreshTokenEntity, ApiKeyEntity, AuditEntity];
+const GATEWAY_MIGRATIONS = [CreateIdentity1764100000000];
 
-/** The HTTP edge. It owns no domain data; everything goes over NATS to the service that owns it. */
+/** The HTTP edge. It owns identities (users, API keys, audit); everything else goes over NATS to the service that owns it. */
 @Module({})
 export class GatewayModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
-        ConfigModule.forRoot(runtime.config),
-        MessagingModule.forRoot({ bus: runtime.bus, app: APP }),
-        PlatformModule.forRoot({
-          info: runtime.info(APP),
-          checks: { provide: READINESS_CHECKS, inject: [MESSAGE_BUS], useFactory: (bus: MessageBus): ReadinessCheck[] => [{ name: 'messaging', check: () => bus.ping() }] },
-        }),
+        // Its own schema `gateway` (identities and audit); readiness checks database + messaging.
+        ServiceInfrastructureModule.forRoot(runtime, { app: APP, schema: 'gateway', entities: GATEWAY_ENTITIES, migrations: GATEWAY_MIGRATIONS }),
+        AuthModule.forRoot({ jwtSecret: runtime.jwtSecret }),
+        EventsModule,
       ],
       controllers: [IntegrationsController, HooksController, InboundController, DeliveriesController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController],
     };

@@ -1,3 +1,4 @@
+import { RequirePermission } from '@app/auth';
 import { BulkRegisterRequest, BulkRegisterResultDto, IntegrationConfigDto, IntegrationDto, IntegrationPageDto, IntegrationTypeDto, ListIntegrationsQuery, RpcSubjects, TestIntegrationBody, TestIntegrationResultDto } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
@@ -11,6 +12,7 @@ export class IntegrationsController {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
 
   @Post()
+  @RequirePermission('IntegrationsWrite')
   @ApiOperation({ summary: 'Create an integration', description: 'Body: the seed\'s IntegrationConfig (snake_case, same defaults) plus `connection`. Secret values are encrypted at rest and masked in responses.' })
   @ApiCreatedResponse({ type: IntegrationDto })
   @ApiProblems(400, 409, 413, 503)
@@ -19,6 +21,7 @@ export class IntegrationsController {
   }
 
   @Post('bulk')
+  @RequirePermission('IntegrationsWrite')
   @HttpCode(200)
   @ApiOperation({ summary: 'Register up to 500 integrations', description: "The seed's register_bulk: a result per item (`name`, `success`, `id` or `error`). Valid items are created even when others fail, unless `atomic: true`." })
   @ApiOkResponse({ type: BulkRegisterResultDto })
@@ -28,6 +31,7 @@ export class IntegrationsController {
   }
 
   @Get('types')
+  @RequirePermission('IntegrationsRead')
   @ApiOperation({ summary: 'Integration types', description: 'Each registered type with the directions and auth types it supports.' })
   @ApiOkResponse({ type: [IntegrationTypeDto] })
   @ApiProblems(503)
@@ -36,6 +40,7 @@ export class IntegrationsController {
   }
 
   @Get()
+  @RequirePermission('IntegrationsRead')
   @ApiOperation({ summary: 'List integrations', description: 'Paged by `cursor` (preferred) or `page`; filters combine with AND.' })
   @ApiOkResponse({ type: IntegrationPageDto })
   @ApiProblems(400, 503)
@@ -44,6 +49,7 @@ export class IntegrationsController {
   }
 
   @Get(':id')
+  @RequirePermission('IntegrationsRead')
   @ApiOperation({ summary: 'Get integration details' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: IntegrationDto })
@@ -53,6 +59,7 @@ export class IntegrationsController {
   }
 
   @Put(':id')
+  @RequirePermission('IntegrationsWrite')
   @ApiOperation({ summary: 'Update an integration', description: 'Full replacement, validated like create. A secret sent back as "********" keeps its stored value.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: IntegrationDto })
@@ -62,6 +69,7 @@ export class IntegrationsController {
   }
 
   @Delete(':id')
+  @RequirePermission('IntegrationsWrite')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an integration' })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -72,6 +80,7 @@ export class IntegrationsController {
   }
 
   @Post(':id/test')
+  @RequirePermission('IntegrationsWrite')
   @HttpCode(200)
   @ApiOperation({ summary: 'Test the connection now', description: 'Runs initialize and the health check (and optionally sends a test event): success → ACTIVE, failure → ERROR with the reason.' })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -82,6 +91,7 @@ export class IntegrationsController {
   }
 
   @Post(':id/enable')
+  @RequirePermission('IntegrationsWrite')
   @HttpCode(200)
   @ApiOperation({ summary: 'Enable (INACTIVE → CONFIGURING)' })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -92,6 +102,7 @@ export class IntegrationsController {
   }
 
   @Post(':id/disable')
+  @RequirePermission('IntegrationsWrite')
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable (any → INACTIVE)' })
   @ApiParam({ name: 'id', format: 'uuid' })
@@ -102,6 +113,7 @@ export class IntegrationsController {
   }
 
   @Post(':id/deprecate')
+  @RequirePermission('IntegrationsWrite')
   @HttpCode(200)
   @ApiOperation({ summary: 'Deprecate (kept, read-only, receives nothing)' })
   @ApiParam({ name: 'id', format: 'uuid' })

@@ -1,3 +1,4 @@
+import { RequirePermission } from '@app/auth';
 import { InstanceInfo, RpcSubjects, ServiceName } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { Controller, Get, Inject } from '@nestjs/common';
@@ -12,6 +13,7 @@ export class SystemController {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
 
   @Get('health')
+  @RequirePermission('SystemRead')
   @ApiOperation({ summary: 'Every running service instance and whether it is ready; names the apps with no instance' })
   @ApiOkResponse({ description: '{ status, instances[], missing[] }' })
   async health(): Promise<{ status: 'ok' | 'degraded'; instances: InstanceInfo[]; missing: string[] }> {

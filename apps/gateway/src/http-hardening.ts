@@ -1,0 +1,66 @@
+import helmet from '@fastify/helmet';
+import { AppConfig } from '@app/config';
+import { sendProblem } from '@app/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { clientAddress, IdentifiedRequest } from './auth/current-identity';
+import { RequestLimits } from './auth/request-limits';
+import { AuditRecorder } from './audit/audit.recorder';
+
+/** The JSON API never renders HTML: nothing may load, frame or submit. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+/** Swagger UI: its scripts and styles come from us; it injects inline styles and data: icons; it calls only this origin. */
+const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+const UNLIMITED = (url: string) => url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
+
+/**
+ * Security headers (helmet; a strict CSP for the API and one Swagger UI can live with), CORS for the configured
+ * origins only, the per-address rate limit before anything else runs, and the audit record of every mutating
+ * request once its status is known.
+ */
+export async function hardenGateway(nest: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = nest.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  await nest.register(helmet as never, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-origin' } } as never);
+  fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    void reply.header('content-security-policy', req.url.startsWith('/api/docs') ? DOCS_CSP : API_CSP);
+    if (!reply.hasHeader('cache-control') && req.url.startsWith('/api/v1/')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  const origins = config.server.cors_origins;
+  if (origins.length) {
+    nest.enableCors({
+      origin: origins.includes('*') ? true : origins,
+      credentials: false, // tokens travel in headers, never cookies
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'x-api-key', 'content-type', 'x-correlation-id', 'last-event-id'],
+      exposedHeaders: ['x-correlation-id', 'retry-after'],
+      maxAge: 600,
+    });
+  }
+
+  const limits = nest.get(RequestLimits);
+  fastify.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (UNLIMITED(req.url)) return;
+    const refused = limits.checkAddress(clientAddress(req));
+    if (refused) {
+      sendProblem(reply, req, refused);
+      return reply;
+    }
+  });
+
+  const audit = nest.get(AuditRecorder);
+  fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!AuditRecorder.audits(req.method)) return;
+    audit.record({
+      method: req.method,
+      url: req.url,
+      route: req.routeOptions?.url,
+      status: reply.statusCode,
+      correlationId: String(req.id),
+      clientAddress: clientAddress(req),
+      identity: (req as IdentifiedRequest).identity,
+    });
+  });
+}
