@@ -5,11 +5,17 @@ export interface ApiResponse<T = any> {
   body: T;
 }
 
-export function api(baseUrl: string, defaults: Record<string, string> = {}) {
+/**
+ * `auth` supplies credential headers for each call (e.g. an API key); a call that brings its own
+ * Authorization or X-API-Key header goes without them.
+ */
+export function api(baseUrl: string, defaults: Record<string, string> = {}, auth?: () => Promise<Record<string, string>>) {
   const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> => {
+    const own = Object.keys(headers).some((h) => ['authorization', 'x-api-key'].includes(h.toLowerCase()));
+    const credentials = auth && !own ? await auth() : {};
     const res = await fetch(baseUrl + path, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...defaults, ...headers },
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...defaults, ...credentials, ...headers },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

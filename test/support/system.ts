@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +27,8 @@ export interface SystemOptions {
   dataDir?: string;
 }
 
+export type TestRole = 'admin' | 'operator' | 'viewer';
+
 /**
  * The whole system as real processes started from `dist/` (built by `npm test`): one standalone process, or
  * the four apps as separate processes on this machine's NATS (JetStream) and PostgreSQL, on a fresh database
@@ -40,16 +42,23 @@ export class SystemUnderTest {
   private readonly workDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-'));
   private cleanups: Array<() => Promise<void>> = [];
   private baseEnv: Record<string, string> = {};
+  /** The bootstrap admin's password (BOOTSTRAP_ADMIN_PASSWORD): fixed per data directory, so a restart logs in again. */
+  readonly adminPassword: string;
+  /** One API key per role, made on first use by the admin key. */
+  private readonly keys = new Map<TestRole, Promise<string>>();
 
   private constructor(
     readonly mode: 'standalone' | 'distributed',
     private readonly opts: SystemOptions,
-  ) {}
+  ) {
+    this.adminPassword = opts.dataDir ? `e2e-admin-${createHash('sha256').update(resolve(opts.dataDir)).digest('hex').slice(0, 24)}` : `e2e-admin-${randomBytes(12).toString('hex')}`;
+  }
 
   static async start(mode: 'standalone' | 'distributed' = (process.env.E2E_MODE as 'standalone' | 'distributed') ?? 'standalone', opts: SystemOptions = {}): Promise<SystemUnderTest> {
     const sut = new SystemUnderTest(mode, opts);
     try {
       await (mode === 'standalone' ? sut.startStandalone() : sut.startDistributed());
+      await sut.keyFor('admin');
     } catch (e) {
       await sut.stop();
       throw e;
@@ -60,9 +69,11 @@ export class SystemUnderTest {
   private cleanEnv(): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) {
-      if (v !== undefined && !k.startsWith('MCP_') && !['DATABASE_URL', 'NATS_URL', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'E2E_MODE'].includes(k) && !k.startsWith('JEST') && k !== 'NODE_OPTIONS') env[k] = v;
+      if (v !== undefined && !k.startsWith('MCP_') && !['DATABASE_URL', 'NATS_URL', 'AWS_ENDPOINT_URL', 'AWS_PROFILE', 'E2E_MODE', 'BOOTSTRAP_ADMIN_PASSWORD'].includes(k) && !k.startsWith('JEST') && k !== 'NODE_OPTIONS') env[k] = v;
     }
-    return { ...env, MCP_LOGGING_LEVEL: 'info', MCP_SERVER_HOST: '127.0.0.1', ...this.opts.env };
+    // Known admin password; rate limits out of the way of suites that do not test them (security.e2e-spec does).
+    const auth = { BOOTSTRAP_ADMIN_PASSWORD: this.adminPassword, MCP_AUTH_RATE_LIMIT_PER_MINUTE: '1000000', MCP_AUTH_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000' };
+    return { ...env, MCP_LOGGING_LEVEL: 'info', MCP_SERVER_HOST: '127.0.0.1', ...auth, ...this.opts.env };
   }
 
   private async startStandalone(): Promise<void> {
@@ -87,6 +98,7 @@ export class SystemUnderTest {
       NATS_URL,
       MCP_NATS_STREAM: this.streamName,
       MCP_SECURITY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      MCP_AUTH_JWT_SECRET: randomBytes(48).toString('base64url'),
       MCP_DATA_DIR: join(this.workDir, 'data'),
       MCP_INTEGRATIONS_DATA_DIR: join(this.workDir, 'data', 'integrations'),
     };
@@ -195,8 +207,45 @@ export class SystemUnderTest {
    * A JSON client for the gateway acting as `role`. Every e2e test talks to the API through this, so that
    * authentication is added in one place.
    */
-  api(_role: 'admin' | 'operator' | 'viewer' = 'admin'): ReturnType<typeof api> {
+  api(role: TestRole = 'admin'): ReturnType<typeof api> {
+    return api(this.baseUrl, {}, async () => ({ 'x-api-key': await this.keyFor(role) }));
+  }
+
+  /** A client with no credentials at all. */
+  anonymous(): ReturnType<typeof api> {
     return api(this.baseUrl);
+  }
+
+  /** Logs in with username and password; the token response (access_token, refresh_token, expires_in). */
+  async login(username = 'admin', password = this.adminPassword): Promise<{ access_token: string; refresh_token: string; expires_in: number }> {
+    const res = await api(this.baseUrl).post('/api/v1/auth/login', { username, password });
+    if (res.status !== 200) throw new Error(`login as ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  /**
+   * The API key this harness uses for `role`: the admin's is made with a login as the bootstrap admin, the others
+   * by the admin on first use.
+   */
+  keyFor(role: TestRole): Promise<string> {
+    let key = this.keys.get(role);
+    if (!key) {
+      key = (async () => {
+        const headers: Record<string, string> = role === 'admin' ? { authorization: `Bearer ${(await this.login()).access_token}` } : { 'x-api-key': await this.keyFor('admin') };
+        const res = await api(this.baseUrl).post('/api/v1/api-keys', { name: `e2e-${role}`, role }, headers);
+        if (res.status !== 201) throw new Error(`creating the ${role} API key failed: ${res.status} ${JSON.stringify(res.body)}`);
+        return res.body.key as string;
+      })();
+      key.catch(() => this.keys.delete(role));
+      this.keys.set(role, key);
+    }
+    return key;
+  }
+
+  /** The access-token signing secret (standalone: generated into the data directory; distributed: given). */
+  jwtSecret(): string {
+    if (this.baseEnv.MCP_AUTH_JWT_SECRET) return this.baseEnv.MCP_AUTH_JWT_SECRET;
+    return readFileSync(join(this.baseEnv.MCP_DATA_DIR, 'jwt.secret'), 'utf8').trim();
   }
 
   /** Where an app answers HTTP (its own port in distributed mode; the one process in standalone mode). */
