@@ -254,6 +254,11 @@ export class SystemUnderTest {
     return p ? `http://127.0.0.1:${p.port}` : '';
   }
 
+  /** The folder FILE integrations (and plugins) work in: `integrations.data_dir` of every process. */
+  integrationsDataDir(): string {
+    return this.baseEnv.MCP_INTEGRATIONS_DATA_DIR ?? '';
+  }
+
   /** The database the distributed system runs on (for assertions on what is stored). */
   databaseUrl(): string {
     return this.baseEnv.DATABASE_URL ?? '';

@@ -22,17 +22,17 @@ export function keepWebhookRawBody(nest: NestFastifyApplication, limit = WEBHOOK
   const fastify = nest.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.addHook('preParsing', async (req, _reply, payload) => {
     if (req.method !== 'POST' || !HOOK_PATH.test(req.url)) return payload;
-    const declared = Number(req.headers['content-length']);
     const tooLarge = () => Object.assign(new Error(`The webhook body exceeds ${limit} bytes`), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
-    if (Number.isFinite(declared) && declared > limit) throw tooLarge();
     const chunks: Buffer[] = [];
     let size = 0;
+    // Past the limit the rest is read and dropped (up to 16× the limit), so the client gets its 413 instead of a reset.
     for await (const chunk of payload) {
       const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
       size += b.length;
-      if (size > limit) throw tooLarge();
-      chunks.push(b);
+      if (size <= limit) chunks.push(b);
+      else if (size > limit * 16) throw tooLarge();
     }
+    if (size > limit) throw tooLarge();
     const raw = Buffer.concat(chunks);
     (req as FastifyRequest & { [RAW_BODY]?: Buffer })[RAW_BODY] = raw;
     const replay = Readable.from([raw]) as Readable & { receivedEncodedLength?: number };

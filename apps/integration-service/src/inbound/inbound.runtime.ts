@@ -213,13 +213,17 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
    * 503 for a webhook integration that is not ACTIVE.
    */
   async receiveWebhook(id: string, headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<void> {
+    // The stored state decides, not the listener: a disable takes effect at once, before its event arrives here.
+    const row = await this.integrations.findById(id);
+    if (!row || row.type !== IntegrationType.WEBHOOK || !RECEIVING.has(row.direction)) throw new AppException('INTEGRATION_NOT_FOUND', 'No webhook receiver at this address');
+    const { enabled, status } = row;
+    if (!shouldListen(row)) {
+      if (this.listeners.has(id)) void this.schedule(id);
+      throw new AppException('SERVICE_UNAVAILABLE', `This webhook receiver is not active (status ${enabled ? status : 'INACTIVE'})`);
+    }
     let l = this.listeners.get(id);
-    if (!l) {
-      const row = await this.integrations.findById(id);
-      if (!row || row.type !== IntegrationType.WEBHOOK || !RECEIVING.has(row.direction)) throw new AppException('INTEGRATION_NOT_FOUND', 'No webhook receiver at this address');
-      const { enabled, status } = row;
-      if (!shouldListen(row)) throw new AppException('SERVICE_UNAVAILABLE', `This webhook receiver is not active (status ${enabled ? status : 'INACTIVE'})`);
-      // ACTIVE but not (yet) started here, e.g. just after a start or a status event still on its way.
+    if (!l || l.version !== versionOf(row)) {
+      // ACTIVE but not (yet) started here, or its settings just changed: bring the listener up to date first.
       this.failedAt.delete(id);
       await this.schedule(id);
       l = this.listeners.get(id);
