@@ -246,11 +246,15 @@ export class SyncRunner implements OnModuleDestroy {
     };
     const retry = { ...DEFAULT_RETRY, max_attempts: this.config.fleet.collector_max_attempts };
     let buffer: CollectedResource[] = [];
+    // The events of one batch are published while the next batch is written: at most one batch of events in flight.
+    let publishing: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (!buffer.length) return;
       const batch = buffer;
       buffer = [];
-      await this.ingest(batch, started, run.id, counts);
+      const publishes = await this.ingest(batch, started, run.id, counts);
+      await publishing;
+      publishing = this.publishAll(publishes);
     };
     try {
       for (const collector of plan.collectors) {
@@ -273,6 +277,7 @@ export class SyncRunner implements OnModuleDestroy {
         }
       }
       await flush();
+      await publishing;
       // A task that failed anywhere removes nothing: a resource it did not see may simply not have been listed.
       if (!errors.length) {
         const removed = await this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, new Date());
@@ -307,8 +312,8 @@ export class SyncRunner implements OnModuleDestroy {
     await this.syncs.updateTask(row.id, patch);
   }
 
-  /** One multi-row upsert, then the events of what is new or changed. */
-  private async ingest(batch: CollectedResource[], seenAt: Date, syncId: string, counts: Counts): Promise<void> {
+  /** One multi-row upsert; returns the publications of what is new or changed. */
+  private async ingest(batch: CollectedResource[], seenAt: Date, syncId: string, counts: Counts): Promise<Array<() => Promise<void>>> {
     const byArn = new Map<string, CollectedResource>();
     for (const r of batch) byArn.set(r.arn, r);
     counts.seen += byArn.size;
@@ -327,7 +332,7 @@ export class SyncRunner implements OnModuleDestroy {
       counts.changed++;
       publishes.push(() => this.publisher.publish<ResourceChangedData>(EventSubjects.FleetResourceChanged, { resource: toResourceRef(r), changes: described, sync_id: syncId }, { subject: r.arn }));
     }
-    await this.publishAll(publishes);
+    return publishes;
   }
 
   private async publishAll(publishes: Array<() => Promise<void>>): Promise<void> {

@@ -58,7 +58,7 @@ export class ListResourcesQuery {
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   include_removed?: boolean;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 50 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   limit?: number;
 

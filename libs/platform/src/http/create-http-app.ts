@@ -25,7 +25,7 @@ export async function createHttpApp(module: unknown, opts: HttpAppOptions): Prom
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.body_limit_bytes,
     // URL-encoded ARNs are path parameters (GET /resources/{arn}); ARNs run up to 2048 characters.
-    maxParamLength: 8192,
+    routerOptions: { maxParamLength: 8192 },
     requestTimeout: config.server.request_timeout_ms,
     trustProxy: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => normaliseCorrelationId(req.headers[CORRELATION_HEADER]),

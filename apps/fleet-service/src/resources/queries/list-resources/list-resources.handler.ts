@@ -25,7 +25,7 @@ export class ListResourcesHandler implements IQueryHandler<ListResourcesQuery, R
   constructor(@Inject(RESOURCES_REPOSITORY) private readonly repo: ResourcesRepository) {}
 
   async execute({ request: q }: ListResourcesQuery): Promise<ResourcePageDto> {
-    const limit = q.limit ?? 100;
+    const limit = q.limit ?? 50;
     let afterArn: string | undefined;
     if (q.cursor) {
       afterArn = Buffer.from(q.cursor, 'base64url').toString('utf8');
