@@ -16,6 +16,8 @@ const MAX_CLAIM = 500;
 const IDLE_TICK_MS = 25;
 const SCAN_EVERY_MS = 1000;
 const LEASE_MARGIN_MS = 10_000;
+const FLUSH_GATHER_MS = 5;
+const FLUSH_BATCH = 200;
 
 interface Outcome {
   sub: Subscriber;
@@ -60,6 +62,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private timer?: NodeJS.Timeout;
   private lastScan = 0;
   private readonly ensured = new Set<string>();
+  /** Integrations this replica last saw CLOSED with no failures (a breaker statement per flush is then not needed). */
+  private readonly healthy = new Set<string>();
   private readonly sends = new Set<Promise<void>>();
 
   constructor(
@@ -151,6 +155,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       this.wakeAt.set(id, Date.now() + (gate.after === CircuitState.CLOSED ? Math.max(20, Math.ceil(60_000 / sub.ratePerMinute)) : 500));
       return;
     }
+    if (gate.before !== CircuitState.CLOSED) this.healthy.delete(id);
     const claimed = await this.repo.claim(id, gate.granted, sub.delivery.parallel, leaseMs, this.owner);
     const probe = gate.before !== CircuitState.CLOSED;
     if (claimed.length < gate.granted) await this.repo.refund(id, gate.granted - claimed.length, capacity, probe && claimed.length === 0);
@@ -200,7 +205,9 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private kickFlush(): void {
     if (this.flushing) return;
     this.flushing = (async () => {
-      await new Promise((r) => setImmediate(r));
+      // Gather a few milliseconds of outcomes into one statement (under load a flush then carries hundreds).
+      const until = Date.now() + FLUSH_GATHER_MS;
+      while (this.results.length < FLUSH_BATCH && Date.now() < until && !this.stopped) await new Promise((r) => setTimeout(r, 1));
       await this.flush();
     })().finally(() => {
       this.flushing = null;
@@ -234,8 +241,13 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       }
       for (const [id, p] of per) {
         try {
-          const b = await this.repo.breaker(id, p.sawSuccess, p.trailing, p.sub.delivery.circuit_failure_threshold);
-          if (b && b.before !== b.after) this.circuitChanged(id, b.before, b.after, b.failures);
+          // All well and known closed with no failures: nothing for the breaker to change, skip the statement.
+          if (!(p.trailing === 0 && this.healthy.has(id))) {
+            const b = await this.repo.breaker(id, p.sawSuccess, p.trailing, p.sub.delivery.circuit_failure_threshold);
+            if (b && b.before !== b.after) this.circuitChanged(id, b.before, b.after, b.failures);
+            if (b && b.after === CircuitState.CLOSED && b.failures === 0) this.healthy.add(id);
+            else this.healthy.delete(id);
+          }
         } catch (e) {
           this.logger.warn(`breaker update failed for ${id}: ${(e as Error).message}`);
         }

@@ -13,6 +13,7 @@ import { isDeliverable, subscriptionsMatch } from './subscription-matcher';
 export const DELIVERY_DURABLE = 'integration-service-delivery';
 const LIFECYCLE = new Set<string>([EventSubjects.IntegrationCreated, EventSubjects.IntegrationUpdated, EventSubjects.IntegrationDeleted, EventSubjects.IntegrationStatusChanged]);
 const MAX_BATCH = 500;
+const GATHER_MS = 5;
 
 /**
  * Turns domain events into deliveries. For each event, the subscribing integrations are found in memory and one
@@ -101,7 +102,9 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
   private kick(): void {
     if (this.flushing) return;
     this.flushing = (async () => {
-      await new Promise((r) => setImmediate(r));
+      // A few milliseconds of events per insert: under load a batch then holds hundreds of events.
+      const until = Date.now() + GATHER_MS;
+      while (this.buffer.length < MAX_BATCH && Date.now() < until && !this.stopped) await new Promise((r) => setTimeout(r, 1));
       while (this.buffer.length) await this.flushNats(this.buffer.splice(0, MAX_BATCH));
     })().finally(() => {
       this.flushing = null;
