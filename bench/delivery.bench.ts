@@ -232,7 +232,9 @@ async function main(): Promise<void> {
     const startService = async (n: number) => {
       const port = await freePort();
       const log = join(work, `integration-service-${n}.log`);
-      const child = spawn(process.execPath, [join(ROOT, 'dist/apps/integration-service/src/main.js')], { env: { ...env, MCP_SERVER_PORT: String(port) }, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each integration-service process, written when it stops.
+      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+      const child = spawn(process.execPath, [...prof, join(ROOT, 'dist/apps/integration-service/src/main.js')], { env: { ...env, MCP_SERVER_PORT: String(port) }, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
       procs.push(child);
       for (let i = 0; i < 300; i++) {
         if (child.exitCode !== null) throw new Error(`integration-service exited: ${readFileSync(log, 'utf8').slice(-2000)}`);
@@ -241,7 +243,7 @@ async function main(): Promise<void> {
       }
       throw new Error('integration-service did not become ready');
     };
-    cleanups.unshift(() => procs.forEach((p) => p.kill('SIGTERM')));
+    cleanups.unshift(() => Promise.all(procs.map((p) => new Promise<void>((r) => (p.exitCode !== null ? r() : (p.once('exit', () => r()), p.kill('SIGTERM')))))).then(() => undefined));
     const integration = async (name: string, path: string, subjects: string[]) => {
       const created = await rpc<{ id: string }>(nc!, 'rpc.integration.create', {
         name,
