@@ -524,6 +524,28 @@ describe(`Integration types end to end (${process.env.E2E_MODE ?? 'standalone'})
     expect(recent.filter((i: any) => i.message_id === 'custom/in.log:1')).toHaveLength(1);
   });
 
+  it('keeps a poller on one process at a time and hands it over (another replica, or the restarted process) without publishing a message twice', async () => {
+    const id = ids['custom-in'];
+    const listening = `listening for integration custom-in-${run} (`;
+    if (sut.mode === 'distributed') {
+      // A second integration-service: it cannot take the lease while the first one holds it ...
+      const replica = await sut.spawnReplica('integration-service');
+      expect(readFileSync(replica.log, 'utf8')).not.toContain(listening);
+      // ... and takes over once the holder stops (graceful: the lease is released, not left to expire).
+      expect(await sut.stopApp('integration-service')).toBe(0);
+      await waitFor(() => readFileSync(replica.log, 'utf8').includes(listening), 20000, 100, 'the replica to take the poller over');
+    } else {
+      // One process: after a graceful restart the poller starts again at boot.
+      expect(await sut.stopApp('standalone')).toBe(0);
+      await sut.spawnApp('standalone');
+    }
+    appendFileSync(join(dataDir, 'custom', 'in.log'), '{"line":"three"}\n');
+    await inbound(id, (e) => e.data.payload?.line === 'three');
+    // The new poller offered lines one and two again (it keeps no offset): same ids, not new events.
+    const recent = (await http.get(`/api/v1/integrations/${id}/inbound/recent?limit=100`)).body.items;
+    expect(recent.map((i: any) => i.message_id).sort()).toEqual(['custom/in.log:1', 'custom/in.log:2', 'custom/in.log:3']);
+  });
+
   it('moves each type to ERROR when its peer is down, with the reason', async () => {
     const closed = await freePort(); // nothing listens here
     const cases: Array<[string, Record<string, unknown>]> = [
