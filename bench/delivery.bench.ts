@@ -20,13 +20,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { AddressInfo, createServer as createNetServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, JetStreamClient, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { Pool } from 'undici';
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = process.env.BENCH_ROOT ?? resolve(__dirname, '../..');
+/** Where the built apps are (BENCH_DIST: a private copy, when others rebuild dist/ meanwhile). */
+const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -150,6 +152,7 @@ async function rpc<T>(nc: NatsConnection, subject: string, payload: unknown): Pr
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = loadavg()[0];
   const work = mkdtempSync(join(tmpdir(), 'mcp-bench-delivery-'));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(work, { recursive: true, force: true })];
   const procs: ChildProcess[] = [];
@@ -234,7 +237,7 @@ async function main(): Promise<void> {
       const log = join(work, `integration-service-${n}.log`);
       // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each integration-service process, written when it stops.
       const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-      const child = spawn(process.execPath, [...prof, join(ROOT, 'dist/apps/integration-service/src/main.js')], { env: { ...env, MCP_SERVER_PORT: String(port) }, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
+      const child = spawn(process.execPath, [...prof, join(DIST, 'apps/integration-service/src/main.js')], { env: { ...env, MCP_SERVER_PORT: String(port) }, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
       procs.push(child);
       for (let i = 0; i < 300; i++) {
         if (child.exitCode !== null) throw new Error(`integration-service exited: ${readFileSync(log, 'utf8').slice(-2000)}`);
@@ -274,7 +277,7 @@ async function main(): Promise<void> {
     const result = {
       bench: 'delivery',
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, load_average_1m: { start: +loadAtStart.toFixed(1), end: +loadavg()[0].toFixed(1) } },
       events: EVENTS,
       raw_baseline: raw,
       pipeline_1_replica: { ...one, ratio_of_baseline: +(one.deliveries_per_s / raw.deliveries_per_s).toFixed(2) },
@@ -297,7 +300,7 @@ async function main(): Promise<void> {
       [
         '# Outbound delivery benchmark',
         '',
-        `${result.date}, ${result.machine.cpus} CPUs (${result.machine.model}), Node ${result.machine.node}. Everything on this machine: nats-server, PostgreSQL, the sink, the publisher.`,
+        `${result.date}, ${result.machine.cpus} CPUs (${result.machine.model}), Node ${result.machine.node}. Everything on this machine: nats-server, PostgreSQL, the sink, the publisher. Load average (1 min) at start/end: ${result.machine.load_average_1m.start}/${result.machine.load_average_1m.end} (other work on the machine counts: compare the ratio to the baseline, measured in the same run).`,
         '',
         `Throughput: ${EVENTS} events published as fast as JetStream acknowledges them → webhook sink on loopback. Latency: ${RATE} events/s for ${SECONDS} s, publish → first arrival at the sink.`,
         '',
