@@ -3,7 +3,7 @@ import { CliCredentials, CliExecutor, CliResult, CommandPolicy, CliRole } from '
 import { CommandCompletedData, CommandCountsDto, CommandStatus, CommandTargetCompletedData, CommandTargetStatus, EventSubjects, FLEET_COMMAND_LIMITS } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { AccountCredentials } from '../../inventory';
 import { FleetCommandEvent } from '../events/fleet-command.event';
@@ -49,7 +49,7 @@ export function countsOf(c: StatusCounts, total: number): CommandCountsDto {
  * commands whose runner is gone are ended FAILED "interrupted" (see docs/fleet-commands.md).
  */
 @Injectable()
-export class CommandRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CommandRunner.name);
   private readonly active = new Map<string, ActiveJob>();
   private heartbeatTimer?: NodeJS.Timeout;
@@ -79,7 +79,8 @@ export class CommandRunner implements OnApplicationBootstrap, OnApplicationShutd
     this.sweepTimer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database closes: abort running targets and record them as interrupted. */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.heartbeatTimer);
     clearInterval(this.sweepTimer);
     const running = [...this.active.values()];
