@@ -11,8 +11,9 @@ const CLAIM_BATCH = 500;
 const OUTBOX_EVERY_MS = 5000;
 
 /**
- * Runs due checks. Every `health.poll_interval_ms` it claims due rows of `health.schedule` with a lease
- * (`FOR UPDATE SKIP LOCKED`), at most `health.max_concurrency` in flight per process, so that with several
+ * Runs due checks. Every `health.poll_interval_ms` it claims rows of `health.schedule` due within the next two
+ * polls with a lease (`FOR UPDATE SKIP LOCKED`) and starts each at its due time, at most
+ * `health.max_concurrency` claimed or in flight per process, so that with several
  * replicas each due check runs once; a check's lease ends when its result is recorded, or expires (the probe's
  * timeout plus margins) if the replica died, and then another replica takes it.
  */
@@ -20,6 +21,8 @@ const OUTBOX_EVERY_MS = 5000;
 export class CheckScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CheckScheduler.name);
   private readonly inFlight = new Set<Promise<void>>();
+  /** Claimed checks waiting for their due time: timer and lease token. */
+  private readonly waiting = new Map<NodeJS.Timeout, ClaimedCheck>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private ticking?: Promise<void>;
@@ -46,6 +49,11 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
     this.stopped = true;
     clearTimeout(this.timer);
     await this.ticking?.catch(() => undefined);
+    // Claimed but not started: give the leases back so another replica runs them on time.
+    const notStarted = [...this.waiting.entries()];
+    this.waiting.clear();
+    notStarted.forEach(([t]) => clearTimeout(t));
+    await this.schedule.releaseLeases(notStarted.map(([, c]) => c.lease_token)).catch((e) => this.logger.warn(`releasing leases: ${(e as Error).message}`));
     // Checks in flight finish and are recorded (bounded by their timeouts and the shutdown grace).
     await Promise.all([...this.inFlight]);
     await this.writer.flush();
@@ -62,11 +70,12 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
   async tick(): Promise<void> {
     let again = false;
     try {
-      const free = this.config.health.max_concurrency - this.inFlight.size;
+      const free = this.config.health.max_concurrency - this.inFlight.size - this.waiting.size;
       if (free > 0) {
         const want = Math.min(free, CLAIM_BATCH);
-        const claims = await this.schedule.claimDue(want, this.owner, PROBE_MARGIN_SECONDS + WRITE_MARGIN_SECONDS);
-        for (const c of claims) this.start(c);
+        // Look two polls ahead: a check is claimed before its time and started by a timer at its time.
+        const claims = await this.schedule.claimDue(want, this.owner, PROBE_MARGIN_SECONDS + WRITE_MARGIN_SECONDS, 2 * this.config.health.poll_interval_ms);
+        for (const c of claims) this.startAtDue(c);
         again = claims.length === want; // more may be due right now
       }
       if (Date.now() - this.lastOutbox > OUTBOX_EVERY_MS) {
@@ -77,6 +86,16 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
       this.logger.warn(`claiming due checks failed: ${(e as Error).message}`);
     }
     this.scheduleTick(again ? 0 : this.config.health.poll_interval_ms);
+  }
+
+  private startAtDue(claim: ClaimedCheck): void {
+    const wait = claim.due_at.getTime() - Date.now();
+    if (wait <= 0 || this.stopped) return this.start(claim);
+    const t = setTimeout(() => {
+      if (!this.waiting.delete(t)) return; // released at shutdown
+      this.start(claim);
+    }, wait);
+    this.waiting.set(t, claim);
   }
 
   private start(claim: ClaimedCheck): void {

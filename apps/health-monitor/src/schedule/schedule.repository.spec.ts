@@ -129,6 +129,20 @@ describe('health.schedule on PostgreSQL', () => {
     expect(await results.state(id)).toMatchObject({ consecutive_failures: 1, last_error: 'expected status 200, got 503', last_error_status_code: 503, last_success_at: null });
   });
 
+  it('claims checks a little ahead of their time, leased from their due time, and takes back leases not used', async () => {
+    await a.query(`DELETE FROM "health"."schedule"`);
+    const repo = new SqlScheduleRepository(a);
+    const due = new Date(Date.now() + 3000);
+    await repo.upsert(snap(uuid(7), { nextDueAt: due, timeoutSeconds: 5 }));
+    expect(await repo.claimDue(10, 'x', 12)).toEqual([]);
+    const [c] = await repo.claimDue(10, 'x', 12, 10_000);
+    expect(c).toMatchObject({ integration_id: uuid(7), due_at: due });
+    expect(new Date((await row(uuid(7))).lease_until).getTime()).toBe(due.getTime() + 17_000);
+    expect(await repo.claimDue(10, 'y', 12, 10_000)).toEqual([]);
+    await repo.releaseLeases([c.lease_token]);
+    expect(await repo.claimDue(10, 'y', 12, 10_000)).toHaveLength(1);
+  });
+
   it('reconcile tombstones only rows older than the listing that the listing did not have', async () => {
     await a.query(`DELETE FROM "health"."schedule"`);
     const repo = new SqlScheduleRepository(a);

@@ -53,7 +53,10 @@ export interface ScheduleRepository {
   applyStatus(integrationId: string, status: string, active: (checkEnabled: boolean) => boolean, nextDueAt: (intervalSeconds: number) => Date, version: Date): Promise<void>;
   /** Tombstones every live row not in `seen` whose version is older than `before` (reconcile after a full listing). */
   markMissingDeleted(seen: string[], before: Date): Promise<number>;
-  claimDue(limit: number, owner: string, leaseMarginSeconds: number): Promise<ClaimedCheck[]>;
+  /** Claims checks due up to `lookAheadMs` from now; each lease runs from its due time (or now) plus timeout and margin. */
+  claimDue(limit: number, owner: string, leaseMarginSeconds: number, lookAheadMs?: number): Promise<ClaimedCheck[]>;
+  /** Gives back leases of claimed checks that were not started (graceful stop). */
+  releaseLeases(tokens: string[]): Promise<void>;
   find(integrationId: string): Promise<ScheduleRow | null>;
 }
 
@@ -128,27 +131,32 @@ export class SqlScheduleRepository implements ScheduleRepository {
     return rows.length;
   }
 
-  async claimDue(limit: number, owner: string, leaseMarginSeconds: number): Promise<ClaimedCheck[]> {
+  async claimDue(limit: number, owner: string, leaseMarginSeconds: number, lookAheadMs = 0): Promise<ClaimedCheck[]> {
     // SKIP LOCKED: concurrent claimers (other replicas) never wait on, nor take, the rows this one is taking.
-    // The lease covers the probe's timeout plus margins; a replica that dies mid-check loses its leases then.
+    // Checks due a little ahead are claimed too, so that they start on time rather than at the next poll.
+    // The lease covers the wait, the probe's timeout and margins; a replica that dies loses its leases then.
     const rows = rowsOf<ClaimedCheck>(
       await this.ds.query(
         `WITH claimed AS (
            UPDATE "health"."schedule" s
-              SET "lease_until" = now() + make_interval(secs => s."timeout_seconds" + $3), "lease_token" = gen_random_uuid(), "lease_owner" = $2
+              SET "lease_until" = GREATEST(now(), s."next_due_at") + make_interval(secs => s."timeout_seconds" + $3), "lease_token" = gen_random_uuid(), "lease_owner" = $2
             WHERE s."integration_id" IN (
                   SELECT "integration_id" FROM "health"."schedule"
-                   WHERE "active" AND "next_due_at" <= now() AND ("lease_until" IS NULL OR "lease_until" < now())
+                   WHERE "active" AND "next_due_at" <= now() + make_interval(secs => $4::double precision / 1000) AND ("lease_until" IS NULL OR "lease_until" < now())
                    ORDER BY "next_due_at" LIMIT $1
                    FOR UPDATE SKIP LOCKED)
            RETURNING s."integration_id", s."next_due_at" AS "due_at", s."lease_token", s."interval_seconds", s."timeout_seconds", s."failure_threshold", s."success_threshold")
          SELECT c.*, st."status", st."consecutive_failures", st."consecutive_successes"
            FROM claimed c LEFT JOIN "health"."state" st ON st."integration_id" = c."integration_id"
           ORDER BY c."due_at"`,
-        [limit, owner, leaseMarginSeconds],
+        [limit, owner, leaseMarginSeconds, lookAheadMs],
       ),
     );
     return rows.map((r) => ({ ...r, due_at: new Date(r.due_at) }));
+  }
+
+  async releaseLeases(tokens: string[]): Promise<void> {
+    if (tokens.length) await this.ds.query(`UPDATE "health"."schedule" SET "lease_until" = NULL, "lease_token" = NULL, "lease_owner" = NULL WHERE "lease_token" = ANY($1::uuid[])`, [tokens]);
   }
 
   async find(integrationId: string): Promise<ScheduleRow | null> {
