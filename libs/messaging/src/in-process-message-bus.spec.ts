@@ -79,3 +79,36 @@ describe('InProcessMessageBus (standalone semantics match NATS)', () => {
     expect(got).toEqual([{ n: 1, redelivered: false }, { n: 2, redelivered: true }, { n: 3, redelivered: false }]);
   });
 });
+
+describe('InProcessMessageBus.stream', () => {
+  const event = (type: string, n: number) => createCloudEvent({ type, source: 'test', data: { n } });
+
+  it('replays the kept history after a sequence, then follows live events, in order and filtered', async () => {
+    const bus = new InProcessMessageBus(1000, 3);
+    for (let i = 1; i <= 4; i++) await bus.publish(event(i % 2 ? 'fleet.resource.discovered' : 'health.status.changed', i));
+    const got: Array<[number, number]> = [];
+    const sub = await bus.stream(['fleet.resource.*', 'health.>'], { afterSequence: 2 }, (e, pos) => got.push([pos.sequence, (e.data as { n: number }).n]));
+    await bus.publish(event('fleet.resource.changed', 5));
+    await bus.publish(event('integration.created', 6));
+    expect(got).toEqual([
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
+    await sub.close();
+    await bus.publish(event('fleet.resource.changed', 7));
+    expect(got).toHaveLength(3);
+  });
+
+  it('without a sequence delivers only new events; history is bounded', async () => {
+    const bus = new InProcessMessageBus(1000, 2);
+    for (let i = 1; i <= 5; i++) await bus.publish(event('fleet.x', i));
+    const live: number[] = [];
+    await bus.stream(['fleet.>'], {}, (_e, pos) => live.push(pos.sequence));
+    const replay: number[] = [];
+    await bus.stream(['fleet.>'], { afterSequence: 0 }, (_e, pos) => replay.push(pos.sequence));
+    await bus.publish(event('fleet.x', 6));
+    expect(live).toEqual([6]);
+    expect(replay).toEqual([4, 5, 6]);
+  });
+});
