@@ -28,7 +28,9 @@ export class InProcessMessageBus implements MessageBus {
   private readonly roundRobin = new Map<string, number>();
   private readonly durables = new Map<string, Durable>();
   private readonly live = new Set<{ pattern: string; handler: (e: CloudEvent, s: string) => void }>();
-  private readonly seenIds = new Set<string>();
+  /** Ids seen recently, in two generations (each up to 50,000): O(1) per publish, unlike trimming one Set from its head. */
+  private seenIds = new Set<string>();
+  private seenIdsBefore = new Set<string>();
   private readonly streams = new Set<{ patterns: string[]; handler: StreamHandler }>();
   /** The last `historySize` events with their sequence: what a resuming stream can replay. */
   private readonly history: Array<{ event: CloudEvent; subject: string; sequence: number }> = [];
@@ -105,9 +107,12 @@ export class InProcessMessageBus implements MessageBus {
   async publish(event: CloudEvent, subject = event.type): Promise<void> {
     if (this.closed) throw new AppException('SERVICE_UNAVAILABLE', 'Messaging is closed');
     // Nats-Msg-Id semantics: a retried publish of the same event id is dropped.
-    if (this.seenIds.has(event.id)) return;
+    if (this.seenIds.has(event.id) || this.seenIdsBefore.has(event.id)) return;
     this.seenIds.add(event.id);
-    if (this.seenIds.size > 100_000) this.seenIds.delete(this.seenIds.values().next().value as string);
+    if (this.seenIds.size >= 50_000) {
+      this.seenIdsBefore = this.seenIds;
+      this.seenIds = new Set<string>();
+    }
     const wire = JSON.parse(JSON.stringify(event)) as CloudEvent;
     const sequence = ++this.sequence;
     for (const d of this.durables.values()) {
@@ -117,7 +122,8 @@ export class InProcessMessageBus implements MessageBus {
       }
     }
     this.history.push({ event: wire, subject, sequence });
-    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    // Trimmed in chunks: splicing one event off the head of a full history on every publish copies the whole array each time.
+    if (this.history.length >= 2 * this.historySize) this.history.splice(0, this.history.length - this.historySize);
     for (const st of this.streams) this.deliver(st, wire, subject, sequence);
     for (const l of this.live) {
       if (subjectMatches(l.pattern, subject)) {
@@ -181,7 +187,8 @@ export class InProcessMessageBus implements MessageBus {
   async stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<Closeable> {
     const entry = { patterns, handler };
     if (opts.afterSequence !== undefined) {
-      for (const h of this.history) if (h.sequence > opts.afterSequence) this.deliver(entry, h.event, h.subject, h.sequence);
+      // The history may hold up to twice historySize between trims; replay keeps to the newest historySize.
+      for (const h of this.history.slice(-this.historySize)) if (h.sequence > opts.afterSequence) this.deliver(entry, h.event, h.subject, h.sequence);
     }
     this.streams.add(entry);
     return { close: async () => void this.streams.delete(entry) };
