@@ -595,6 +595,21 @@ describe(`Integration types end to end (${process.env.E2E_MODE ?? 'standalone'})
     expect(ok.status).toBe(201);
   });
 
+  it('does not start with a plugin that cannot be loaded: exit 78 and one line naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mcp-badplugin-'));
+    writeFileSync(join(dir, 'broken.js'), "exports.register = () => { throw new Error('licence key missing'); };");
+    writeFileSync(join(dir, 'config.yaml'), 'integrations:\n  plugins:\n    - ./broken.js\n');
+    const script = resolve(__dirname, '../../dist/apps/standalone/src/main.js');
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', MCP_DATA_DIR: join(dir, 'data'), MCP_SERVER_PORT: '0', MCP_SERVER_HOST: '127.0.0.1', MCP_CONFIG_PATH: join(dir, 'config.yaml') };
+    const child = spawn(process.execPath, [script], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+    expect(code).toBe(78);
+    expect(stderr.trim().split('\n').filter((l) => l.includes('integrations.plugins'))).toEqual(['integrations.plugins: ./broken.js: register() failed: licence key missing']);
+  });
+
   it('never writes a secret into a log line or a response', async () => {
     const logs = sut.allLogs();
     for (const [name, value] of Object.entries(SECRETS)) expect({ name, leaked: logs.includes(value) }).toEqual({ name, leaked: false });

@@ -12,7 +12,7 @@ import { INBOUND_REPOSITORY, InboundRepository } from './inbound.repository';
 
 /** Options of the runtime (tests shorten them). */
 export interface InboundRuntimeOptions {
-  /** How often leases are renewed and the listeners reconciled with the registry (events can be missed: D10). */
+  /** How often leases are renewed and the listeners reconciled with the registry (events can be missed: D10); ×3 in standalone mode (one process, no lease contention). */
   tickMs: number;
   /** A poller's lease lives this long without renewal; another replica takes over after it. */
   leaseSeconds: number;
@@ -93,11 +93,13 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
         }),
       );
     }
-    // Not awaited: a slow peer must not hold up the service's start (webhook requests start their listener on demand).
-    this.ticking = this.tick();
+    // The first reconcile runs one tick after the start, not during it: a slow peer must not hold up the service,
+    // and in standalone mode the other apps are still running their migrations on the one embedded database session
+    // (webhook requests and status events start listeners on demand meanwhile).
+    const every = this.bus.kind === 'in-process' ? this.opts.tickMs * 3 : this.opts.tickMs;
     this.timer = setInterval(() => {
       if (!this.ticking) this.ticking = this.tick();
-    }, this.opts.tickMs);
+    }, every);
     this.timer.unref();
   }
 
