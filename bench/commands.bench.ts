@@ -66,7 +66,9 @@ async function plainLoop(targets: Array<{ creds: Creds; region: string }>, endpo
       const env = new CliExecutor({ region: t.region, credentials: t.creds, endpointUrl: endpoint }).buildEnv(home);
       const t0 = performance.now();
       const code = await new Promise<number | null>((res, rej) => {
-        const child = spawn('aws', ['--endpoint-url', endpoint, '--output', 'json', ...COMMAND.split(' ')], { env, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
+        // Spawned as the executor spawns (own session and process group): under Linux autogroup scheduling a
+        // session is its own CPU group, so anything else would compare different CPU shares, not orchestration.
+        const child = spawn('aws', ['--endpoint-url', endpoint, '--output', 'json', ...COMMAND.split(' ')], { env, cwd: home, stdio: ['ignore', 'pipe', 'pipe'], detached: true, shell: false });
         child.stdout.resume();
         child.stderr.resume();
         child.once('error', rej);

@@ -277,6 +277,21 @@ describe(`Fleet commands (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     expect((await operator.get('/api/v1/commands?status=NOPE')).status).toBe(400);
   });
 
+  it('a command in flight when fleet-service stops ends FAILED "interrupted" (graceful stop, or at the next start after a kill)', async () => {
+    const res = await run({ command: 's3api wait bucket-exists --bucket no-such-bucket-e2e', max_concurrency: 1, timeout_seconds: 120 });
+    expect(res.status).toBe(202);
+    await waitFor(async () => (await operator.get(`/api/v1/commands/${res.body.id}`)).body.counts.in_progress === 1, 20000, 100, 'a target to run');
+    // Distributed: SIGTERM to fleet-service (it records the interruption before closing). Standalone: SIGKILL the
+    // whole process (nothing is recorded) and start it again on the same data: the start ends the orphan.
+    const app = sut.mode === 'distributed' ? 'fleet-service' : 'standalone';
+    await sut.stopApp(app, sut.mode === 'distributed' ? 'SIGTERM' : 'SIGKILL');
+    await sut.spawnApp(app);
+    const job = await finished(res.body.id);
+    expect(job).toMatchObject({ status: 'FAILED', counts: { failed: 4 } });
+    expect(job.status_reason).toContain('interrupted');
+    for (const r of await resultsOf(res.body.id)) expect(r).toMatchObject({ status: 'FAILED', error: expect.stringContaining('interrupted') });
+  });
+
   it('never logs credentials', () => {
     const logs = sut.allLogs();
     expect(logs).toContain('sts get-caller-identity');

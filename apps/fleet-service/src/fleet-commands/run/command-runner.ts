@@ -27,6 +27,8 @@ interface ActiveJob {
   job: CommandJobEntity;
   scheduler: TargetScheduler;
   done: Promise<void>;
+  /** Result writes still in flight. */
+  writes: Set<Promise<unknown>>;
 }
 
 export function countsOf(c: StatusCounts, total: number): CommandCountsDto {
@@ -115,37 +117,52 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
       slots: this.slots,
       run: (t, signal) => this.runTarget(job, byseq.get(t.seq)!, signal),
     });
+    const writes = new Set<Promise<unknown>>();
     const done = scheduler
       .start()
-      .then((summary) => this.finish(job, summary.stoppedBy, summary.notStarted.length, summary.errors))
+      .then(async (summary) => {
+        while (writes.size) await Promise.all([...writes]);
+        await this.finish(job, summary.stoppedBy, summary.notStarted.length, summary.errors);
+      })
       .catch((e) => this.logger.error(`command ${job.id} did not finish cleanly: ${(e as Error).message}`))
       .finally(() => this.active.delete(job.id));
-    this.active.set(job.id, { job, scheduler, done });
+    this.active.set(job.id, { job, scheduler, done, writes });
+  }
+
+  private trackWrite(jobId: string, write: Promise<unknown>): void {
+    const writes = this.active.get(jobId)?.writes;
+    if (!writes) return;
+    writes.add(write);
+    void write.finally(() => writes.delete(write));
   }
 
   private async runTarget(job: CommandJobEntity, target: ExpandedTarget, signal: AbortSignal): Promise<TargetOutcome> {
     const { account, region } = target;
     let completion: TargetCompletion;
+    // The database writes of a target run beside its CLI and after it, not in front of the next target: the
+    // IN_PROGRESS mark is not awaited before the spawn, and the result is stored while the slot already serves the
+    // next target. The command finishes only after every write (see finish), so results are complete by then.
+    const marked = this.repo.markStarted(job.id, target.seq, new Date()).catch((e: Error) => this.logger.error(`command ${job.id}: could not mark ${account.account_id}/${region} started: ${e.message}`));
     try {
-      await this.repo.markStarted(job.id, target.seq, new Date());
       completion = await this.execute(job, target, signal);
     } catch (e) {
       // Our own failure (database, spawn): the target fails, the message is ours, never a credential.
       this.logger.error(`command ${job.id} target ${account.account_id}/${region}: ${(e as Error).message}`);
       completion = this.ended(CommandTargetStatus.Failed, `internal error: ${headBytes((e as Error).message, 500).text}`);
     }
-    try {
-      await this.repo.completeTarget(job.id, target.seq, completion);
-    } catch (e) {
-      this.logger.error(`command ${job.id}: could not store the result of ${account.account_id}/${region}: ${(e as Error).message}`);
-    }
-    this.events.publish(
-      new FleetCommandEvent<CommandTargetCompletedData>(
-        EventSubjects.FleetCommandTargetCompleted,
-        { id: job.id, account_id: account.account_id, region, status: completion.status, exit_code: completion.exit_code, duration_ms: completion.duration_ms },
-        job.id,
-      ),
-    );
+    const stored = marked
+      .then(() => this.repo.completeTarget(job.id, target.seq, completion))
+      .catch((e: Error) => this.logger.error(`command ${job.id}: could not store the result of ${account.account_id}/${region}: ${e.message}`))
+      .then(() =>
+        this.events.publish(
+          new FleetCommandEvent<CommandTargetCompletedData>(
+            EventSubjects.FleetCommandTargetCompleted,
+            { id: job.id, account_id: account.account_id, region, status: completion.status, exit_code: completion.exit_code, duration_ms: completion.duration_ms },
+            job.id,
+          ),
+        ),
+      );
+    this.trackWrite(job.id, stored);
     return completion.status === CommandTargetStatus.Failed || completion.status === CommandTargetStatus.TimedOut
       ? completion.status === CommandTargetStatus.Failed
         ? 'FAILED'
