@@ -604,11 +604,15 @@ describe(`Integration types end to end (${process.env.E2E_MODE ?? 'standalone'})
     const child = spawn(process.execPath, [script], { cwd: dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    const code = await new Promise<number | null>((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
-    expect(code).toBe(78);
-    expect(stderr.trim().split('\n').filter((l) => l.includes('integrations.plugins'))).toEqual(['integrations.plugins: ./broken.js: register() failed: licence key missing']);
-  });
+    try {
+      const code = await new Promise<number | null>((r) => child.once('exit', r));
+      expect(code).toBe(78);
+      expect(stderr.trim().split('\n').filter((l) => l.includes('integrations.plugins'))).toEqual(['integrations.plugins: ./broken.js: register() failed: licence key missing']);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120000);
 
   it('never writes a secret into a log line or a response', async () => {
     const logs = sut.allLogs();
