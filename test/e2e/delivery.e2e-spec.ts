@@ -53,7 +53,7 @@ describe(`Event delivery (${MODE})`, () => {
       subscriptions: [{ subjects: ['integration.created'], filters: { tags: { trigger: path.slice(1) } } }],
       retry: { max_attempts: 3, initial_backoff_seconds: 0.05, max_backoff_seconds: 0.2 },
       rate_limit_per_minute: 100000,
-      timeout_seconds: 3,
+      timeout_seconds: 10, // generous: a loaded machine must not turn a slow answer into a retry here
       ...extra,
     });
     expect(res.status).toBe(201);
