@@ -32,12 +32,12 @@ describe('docker-compose.yml', () => {
 
   it('uses only variables that are documented, and never defaults the encryption key', () => {
     const vars = new Set([...text.matchAll(/(?<!\$)\$\{([A-Z0-9_]+)/g)].map((m) => m[1]));
-    expect([...vars].sort()).toEqual(['AWS_REGION', 'MCP_IMAGE', 'MCP_LOGGING_FORMAT', 'MCP_LOGGING_LEVEL', 'MCP_SECURITY_ENCRYPTION_KEY', 'POSTGRES_PASSWORD']);
+    expect([...vars].sort()).toEqual(['AWS_REGION', 'MCP_AUTH_JWT_SECRET', 'MCP_IMAGE', 'MCP_LOGGING_FORMAT', 'MCP_LOGGING_LEVEL', 'MCP_SECURITY_ENCRYPTION_KEY', 'POSTGRES_PASSWORD']);
     expect(text).not.toMatch(/MCP_SECURITY_ENCRYPTION_KEY:-/);
   });
 
   it.each(APPS)('gives %s an environment the apps accept (after interpolation, as compose would)', (app) => {
-    const shell = { MCP_SECURITY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') };
+    const shell = { MCP_SECURITY_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), MCP_AUTH_JWT_SECRET: 'j'.repeat(48) };
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries<unknown>(doc.services[app].environment)) if (v !== null) env[k] = interpolateCompose(String(v), shell);
     expect(unknownMcpEnvNames(Object.keys(env), knownMcpEnvNames(ConfigSchema))).toEqual([]);

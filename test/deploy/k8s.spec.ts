@@ -34,11 +34,12 @@ if (!kubectl) console.warn('kubectl not on PATH: the kustomize render checks are
 const OVERLAYS: Record<string, PolicyOptions & { placeholders: Record<string, string> }> = {
   dev: { placeholders: {} },
   prod: {
-    externalSecrets: ['mcp-database', 'mcp-encryption-key'],
+    externalSecrets: ['mcp-database', 'mcp-encryption-key', 'mcp-jwt-secret'],
     pinnedImages: true,
     placeholders: {
       DATABASE_URL: 'postgres://placeholder:placeholder@db.example.internal:5432/mcp',
       MCP_SECURITY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      MCP_AUTH_JWT_SECRET: 'placeholder-jwt-secret-of-at-least-32-bytes',
     },
   },
 };

@@ -9,7 +9,8 @@ import { api } from './http';
 import { createTestDatabase, ensureInfrastructure, NATS_URL } from './infra';
 import { freePort, waitFor } from './ports';
 
-const ROOT = resolve(__dirname, '../..');
+// The repository root, from test/support (ts-jest) or dist/test/support (benchmarks built with swc).
+const ROOT = resolve(__dirname, __dirname.includes('/dist/test/') ? '../../..' : '../..');
 export const APPS = ['integration-service', 'fleet-service', 'health-monitor', 'gateway'] as const;
 export type AppName = (typeof APPS)[number] | 'standalone';
 
