@@ -1,0 +1,160 @@
+/**
+ * `npm run bench:gateway`: an authenticated read through the gateway in distributed mode, beside a bare NestJS
+ * Fastify route returning the same JSON, in the same run.
+ *
+ * What runs: the four apps as separate processes (SystemUnderTest, distributed) on this machine's NATS (JetStream)
+ * and PostgreSQL, with a fresh database and stream. One integration is created; an admin logs in. Then autocannon
+ * (in this process) drives `GET /api/v1/integrations/{id}` with `Authorization: Bearer <JWT>` at 50 connections:
+ * every request is a JWT check (HS256), the guard's identity/session lookups (cached 5 s), the per-identity and
+ * per-address limits, a NATS request/reply to integration-service and its database read, the problem/headers/log
+ * hooks. The baseline is bench/bare-nest.server.ts in its own process. NATS is a nats-server of its own (JetStream,
+ * temp store, free port): on the machine's shared one, another run's services in the same queue groups would
+ * answer our requests. Warm-up 3 s each, then `--seconds` (20).
+ * Results: bench/results/gateway.json and gateway.md. Not part of npm test.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// autocannon ships no type declarations
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p99: number; average: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  duration: number;
+}
+
+const ROOT = resolve(__dirname, '../..');
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const SECONDS = arg('seconds', 20);
+const CONNECTIONS = arg('connections', 50);
+
+async function run(url: string, headers: Record<string, string>, seconds: number): Promise<AutocannonResult> {
+  return autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, pipelining: 1 });
+}
+
+function summary(r: AutocannonResult) {
+  return { req_per_s: Math.round(r.requests.total / r.duration), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, max_ms: r.latency.max, non_2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
+}
+
+async function startBaseline(bodyFile: string): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, [join(ROOT, 'dist/bench/bare-nest.server.js'), bodyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((res, rej) => {
+    child.stdout!.once('data', (d: Buffer) => res(Number(String(d).trim())));
+    child.once('exit', (c) => rej(new Error(`baseline exited with ${c}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function startNats(): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  const store = mkdtempSync(join(tmpdir(), 'bench-nats-'));
+  const child: ChildProcess = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((res) => {
+      const s = new Socket();
+      s.once('error', () => res(false));
+      s.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        res(true);
+      });
+    });
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    stop: () => {
+      child.kill('SIGTERM');
+      rmSync(store, { recursive: true, force: true });
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const nats = await startNats();
+  process.env.E2E_NATS_URL = nats.url; // read by test/support when it is first loaded, below
+  const { SystemUnderTest } = await import('../test/support/system');
+  const sut = await SystemUnderTest.start('distributed');
+  let baseline: Awaited<ReturnType<typeof startBaseline>> | undefined;
+  try {
+    const created = await sut.api().post('/api/v1/integrations', { name: 'bench', description: 'gateway benchmark', type: 'REST_API', direction: 'OUTBOUND', connection: { url: 'https://api.example.com' } });
+    if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
+    const path = `/api/v1/integrations/${created.body.id}`;
+    const { access_token } = await sut.login();
+    const auth = { authorization: `Bearer ${access_token}` };
+    const check = await sut.anonymous().get(path, auth);
+    if (check.status !== 200) throw new Error(`authenticated read failed: ${check.status}`);
+    const bodyFile = join(tmpdir(), `bench-gateway-${process.pid}.json`);
+    writeFileSync(bodyFile, JSON.stringify(check.body));
+    baseline = await startBaseline(bodyFile);
+
+    process.stdout.write(`warm-up, then ${SECONDS} s at ${CONNECTIONS} connections each\n`);
+    await run(sut.baseUrl + path, auth, 3);
+    const gateway = summary(await run(sut.baseUrl + path, auth, SECONDS));
+    await run(baseline.url + path, {}, 3);
+    const bare = summary(await run(baseline.url + path, {}, SECONDS));
+    const unauthenticated = await sut.anonymous().get(path);
+
+    const result = {
+      benchmark: 'gateway: authenticated GET /api/v1/integrations/{id}, distributed mode',
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      settings: { connections: CONNECTIONS, seconds: SECONDS, warmup_seconds: 3 },
+      gateway,
+      baseline_bare_nest_fastify: bare,
+      ratio_gateway_to_baseline: Math.round((gateway.req_per_s / bare.req_per_s) * 1000) / 1000,
+      goal: { req_per_s: 5000, p99_ms: 20, met: gateway.req_per_s >= 5000 && gateway.p99_ms < 20 },
+      sanity: { unauthenticated_status: unauthenticated.status },
+    };
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/gateway.json'), JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(
+      join(ROOT, 'bench/results/gateway.md'),
+      [
+        `# Gateway benchmark (${result.date})`,
+        '',
+        `Authenticated \`GET /api/v1/integrations/{id}\` in distributed mode (JWT check, NATS request/reply to integration-service, PostgreSQL read), ${CONNECTIONS} connections, ${SECONDS} s after a 3 s warm-up; ${result.machine.cpus} CPUs (${result.machine.model}), Node ${result.machine.node}. Everything (four apps, NATS, PostgreSQL, the load generator, the baseline) shares this machine, and other work ran on it at the same time.`,
+        '',
+        '| target | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|',
+        `| gateway (distributed) | ${gateway.req_per_s} | ${gateway.p50_ms} | ${gateway.p90_ms} | ${gateway.p99_ms} | ${gateway.max_ms} | ${gateway.non_2xx} | ${gateway.errors} |`,
+        `| bare NestJS + Fastify, same JSON | ${bare.req_per_s} | ${bare.p50_ms} | ${bare.p90_ms} | ${bare.p99_ms} | ${bare.max_ms} | ${bare.non_2xx} | ${bare.errors} |`,
+        '',
+        `Gateway / baseline: ${result.ratio_gateway_to_baseline}. Goal (≥ 5,000 req/s and p99 < 20 ms): ${result.goal.met ? 'met' : 'not met'}. The same path without a token: ${unauthenticated.status}.`,
+        '',
+      ].join('\n'),
+    );
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    baseline?.stop();
+    await sut.stop();
+    nats.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack ?? e}\n`);
+    process.exit(1);
+  },
+);
