@@ -12,6 +12,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const runtime = await createDistributedRuntime(config, ServiceName.FleetService);
   const app = await startFleetService(runtime);
+  if (runtime.migrateOnly) {
+    await runtime.close();
+    return;
+  }
   handleShutdownSignals([app], runtime);
 }
 

@@ -26,6 +26,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const runtime = await createDistributedRuntime(config, ServiceName.Gateway);
   const app = await startGateway(runtime);
+  if (runtime.migrateOnly) {
+    await runtime.close();
+    return;
+  }
   handleShutdownSignals([app], runtime);
 }
 

@@ -12,6 +12,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const runtime = await createDistributedRuntime(config, ServiceName.HealthMonitor);
   const app = await startHealthMonitor(runtime);
+  if (runtime.migrateOnly) {
+    await runtime.close();
+    return;
+  }
   handleShutdownSignals([app], runtime);
 }
 

@@ -14,6 +14,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const runtime = await createDistributedRuntime(config, ServiceName.IntegrationService);
   const app = await startIntegrationService(runtime);
+  if (runtime.migrateOnly) {
+    await runtime.close();
+    return;
+  }
   handleShutdownSignals([app], runtime);
 }
 

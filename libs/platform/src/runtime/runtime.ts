@@ -19,6 +19,8 @@ export interface AppRuntime {
   encryptionKey: Buffer;
   /** HS256 key of the gateway's access tokens (≥ 32 bytes). */
   jwtSecret: Buffer;
+  /** `--migrate-only`: apply the database migrations and exit (distributed mode). */
+  migrateOnly?: boolean;
   /** Whether each app opens its own HTTP port (distributed) or only the gateway does (standalone). */
   listenAll: boolean;
   instanceId: string;
@@ -178,6 +180,7 @@ export async function createDistributedRuntime(config: AppConfig, app: string): 
       return Buffer.from(config.auth.jwt_secret, 'utf8');
     },
     listenAll: true,
+    migrateOnly: process.argv.includes('--migrate-only'),
     instanceId,
     version: productVersion(),
     startedAt,

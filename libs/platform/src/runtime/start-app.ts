@@ -20,6 +20,13 @@ export async function startApp(opts: StartAppOptions): Promise<RunningApp & { ne
   const nest = await createHttpApp(opts.module, { app, config: runtime.config, logger: runtime.loggerFor(app), logRequests: app === 'gateway' });
   await opts.configure?.(nest);
   let url: string | undefined;
+  if (runtime.migrateOnly) {
+    // `--migrate-only`: open the data source (which applies the migrations) and stop, for a Kubernetes Job.
+    await nest.init();
+    await nest.close();
+    new Logger('Bootstrap').log(`${app}: migrations applied`);
+    return { app, nest, beginShutdown: () => undefined, close: async () => undefined };
+  }
   if (opts.listen) {
     const host = runtime.config.server.host;
     await nest.listen(opts.port ?? runtime.config.server.port, host);
