@@ -546,6 +546,14 @@ describe(`Integration types end to end (${process.env.E2E_MODE ?? 'standalone'})
     expect(recent.map((i: any) => i.message_id).sort()).toEqual(['custom/in.log:1', 'custom/in.log:2', 'custom/in.log:3']);
   });
 
+  it('restarts a listener with the new settings when an ACTIVE inbound integration is updated', async () => {
+    const id = ids['custom-in'];
+    const put = await http.put(`/api/v1/integrations/${id}`, { name: `custom-in-${run}`, description: 'e2e custom-in', type: 'CUSTOM', direction: 'INBOUND', connection: { plugin: 'log-file', inbox_file: 'custom/in-v2.log', poll_interval_seconds: 0.3 } });
+    expect([put.status, put.body.status]).toEqual([200, 'ACTIVE']);
+    appendFileSync(join(dataDir, 'custom', 'in-v2.log'), '{"line":"from the new file"}\n');
+    expect((await inbound(id, (e) => e.data.payload?.line === 'from the new file')).data.message_id).toBe('custom/in-v2.log:1');
+  });
+
   it('moves each type to ERROR when its peer is down, with the reason', async () => {
     const closed = await freePort(); // nothing listens here
     const cases: Array<[string, Record<string, unknown>]> = [
