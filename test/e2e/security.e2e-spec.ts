@@ -423,6 +423,9 @@ describe(`Gateway security (${MODE})`, () => {
       expect(failedLogins.body.items.length).toBeGreaterThan(0);
       expect(failedLogins.body.items[0]).toMatchObject({ actor_kind: 'anonymous', method: 'POST' });
       expect(failedLogins.body.next_cursor).toMatch(/^\d+$/);
+      expect((await anon().post('/api/v1/auth/login', { username: 'admin', password: sut.adminPassword }, { 'x-correlation-id': `${cid}-login` })).status).toBe(200);
+      const login = await sut.api().get(`/api/v1/audit?correlation_id=${cid}-login`);
+      expect(login.body.items[0]).toMatchObject({ actor_kind: 'user', actor_name: 'admin', role: 'admin', path: '/api/v1/auth/login', status: 200 });
       expect((await sut.api('operator').get('/api/v1/audit')).status).toBe(403);
     });
   });

@@ -149,7 +149,7 @@ export class SystemUnderTest {
           const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
           return res?.status === 200;
         },
-        60000,
+        120000, // generous: a loaded 2-core machine starts four apps (and the gateway its schema and first admin) slowly
         150,
         `${name} to be ready`,
       );

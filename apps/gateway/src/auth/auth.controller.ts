@@ -5,7 +5,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthService } from './auth.service';
-import { clientAddress } from './current-identity';
+import { clientAddress, IdentifiedRequest } from './current-identity';
 
 /** Username/password login for people; services use API keys. */
 @ApiTags('auth')
@@ -19,8 +19,10 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in', description: 'Returns a short-lived access token (JWT) and a single-use refresh token. Failed logins slow down and then lock the username and the client address out for a while (429).' })
   @ApiOkResponse({ type: TokenResponseDto })
   @ApiProblems(400, 401, 429)
-  login(@Body() body: LoginRequest, @Req() req: FastifyRequest): Promise<TokenResponseDto> {
-    return this.auth.login(body.username, body.password, clientAddress(req));
+  async login(@Body() body: LoginRequest, @Req() req: FastifyRequest): Promise<TokenResponseDto> {
+    const { tokens, identity } = await this.auth.login(body.username, body.password, clientAddress(req));
+    (req as IdentifiedRequest).identity = identity; // the audit record names who logged in
+    return tokens;
   }
 
   @Post('refresh')

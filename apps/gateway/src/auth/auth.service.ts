@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isRole, Role } from '@app/auth';
+import { Identity, isRole, Role } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppException, TokenResponseDto } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -35,7 +35,8 @@ export class AuthService {
     });
   }
 
-  async login(username: string, password: string, address: string): Promise<TokenResponseDto> {
+  /** Tokens, and who logged in (for the audit record). */
+  async login(username: string, password: string, address: string): Promise<{ tokens: TokenResponseDto; identity: Identity }> {
     const locked = this.throttle.lockedFor(username, address);
     if (locked) throw new AppException('AUTH_LOCKED', `Too many failed logins: try again in ${locked} s`, { retryAfterSeconds: locked });
     const user = await this.users.findByUsername(username);
@@ -51,7 +52,9 @@ export class AuthService {
     }
     this.throttle.succeed(username);
     this.logger.log({ msg: 'login', username: user.username, client_address: address });
-    return this.startSession(user.id, user.role as Role, randomUUID());
+    const sessionId = randomUUID();
+    const tokens = await this.startSession(user.id, user.role as Role, sessionId);
+    return { tokens, identity: { kind: 'user', id: user.id, name: user.username, role: user.role as Role, sessionId } };
   }
 
   /** Rotates a refresh token. A token used twice means it was stolen: the whole session ends. */
