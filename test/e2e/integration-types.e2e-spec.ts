@@ -544,7 +544,7 @@ describe(`Integration types end to end (${process.env.E2E_MODE ?? 'standalone'})
     // The new poller offered lines one and two again (it keeps no offset): same ids, not new events.
     const recent = (await http.get(`/api/v1/integrations/${id}/inbound/recent?limit=100`)).body.items;
     expect(recent.map((i: any) => i.message_id).sort()).toEqual(['custom/in.log:1', 'custom/in.log:2', 'custom/in.log:3']);
-  });
+  }, 120000); // a process restart and the first reconcile tick (15 s in standalone mode)
 
   it('restarts a listener with the new settings when an ACTIVE inbound integration is updated', async () => {
     const id = ids['custom-in'];

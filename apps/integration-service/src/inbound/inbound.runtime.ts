@@ -232,6 +232,13 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
       if (!l) throw new AppException('SERVICE_UNAVAILABLE', 'This webhook receiver is starting; try again');
     }
     if (!isInboundReceiver(l.connector)) throw new AppException('INTEGRATION_NOT_FOUND', 'No webhook receiver at this address');
-    await l.connector.receive(headers, body);
+    try {
+      await l.connector.receive(headers, body);
+    } catch (e) {
+      if (e instanceof AppException) throw e;
+      // Verified, but not published (the bus or the database failed): the sender should try again later.
+      this.logger.warn(`webhook for integration ${id} verified but not published: ${(e as Error).message}`);
+      throw new AppException('SERVICE_UNAVAILABLE', 'The webhook could not be stored; retry later');
+    }
   }
 }
