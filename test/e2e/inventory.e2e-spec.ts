@@ -9,6 +9,7 @@ import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient
 import { CreateClusterCommand as CreateEcsClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { CreateClusterCommand as CreateEksClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { CreateLoadBalancerCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreateAccountCommand, CreateOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { connect, NatsConnection } from 'nats';
@@ -423,6 +424,27 @@ describe(`Fleet inventory (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     expect((await http.delete(`/api/v1/accounts/${C}`)).status).toBe(204);
     expect((await http.get(`/api/v1/accounts/${C}`)).status).toBe(404);
     expect((await http.delete(`/api/v1/accounts/${C}`)).status).toBe(404);
+  });
+
+  it('registers every account of the AWS Organization through a member role name, leaving existing ones alone', async () => {
+    const org = new OrganizationsClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: credsFor(A) });
+    await org.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const created = await org.send(new CreateAccountCommand({ AccountName: 'member-two', Email: 'member-two@example.com' }));
+    org.destroy();
+    const memberId = created.CreateAccountStatus!.AccountId!;
+    const res = await http.post('/api/v1/accounts/discover', { role_name: 'OrganizationAccountAccessRole', external_id: 'org-SECRET-9', regions: ['us-east-1'], enabled: false });
+    expect(res.status).toBe(200);
+    const outcome = Object.fromEntries(res.body.accounts.map((x: any) => [x.account_id, [x.outcome, x.role_arn]]));
+    expect(outcome[A]).toEqual(['exists', null]);
+    expect(outcome[memberId]).toEqual(['created', `arn:aws:iam::${memberId}:role/OrganizationAccountAccessRole`]);
+    expect(res.body.created).toBe(1);
+    const member = await http.get(`/api/v1/accounts/${memberId}`);
+    expect(member.body).toMatchObject({ name: 'member-two', role_arn: `arn:aws:iam::${memberId}:role/OrganizationAccountAccessRole`, regions: ['us-east-1'], enabled: false, external_id_set: true });
+    expect(JSON.stringify(member.body)).not.toContain('org-SECRET-9');
+    // Running it again changes nothing.
+    const again = await http.post('/api/v1/accounts/discover', { role_name: 'OrganizationAccountAccessRole' });
+    expect(again.body.created).toBe(0);
+    expect((await http.delete(`/api/v1/accounts/${memberId}`)).status).toBe(204);
   });
 
   it('answers bad input with 400 problem+json naming the field, and unknown ids with 404', async () => {
