@@ -29,6 +29,8 @@ describe(`Fleet commands (${process.env.E2E_MODE ?? 'standalone'})`, () => {
   /** instance ids moto holds, per "account/region" */
   const instances: Record<string, string[]> = {};
 
+  const LARGE_LINE = 'e2e é € 😀 "q" \\ end';
+  const LARGE_LINES = 100_000;
   const invocations = () => (existsSync(invocationLog) ? readFileSync(invocationLog, 'utf8').split('\n').filter(Boolean) : []);
   const run = (body: Record<string, unknown>, client = operator) => client.post('/api/v1/commands', { targets: { account_ids: [DEFAULT, SECOND], regions: REGIONS }, ...body });
   const finished = async (id: string) => {
@@ -50,7 +52,8 @@ describe(`Fleet commands (${process.env.E2E_MODE ?? 'standalone'})`, () => {
   beforeAll(async () => {
     // The stand-in CLI: record the arguments (never credentials: those travel in the environment), then the real aws.
     const wrapper = join(dir, 'aws-recording');
-    writeFileSync(wrapper, `#!/bin/sh\necho "$*" >> '${invocationLog}'\nexec aws "$@"\n`);
+    // With the (otherwise meaningless) option --e2e-large-output it prints LARGE_LINES lines instead of calling AWS.
+    writeFileSync(wrapper, ['#!/bin/sh', `echo "$*" >> '${invocationLog}'`, `case "$*" in *--e2e-large-output*) yes '${LARGE_LINE}' | head -n ${LARGE_LINES}; exit 0;; esac`, 'exec aws "$@"', ''].join('\n'));
     chmodSync(wrapper, 0o755);
     moto = await startMoto();
     sut = await SystemUnderTest.start(undefined, { env: { ...moto.env, MCP_FLEET_AWS_BINARY: wrapper, MCP_FLEET_SCHEDULER_INTERVAL_SECONDS: '0' } });
@@ -149,6 +152,24 @@ describe(`Fleet commands (${process.env.E2E_MODE ?? 'standalone'})`, () => {
       const whole = await operator.get(`/api/v1/commands/${res.body.id}/results/${r.account_id}/${r.region}`);
       expect([...(whole.body.json as string[])].sort()).toEqual(instances[`${r.account_id}/${r.region}`]);
     }
+  });
+
+  it('returns a whole output larger than a NATS message (3 MB, multi-byte characters) exactly; the list shows a 4 KB preview', async () => {
+    const expected = `${LARGE_LINE}\n`.repeat(LARGE_LINES);
+    expect(Buffer.byteLength(expected)).toBeGreaterThan(2_500_000);
+    const res = await run({ command: 'sts get-caller-identity --e2e-large-output', targets: { account_ids: [SECOND], regions: ['eu-west-1'] } });
+    expect(res.status).toBe(202);
+    expect((await finished(res.body.id)).status).toBe('SUCCESS');
+    const [r] = await resultsOf(res.body.id);
+    expect(r).toMatchObject({ preview_truncated: true, output_bytes: Buffer.byteLength(expected) });
+    expect(Buffer.byteLength(r.output_preview)).toBeLessThanOrEqual(4096);
+    expect(expected.startsWith(r.output_preview)).toBe(true);
+    const whole = await operator.get(`/api/v1/commands/${res.body.id}/results/${SECOND}/eu-west-1`);
+    expect(whole.status).toBe(200);
+    expect(whole.body.output_truncated).toBe(false);
+    expect(whole.body.stdout.length).toBe(expected.length);
+    expect(whole.body.stdout === expected).toBe(true);
+    expect(whole.body.json).toBeNull();
   });
 
   it('filters accounts by tag and expands "*" to each account\'s regions; dry_run stores and runs nothing', async () => {

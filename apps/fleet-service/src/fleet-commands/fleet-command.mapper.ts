@@ -1,6 +1,6 @@
-import { CommandDto, CommandOutputDto, CommandResultDto, CommandRole, CommandStatus, CommandTargetStatus } from '@app/contracts';
+import { CommandDto, CommandResultDto, CommandRole, CommandStatus, CommandTargetStatus } from '@app/contracts';
 import type { StatusCounts } from './fleet-commands.repository';
-import { CommandJobEntity, CommandOutputEntity, CommandResultEntity } from './fleet-command.entity';
+import { CommandJobEntity, CommandResultEntity } from './fleet-command.entity';
 import { countsOf } from './run/command-runner';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -47,18 +47,4 @@ export function toResultDto(r: CommandResultEntity): CommandResultDto {
     started_at: iso(r.started_at),
     finished_at: iso(r.finished_at),
   };
-}
-
-export function toOutputDto(r: CommandResultEntity, o: CommandOutputEntity | null): CommandOutputDto {
-  const stdout = o?.stdout ?? '';
-  let json: unknown = null;
-  const t = stdout.trim();
-  if (!o?.truncated && (t.startsWith('{') || t.startsWith('['))) {
-    try {
-      json = JSON.parse(t) as unknown;
-    } catch {
-      json = null;
-    }
-  }
-  return { ...toResultDto(r), stdout, stderr: o?.stderr ?? '', json, output_truncated: o?.truncated ?? false };
 }

@@ -4,7 +4,8 @@ import {
   CommandDryRunDto,
   CommandDto,
   CommandIdRequest,
-  CommandOutputDto,
+  CommandOutputFirstPart,
+  CommandOutputPart,
   CommandPageDto,
   CommandResultPageDto,
   CommandTargetRequest,
@@ -59,8 +60,8 @@ export class FleetCommandsController {
   }
 
   @OnMessage(RpcSubjects.FleetCommandResult)
-  result(payload: unknown): Promise<CommandOutputDto> {
+  result(payload: unknown): Promise<CommandOutputFirstPart | CommandOutputPart> {
     const req = validateInto(CommandTargetRequest, payload);
-    return this.queries.execute(new GetCommandOutputQuery(req.id, req.account_id, req.region));
+    return this.queries.execute(new GetCommandOutputQuery(req.id, req.account_id, req.region, req.stream ? { stream: req.stream, offset: req.offset ?? 0 } : undefined));
   }
 }

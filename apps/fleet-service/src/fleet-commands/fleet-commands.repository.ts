@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { CommandJobEntity, CommandOutputEntity, CommandResultEntity } from './fleet-command.entity';
+import { CommandJobEntity, CommandResultEntity } from './fleet-command.entity';
 
 const asRow = <T>(v: object) => v as QueryDeepPartialEntity<T>;
 
@@ -35,7 +35,9 @@ export interface FleetCommandsRepository {
   endTargets(jobId: string, from: CommandTargetStatus[], to: CommandTargetStatus, error: string | null): Promise<number>;
   finishJob(jobId: string, status: string, reason: string | null): Promise<void>;
   listResults(jobId: string, filter: { status?: string }, page: { limit: number; afterSeq?: number }): Promise<{ items: CommandResultEntity[]; total: number }>;
-  findResult(jobId: string, accountId: string, region: string): Promise<{ result: CommandResultEntity; output: CommandOutputEntity | null } | null>;
+  findResult(jobId: string, accountId: string, region: string): Promise<CommandResultEntity | null>;
+  /** `length` characters of one stored stream from `offset` (characters), and the stream's length; null without output. */
+  outputSlice(jobId: string, seq: number, stream: 'stdout' | 'stderr', offset: number, length: number): Promise<{ text: string; total: number; truncated: boolean } | null>;
   /** Records a cancel request on a running job; false when it is not running. */
   requestCancel(jobId: string, by: string): Promise<boolean>;
   /** Proves the owner is alive; returns the ids among them whose cancel was requested. */
@@ -56,12 +58,10 @@ function rowsOf<T>(result: unknown): T[] {
 export class TypeOrmFleetCommandsRepository implements FleetCommandsRepository {
   private readonly jobs: Repository<CommandJobEntity>;
   private readonly results: Repository<CommandResultEntity>;
-  private readonly outputs: Repository<CommandOutputEntity>;
 
   constructor(@InjectDataSource() private readonly ds: DataSource) {
     this.jobs = ds.getRepository(CommandJobEntity);
     this.results = ds.getRepository(CommandResultEntity);
-    this.outputs = ds.getRepository(CommandOutputEntity);
   }
 
   async insertJob(job: CommandJobEntity, targets: Array<{ seq: number; account_id: string; region: string }>): Promise<void> {
@@ -140,11 +140,16 @@ export class TypeOrmFleetCommandsRepository implements FleetCommandsRepository {
     return { items, total };
   }
 
-  async findResult(jobId: string, accountId: string, region: string): Promise<{ result: CommandResultEntity; output: CommandOutputEntity | null } | null> {
-    const result = await this.results.findOneBy({ job_id: jobId, account_id: accountId, region });
-    if (!result) return null;
-    const output = await this.outputs.findOneBy({ job_id: jobId, seq: result.seq });
-    return { result, output };
+  findResult(jobId: string, accountId: string, region: string): Promise<CommandResultEntity | null> {
+    return this.results.findOneBy({ job_id: jobId, account_id: accountId, region });
+  }
+
+  async outputSlice(jobId: string, seq: number, stream: 'stdout' | 'stderr', offset: number, length: number): Promise<{ text: string; total: number; truncated: boolean } | null> {
+    const column = stream === 'stdout' ? 'stdout' : 'stderr';
+    const rows = rowsOf<{ text: string; total: number; truncated: boolean }>(
+      await this.ds.query(`SELECT substr(${column}, $3 + 1, $4) AS text, length(${column}) AS total, truncated FROM "fleet"."command_outputs" WHERE job_id = $1 AND seq = $2`, [jobId, seq, offset, length]),
+    );
+    return rows[0] ? { text: rows[0].text, total: Number(rows[0].total), truncated: rows[0].truncated } : null;
   }
 
   async requestCancel(jobId: string, by: string): Promise<boolean> {

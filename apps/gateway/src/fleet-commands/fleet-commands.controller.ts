@@ -4,6 +4,8 @@ import {
   CommandDryRunDto,
   CommandDto,
   CommandOutputDto,
+  CommandOutputFirstPart,
+  CommandOutputPart,
   CommandPageDto,
   CommandRequesterDto,
   CommandResultPageDto,
@@ -116,7 +118,33 @@ export class FleetCommandsController {
   @ApiParam({ name: 'region', example: 'us-east-1' })
   @ApiOkResponse({ type: CommandOutputDto })
   @ApiProblems(400, 404, 503)
-  result(@Param('id', new ParseUuidPipe('id')) id: string, @Param('account_id') accountId: string, @Param('region') region: string): Promise<CommandOutputDto> {
-    return this.bus.request(RpcSubjects.FleetCommandResult, { id, account_id: accountId, region }, { timeoutMs: 30_000 });
+  async result(@Param('id', new ParseUuidPipe('id')) id: string, @Param('account_id') accountId: string, @Param('region') region: string): Promise<CommandOutputDto> {
+    // The output crosses NATS in parts (its 1 MB max_payload); assembled here, up to the stored bound (16 MiB per stream).
+    const target = { id, account_id: accountId, region };
+    const { stdout_next_offset, stderr_next_offset, ...first } = await this.bus.request<CommandOutputFirstPart>(RpcSubjects.FleetCommandResult, target, { timeoutMs: 30_000 });
+    const rest = async (stream: 'stdout' | 'stderr', head: string, offset: number | null): Promise<string> => {
+      const parts = [head];
+      for (let next = offset; next !== null; ) {
+        const part: CommandOutputPart = await this.bus.request(RpcSubjects.FleetCommandResult, { ...target, stream, offset: next }, { timeoutMs: 30_000 });
+        parts.push(part.chunk);
+        if (part.next_offset !== null && part.next_offset <= next) throw new Error(`fleet-service returned no progress reading ${stream} at ${next}`);
+        next = part.next_offset;
+      }
+      return parts.join('');
+    };
+    const stdout = await rest('stdout', first.stdout, stdout_next_offset);
+    const stderr = await rest('stderr', first.stderr, stderr_next_offset);
+    return { ...first, stdout, stderr, json: first.output_truncated ? null : parseJson(stdout) };
+  }
+}
+
+/** stdout parsed when it is one JSON document (the CLI's default output), else null. */
+function parseJson(text: string): unknown {
+  const t = text.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return null;
+  try {
+    return JSON.parse(t) as unknown;
+  } catch {
+    return null;
   }
 }

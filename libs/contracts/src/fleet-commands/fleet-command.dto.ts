@@ -215,6 +215,27 @@ export class CommandTargetRequest extends CommandIdRequest {
 
   @Transform(trim) @IsString() @Matches(REGION_PATTERN, { message: 'region must be an AWS region such as us-east-1' })
   region!: string;
+
+  /** rpc.fleet.command.result in parts: one stream from `offset` (characters). Absent: the result with the first part of each stream. */
+  @IsOptional() @IsIn(['stdout', 'stderr'])
+  stream?: 'stdout' | 'stderr';
+
+  @IsOptional() @IsInt() @Min(0) @Max(64 * 1024 * 1024)
+  offset?: number;
+}
+
+/**
+ * A stored output travels over NATS (1 MB max_payload) in parts: the first reply carries the first part of each
+ * stream and where the rest starts (`*_next_offset`, null when complete); the gateway asks for the rest per stream.
+ */
+export interface CommandOutputFirstPart extends Omit<CommandOutputDto, 'json'> {
+  stdout_next_offset: number | null;
+  stderr_next_offset: number | null;
+}
+
+export interface CommandOutputPart {
+  chunk: string;
+  next_offset: number | null;
 }
 
 export class CommandTargetRefDto {
