@@ -296,6 +296,10 @@ describe(`Fleet commands (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     expect(bad.body.errors[0].field).toBe('account_id');
     expect((await operator.get(`/api/v1/commands/${id}/results?cursor=zzz`)).body.code).toBe('COMMAND_INVALID_CURSOR');
     expect((await operator.get('/api/v1/commands?status=NOPE')).status).toBe(400);
+    const cursor = (text: string) => Buffer.from(text).toString('base64url');
+    expect((await operator.get(`/api/v1/commands?cursor=${cursor(`2026-01-01T00:00:00.000Z|${'-'.repeat(36)}`)}`)).body.code).toBe('COMMAND_INVALID_CURSOR');
+    expect((await operator.get(`/api/v1/commands?cursor=${cursor('2026-02-30T00:00:00.000Z|6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f')}`)).status).toBe(200);
+    expect((await operator.get(`/api/v1/commands/${id}/results?cursor=${cursor('s99999999999')}`)).status).toBe(400);
   });
 
   it('a command in flight when fleet-service stops ends FAILED "interrupted" (graceful stop, or at the next start after a kill)', async () => {

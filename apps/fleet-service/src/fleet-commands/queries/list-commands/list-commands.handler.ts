@@ -5,7 +5,7 @@ import { FLEET_COMMANDS_REPOSITORY, FleetCommandsRepository } from '../../fleet-
 import { toCommandDto } from '../../fleet-command.mapper';
 import { ListCommandsQuery } from './list-commands.query';
 
-const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([0-9a-f-]{36})$/;
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
 /** Newest first; the cursor is base64url of "<created_at>|<id>" of the last item. */
 @QueryHandler(ListCommandsQuery)
@@ -18,7 +18,8 @@ export class ListCommandsHandler implements IQueryHandler<ListCommandsQuery, Com
     if (request.cursor) {
       const m = CURSOR.exec(Buffer.from(request.cursor, 'base64url').toString('utf8'));
       if (!m || Number.isNaN(Date.parse(m[1]))) throw new AppException('COMMAND_INVALID_CURSOR', 'cursor is not one this API returned', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
-      before = { createdAt: m[1], id: m[2] };
+      // Normalised, so that a day that does not exist (02-30) never reaches PostgreSQL as text.
+      before = { createdAt: new Date(m[1]).toISOString(), id: m[2] };
     }
     const rows = await this.repo.listJobs({ status: request.status }, { limit: limit + 1, before });
     const items = rows.slice(0, limit);
