@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -90,13 +90,13 @@ export class SystemUnderTest {
     this.cleanups.push(() => db.drop());
     // A stream of our own (its subjects overlap the default one's, so that one is removed first).
     this.streamName = `MCP_E2E_${Date.now().toString(36).toUpperCase()}`;
+    this.natsUrl = await this.startOwnNats();
     await this.clearOverlappingStreams();
     this.cleanups.push(() => this.deleteStream());
-    this.natsUrl = NATS_URL;
     this.baseEnv = {
       ...this.cleanEnv(),
       DATABASE_URL: db.url,
-      NATS_URL,
+      NATS_URL: this.natsUrl,
       MCP_NATS_STREAM: this.streamName,
       MCP_SECURITY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       MCP_AUTH_JWT_SECRET: randomBytes(48).toString('base64url'),
@@ -107,8 +107,38 @@ export class SystemUnderTest {
     this.baseUrl = `http://127.0.0.1:${this.procs.get('gateway')!.port}`;
   }
 
+  /**
+   * A nats-server (JetStream, store in the work dir) of this system's own. On the machine's shared server, the
+   * services of another system under test join the same queue groups and answer our requests, and its stream
+   * overlaps ours (seen: 404s from a stopped service, "subjects overlap with an existing stream" at start).
+   */
+  private async startOwnNats(): Promise<string> {
+    const bin = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
+    if (!bin) return NATS_URL;
+    const port = await freePort();
+    const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(this.workDir, 'jetstream')], { stdio: 'ignore' });
+    this.cleanups.push(async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    });
+    const url = `nats://127.0.0.1:${port}`;
+    await waitFor(
+      async () => {
+        const nc = await connect({ servers: url, timeout: 1000 });
+        await nc.close();
+        return true;
+      },
+      15000,
+      100,
+      'the system\'s own nats-server',
+    );
+    return url;
+  }
+
   private async clearOverlappingStreams(): Promise<void> {
-    const nc = await connect({ servers: NATS_URL });
+    const nc = await connect({ servers: this.natsUrl ?? NATS_URL });
     try {
       const jsm = await nc.jetstreamManager();
       for await (const s of jsm.streams.list()) {
@@ -121,7 +151,7 @@ export class SystemUnderTest {
 
   private async deleteStream(): Promise<void> {
     if (!this.streamName) return;
-    const nc = await connect({ servers: NATS_URL });
+    const nc = await connect({ servers: this.natsUrl ?? NATS_URL });
     try {
       const jsm = await nc.jetstreamManager();
       await jsm.streams.delete(this.streamName).catch(() => undefined);
