@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsStringRecord } from '../common/validators';
 import { ACCOUNT_ID_PATTERN, IsRegionSelection, REGION_PATTERN, RoleInAccount, ROLE_ARN_PATTERN } from './fleet.validators';
+import { toBoolean } from '../common/query-transforms';
 
 export const AccountStatus = {
   /** Registered, access not checked yet. */
@@ -14,7 +15,6 @@ export const AccountStatus = {
 } as const;
 export type AccountStatus = (typeof AccountStatus)[keyof typeof AccountStatus];
 
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
 
 /** What can be set on an account (PUT body; everything but the account id). */
 export class AccountSettingsDto {

@@ -2,9 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { ACCOUNT_ID_PATTERN, RESOURCE_TYPE_PATTERN } from './fleet.validators';
-
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
-const toArray = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+import { toBoolean, toArray } from '../common/query-transforms';
 
 /** One resource of the registry: the collector's shape plus when it was first and last seen, and when it went away. */
 export class ResourceDto {

@@ -17,10 +17,7 @@ import {
 } from 'class-validator';
 import { IntegrationConfigDto } from './integration-config.dto';
 import { Direction, IntegrationStatus, IntegrationType } from './integration.enums';
-
-const toBoolean = ({ value }: { value: unknown }) =>
-  value === 'true' || value === true ? true : value === 'false' || value === false ? false : value;
-const toArray = ({ value }: { value: unknown }) => (value === undefined ? undefined : Array.isArray(value) ? value : [value]);
+import { toBoolean, toArray } from '../common/query-transforms';
 
 /** Query string of `GET /integrations`. */
 export class ListIntegrationsQuery {
