@@ -118,6 +118,8 @@ describe(`Event delivery (${MODE})`, () => {
     const got = sink.on('/ordered');
     expect(got.map((r) => r.body.data.integration.id)).toEqual(triggers);
     expect(got.every((r) => r.body.type === 'integration.created' && r.webhookId)).toBe(true);
+    // Outcomes are written in small batches after the send: wait until every delivery's outcome is stored.
+    await waitFor(async () => (await deliveries(id)).items.filter((d: any) => d.status === 'DELIVERED').length === 8, 10000, 100, '8 outcomes stored');
     const page = await deliveries(id);
     expect(page.items).toHaveLength(8);
     const byId = new Map(page.items.map((d: any) => [d.id, d]));
@@ -206,6 +208,8 @@ describe(`Event delivery (${MODE})`, () => {
     down = false;
     await waitFor(async () => (await http.get(`/api/v1/integrations/${id}/circuit`)).body.state === 'CLOSED', 15000, 100, 'CLOSED');
     await waitFor(() => sink.delivered('/breaker').size === 2, 10000, 100, 'both delivered');
+    // the second outcome is stored a moment after the sink answered
+    await waitFor(async () => (await http.get(`/api/v1/integrations/${id}/circuit`)).body.counts?.DELIVERED === 2, 10000, 100, 'both outcomes stored');
     const closed = (await http.get(`/api/v1/integrations/${id}/circuit`)).body;
     expect(closed.counts).toMatchObject({ DELIVERED: 2, DEAD: 0 });
     if (sut.mode === 'distributed') {
