@@ -18,13 +18,13 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import 'reflect-metadata';
-import { Client } from 'pg';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CliExecutor } from '@app/cli-executor';
 import { loadConfig } from '@app/config';
 import { CommandAcceptedDto, CommandDto, CommandResultPageDto, RpcSubjects } from '@app/contracts';
 import { createStandaloneRuntime, RunningApp } from '@app/platform';
 import { startFleetService } from '../apps/fleet-service/src/main';
+import { createTestDatabase } from '../test/support/infra';
 import { startMoto } from '../test/support/moto';
 
 const ROOT = resolve(__dirname, '../..');
@@ -85,12 +85,8 @@ async function plainLoop(targets: Array<{ creds: Creds; region: string }>, endpo
 
 async function main(): Promise<void> {
   const benchStarted = Date.now();
-  const dbName = `mcp_bench_commands_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(PG_URL);
-  dbUrl.pathname = `/${dbName}`;
+  const database = await createTestDatabase('mcp_bench_commands', PG_URL);
+  const dbUrl = new URL(database.url);
   const workDir = mkdtempSync(join(tmpdir(), 'bench-commands-'));
   const moto = await startMoto();
   const apps: RunningApp[] = [];
@@ -225,8 +221,7 @@ async function main(): Promise<void> {
   } finally {
     for (const a of apps.reverse()) await a.close().catch(() => undefined);
     await moto.stop();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await database.drop();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

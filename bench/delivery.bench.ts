@@ -23,7 +23,7 @@ import { AddressInfo, createServer as createNetServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, JetStreamClient, NatsConnection } from 'nats';
-import { Client } from 'pg';
+import { createTestDatabase } from '../test/support/infra';
 import { Pool } from 'undici';
 
 const ROOT = process.env.BENCH_ROOT ?? resolve(__dirname, '../..');
@@ -169,19 +169,9 @@ async function main(): Promise<void> {
     await jsm.streams.add({ name: STREAM, subjects: ['integration.>', 'fleet.>', 'health.>'] });
     const js = nc.jetstream();
 
-    const dbName = `mcp_bench_delivery_${Date.now().toString(36)}`;
-    const admin = new Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${dbName}"`);
-    await admin.end();
-    const dbUrl = new URL(PG_URL);
-    dbUrl.pathname = `/${dbName}`;
-    cleanups.unshift(async () => {
-      const c = new Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-      await c.end();
-    });
+    const database = await createTestDatabase('mcp_bench_delivery', PG_URL);
+    cleanups.unshift(() => database.drop());
+    const dbUrl = new URL(database.url);
 
     const sink = new Sink();
     const server = createServer((req, res) => {

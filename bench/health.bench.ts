@@ -20,6 +20,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import { Client } from 'pg';
+import { createTestDatabase } from '../test/support/infra';
 
 const ROOT = resolve(__dirname, '../..');
 const arg = (name: string, fallback: number) => {
@@ -136,19 +137,9 @@ async function main(): Promise<void> {
     cleanups.unshift(() => nc!.close());
 
     // --- a fresh database
-    const dbName = `mcp_bench_health_${Date.now().toString(36)}`;
-    const admin = new Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${dbName}"`);
-    await admin.end();
-    const dbUrl = new URL(PG_URL);
-    dbUrl.pathname = `/${dbName}`;
-    cleanups.unshift(async () => {
-      const c = new Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-      await c.end();
-    });
+    const database = await createTestDatabase('mcp_bench_health', PG_URL);
+    cleanups.unshift(() => database.drop());
+    const dbUrl = new URL(database.url);
 
     // --- the loopback sink and the probe stub (integration-service's queue group)
     let sinkHits = 0;

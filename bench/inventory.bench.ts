@@ -27,6 +27,7 @@ import { createStandaloneRuntime, RunningApp } from '@app/platform';
 import { startFleetService } from '../apps/fleet-service/src/main';
 import { startGateway } from '../apps/gateway/src/main';
 import { CollectorRegistry, type CollectedResource, type ResourceCollector } from '../apps/fleet-service/src/inventory';
+import { createTestDatabase } from '../test/support/infra';
 import { startMoto } from '../test/support/moto';
 
 const ROOT = resolve(__dirname, '../..');
@@ -105,12 +106,8 @@ function* range(regionCount: number, perRegion: number, offset: number) {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const dbName = `mcp_bench_inventory_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(PG_URL);
-  dbUrl.pathname = `/${dbName}`;
+  const database = await createTestDatabase('mcp_bench_inventory', PG_URL);
+  const dbUrl = new URL(database.url);
   const workDir = mkdtempSync(join(tmpdir(), 'bench-inventory-'));
   const moto = await startMoto();
   const apps: RunningApp[] = [];
@@ -307,8 +304,7 @@ async function main(): Promise<void> {
     await db?.end().catch(() => undefined);
     for (const a of apps.reverse()) await a.close().catch(() => undefined);
     await moto.stop();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`).catch(() => undefined);
-    await admin.end();
+    await database.drop();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -51,18 +51,18 @@ export async function ensureInfrastructure(): Promise<void> {
 }
 
 /** A fresh database for one system under test; dropped by the returned function. */
-export async function createTestDatabase(prefix = 'mcp_e2e'): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(prefix = 'mcp_e2e', adminUrl = PG_URL): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-  const admin = new Client({ connectionString: PG_URL });
+  const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  const url = new URL(PG_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const c = new Client({ connectionString: PG_URL });
+      const c = new Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
       await c.end();
