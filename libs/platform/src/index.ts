@@ -1,6 +1,6 @@
 export * from './http/problem-details.filter';
 export * from './http/contract-validation.pipe';
-export * from './http/timeout.interceptor';
+export * from './http/request-timeout';
 export * from './http/create-http-app';
 export * from './health/readiness';
 export * from './health/platform.module';

@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContractValidationPipe } from './contract-validation.pipe';
 import { ProblemDetailsFilter } from './problem-details.filter';
-import { TimeoutInterceptor } from './timeout.interceptor';
+import { boundRequestTime } from './request-timeout';
 
 export interface HttpAppOptions {
   app: string;
@@ -56,6 +56,6 @@ export async function createHttpApp(module: unknown, opts: HttpAppOptions): Prom
   // so bad JSON, oversized bodies and unknown routes also leave as problem+json.
   nest.useGlobalFilters(new ProblemDetailsFilter());
   nest.useGlobalPipes(new ContractValidationPipe());
-  nest.useGlobalInterceptors(new TimeoutInterceptor(config.server.request_timeout_ms));
+  boundRequestTime(fastify, config.server.request_timeout_ms);
   return nest;
 }
