@@ -40,6 +40,21 @@ describe('TokenService', () => {
     expect(await tokens.verifyLocal(await signed('HS256'))).toEqual(claims);
   });
 
+  it('refuses a verified (cached) token once it expires, and never caches a refusal', async () => {
+    const fresh = new TokenService(config, secret);
+    const now = Date.now();
+    const token = await signed('HS256', { exp: Math.floor(now / 1000) + 30 });
+    expect(await fresh.verifyLocal(token)).toEqual(claims);
+    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
+    expect(await fresh.verifyLocal(tampered)).toBeUndefined();
+    jest.useFakeTimers({ now: now + 40_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      expect(await fresh.verifyLocal(token)).toBeUndefined();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('refuses a secret shorter than 32 bytes', () => {
     expect(() => new TokenService(config, Buffer.from('short'))).toThrow(/at least 32 bytes/);
   });

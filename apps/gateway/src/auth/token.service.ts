@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createSecretKey, KeyObject, randomUUID } from 'node:crypto';
 import { Role, isRole } from '@app/auth';
 import { APP_CONFIG, AppConfig, ConfigError } from '@app/config';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TtlCache } from './ttl-cache';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, JWTPayload, jwtVerify, SignJWT } from 'jose';
 
 export const JWT_SECRET = Symbol('JWT_SECRET');
@@ -9,6 +10,8 @@ export const JWT_SECRET = Symbol('JWT_SECRET');
 /** The only algorithm of our own tokens. Anything else (none, RS256 with our secret as a "public key", ...) is refused. */
 const LOCAL_ALGORITHM = 'HS256';
 const CLOCK_TOLERANCE_SECONDS = 5;
+/** How long a verified token's claims are reused before its signature is checked again (never past its `exp`). */
+const VERIFIED_CACHE_MS = 60_000;
 
 export interface LocalClaims {
   sub: string;
@@ -35,11 +38,21 @@ export class TokenService {
     jwks: ReturnType<typeof createRemoteJWKSet>;
   };
 
+  /** One KeyObject for the life of the process: jose would otherwise make one from the bytes on every verify. */
+  private readonly key: KeyObject;
+  /**
+   * Claims of tokens whose signature and times were checked, keyed by the whole token. Saves the HMAC and the
+   * parsing on every request of a client that reuses its token; revocation does not depend on it (the session is
+   * checked on every request). Only successes are kept, so garbage tokens cannot evict good ones.
+   */
+  private readonly verified = new TtlCache<LocalClaims>(VERIFIED_CACHE_MS);
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(JWT_SECRET) private readonly secret: Buffer,
+    @Inject(JWT_SECRET) secret: Buffer,
   ) {
     if (secret.length < 32) throw new ConfigError('Invalid configuration: auth.jwt_secret: must be at least 32 bytes');
+    this.key = createSecretKey(secret);
     const a = config.auth;
     if (a.oidc_issuer) {
       if (!a.oidc_audience) throw new ConfigError('Invalid configuration: auth.oidc_audience (MCP_AUTH_OIDC_AUDIENCE): required with auth.oidc_issuer');
@@ -80,7 +93,7 @@ export class TokenService {
       .setNotBefore(now)
       .setExpirationTime(now + this.accessTtlSeconds)
       .setJti(randomUUID())
-      .sign(this.secret);
+      .sign(this.key);
   }
 
   /** Whether the token claims to come from the external issuer (decided before any check, then checked strictly). */
@@ -95,9 +108,11 @@ export class TokenService {
 
   /** Our own token: HS256 only, signature, iss, aud, exp, nbf, iat and a sane lifetime. Undefined when any fails. */
   async verifyLocal(token: string): Promise<LocalClaims | undefined> {
+    const cached = this.verified.get(token);
+    if (cached) return cached;
     try {
       if (decodeProtectedHeader(token).alg !== LOCAL_ALGORITHM) return undefined;
-      const { payload } = await jwtVerify(token, this.secret, {
+      const { payload } = await jwtVerify(token, this.key, {
         algorithms: [LOCAL_ALGORITHM],
         issuer: this.config.auth.jwt_issuer,
         audience: this.config.auth.jwt_audience,
@@ -106,7 +121,9 @@ export class TokenService {
         maxTokenAge: this.accessTtlSeconds + CLOCK_TOLERANCE_SECONDS,
       });
       if (typeof payload.sub !== 'string' || !isRole(payload.role) || typeof payload.sid !== 'string') return undefined;
-      return { sub: payload.sub, role: payload.role, sid: payload.sid };
+      const claims: LocalClaims = { sub: payload.sub, role: payload.role, sid: payload.sid };
+      this.verified.set(token, claims, payload.exp! * 1000 - Date.now());
+      return claims;
     } catch {
       return undefined;
     }

@@ -17,9 +17,10 @@ export class TtlCache<V> {
     return e.value;
   }
 
-  set(key: string, value: V): void {
+  /** `ttlMs` shortens (never lengthens) this entry's life, e.g. to a token's expiry. */
+  set(key: string, value: V, ttlMs = this.ttlMs): void {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-    this.entries.set(key, { value, expires: Date.now() + this.ttlMs });
+    this.entries.set(key, { value, expires: Date.now() + Math.min(ttlMs, this.ttlMs) });
   }
 
   delete(key: string): void {
