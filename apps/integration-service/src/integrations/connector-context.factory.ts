@@ -21,7 +21,7 @@ export class ConnectorContextFactory {
   }
 
   context(row: IntegrationEntity, timeoutMs = row.timeout_seconds * 1000): ConnectorContext {
-    const { auth, connection } = mergeSecrets(row.auth, row.connection, this.mapper.secretsOf(row), false);
+    const { auth, connection } = mergeSecrets(row.auth, row.connection, this.mapper.secretsOf(row));
     const logger = new Logger(`Connector:${row.type}:${row.id.slice(0, 8)}`);
     const log: ConnectorLogger = {
       debug: (m, meta) => logger.debug(meta ? { msg: m, ...meta } : m),

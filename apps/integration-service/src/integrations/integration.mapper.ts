@@ -1,7 +1,7 @@
 import { AuthType, DeliverySettingsDto, IntegrationConfigDto, IntegrationDto, IntegrationStatus, PublicIntegration } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { IntegrationEntity } from './integration.entity';
-import { mergeSecrets, SecretValues, splitSecrets } from './secrets/integration-secrets';
+import { maskSecrets, SecretValues, splitSecrets } from './secrets/integration-secrets';
 import { SECRET_BOX, SecretBox } from './secrets/secret-box';
 
 /** Turns configs into rows (sealing secrets) and rows into what the API and events may show. */
@@ -49,18 +49,13 @@ export class IntegrationMapper {
 
   /** The API view: secrets masked. */
   toDto(row: IntegrationEntity): IntegrationDto {
-    const secrets = row.secrets ? this.maskPaths(row) : {};
-    const { auth, connection } = mergeSecrets(row.auth, row.connection, secrets, true);
+    const { auth, connection } = maskSecrets(row.auth, row.connection, row.secrets ? Object.keys(this.secretsOf(row)) : []);
     return { ...this.common(row), auth: auth as unknown as IntegrationDto['auth'], connection };
   }
 
   /** The event view: no secret values at all. */
   toPublic(row: IntegrationEntity): PublicIntegration {
     return { ...this.common(row), auth: { ...row.auth, type: (row.auth.type as AuthType) ?? AuthType.NONE }, connection: row.connection };
-  }
-
-  private maskPaths(row: IntegrationEntity): SecretValues {
-    return Object.fromEntries(Object.keys(this.secretsOf(row)).map((k) => [k, true]));
   }
 
   private common(row: IntegrationEntity) {

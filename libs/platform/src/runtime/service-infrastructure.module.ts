@@ -44,6 +44,7 @@ export class ServiceInfrastructureModule {
               migrationsRun: config.database.migrations_run,
               // PGlite is one session behind a queue: a big pool only adds waiting.
               poolSize: embedded ? 2 : config.database.pool_size,
+              sharedSession: embedded,
               ssl: config.database.ssl,
               applicationName: opts.app,
             }),

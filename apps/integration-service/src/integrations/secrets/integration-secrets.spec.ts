@@ -1,5 +1,5 @@
 import { SECRET_MASK } from '@app/contracts';
-import { mergeSecrets, resolveMaskedSecrets, splitSecrets } from './integration-secrets';
+import { maskSecrets, mergeSecrets, resolveMaskedSecrets, splitSecrets } from './integration-secrets';
 import { SecretBox } from './secret-box';
 
 describe('splitSecrets / mergeSecrets', () => {
@@ -15,10 +15,18 @@ describe('splitSecrets / mergeSecrets', () => {
 
   it('puts them back, in clear for connectors or masked for the API', () => {
     const s = splitSecrets(auth, connection);
-    expect(mergeSecrets(s.auth, s.connection, s.secrets, false)).toEqual({ auth, connection });
-    const masked = mergeSecrets(s.auth, s.connection, s.secrets, true);
-    expect(masked.auth.client_secret).toBe(SECRET_MASK);
-    expect((masked.connection.sasl as Record<string, unknown>).password).toBe(SECRET_MASK);
+    expect(mergeSecrets(s.auth, s.connection, s.secrets)).toEqual({ auth, connection });
+    const masked = maskSecrets(s.auth, s.connection, Object.keys(s.secrets));
+    expect(masked).toEqual({ auth: { ...auth, client_secret: SECRET_MASK }, connection: { ...connection, secret: SECRET_MASK, sasl: { user: 'u', password: SECRET_MASK } } });
+  });
+
+  it('masks without touching the stored objects, and gives connectors copies of their own', () => {
+    const s = splitSecrets(auth, connection);
+    const before = JSON.stringify(s);
+    maskSecrets(s.auth, s.connection, Object.keys(s.secrets));
+    const merged = mergeSecrets(s.auth, s.connection, s.secrets);
+    (merged.connection.sasl as Record<string, unknown>).user = 'changed';
+    expect(JSON.stringify(s)).toBe(before);
   });
 
   it('keeps a stored secret when the mask comes back, and refuses a mask with nothing stored', () => {

@@ -42,10 +42,27 @@ function setPath(target: Json, path: string[], value: unknown): void {
   cur[path[path.length - 1]] = value;
 }
 
-/** Puts secret values (or the mask) back at their paths: `{ auth, connection }` deep copies. */
-export function mergeSecrets(auth: Json, connection: Json, secrets: SecretValues, mask: boolean): { auth: Json; connection: Json } {
+/** Puts secret values back at their paths: `{ auth, connection }` deep copies, for a connector to use. */
+export function mergeSecrets(auth: Json, connection: Json, secrets: SecretValues): { auth: Json; connection: Json } {
   const root: Json = { auth: structuredClone(auth), connection: structuredClone(connection) };
-  for (const [path, value] of Object.entries(secrets)) setPath(root, path.split('.'), mask ? SECRET_MASK : value);
+  for (const [path, value] of Object.entries(secrets)) setPath(root, path.split('.'), value);
+  return { auth: root.auth as Json, connection: root.connection as Json };
+}
+
+/** `target` with `value` at `path`, copying only the objects on the path (the rest is shared, never changed). */
+function withPath(target: Json, path: string[], value: unknown): Json {
+  const [head, ...rest] = path;
+  const next = target[head];
+  return { ...target, [head]: rest.length ? withPath(isObject(next) ? next : {}, rest, value) : value };
+}
+
+/**
+ * The mask at every secret path, for a response that is serialized at once: copies only what it changes, so the
+ * row's objects are never modified and reading an integration does not deep-copy its whole configuration.
+ */
+export function maskSecrets(auth: Json, connection: Json, paths: Iterable<string>): { auth: Json; connection: Json } {
+  let root: Json = { auth, connection };
+  for (const path of paths) root = withPath(root, path.split('.'), SECRET_MASK);
   return { auth: root.auth as Json, connection: root.connection as Json };
 }
 
