@@ -7,15 +7,14 @@
  * (in this process) drives `GET /api/v1/integrations/{id}` with `Authorization: Bearer <JWT>` at 50 connections:
  * every request is a JWT check (HS256), the guard's identity/session lookups (cached 5 s), the per-identity and
  * per-address limits, a NATS request/reply to integration-service and its database read, the problem/headers/log
- * hooks. The baseline is bench/bare-nest.server.ts in its own process. NATS is a nats-server of its own (JetStream,
- * temp store, free port): on the machine's shared one, another run's services in the same queue groups would
- * answer our requests. Warm-up 3 s each, then `--seconds` (20).
+ * hooks. The baseline is bench/bare-nest.server.ts in its own process. NATS is the system's own nats-server (test/support starts
+ * one per system under test). Warm-up 3 s each, then `--seconds` (20).
  * Results: bench/results/gateway.json and gateway.md. Not part of npm test.
  */
-import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpuMeter, pidsNamed } from './cpu-usage';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // autocannon ships no type declarations
@@ -46,54 +45,32 @@ function summary(r: AutocannonResult) {
   return { req_per_s: Math.round(r.requests.total / r.duration), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, max_ms: r.latency.max, non_2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
 }
 
-async function startBaseline(bodyFile: string): Promise<{ url: string; stop(): void }> {
+/** CPU milliseconds per request of each process group, and their total. */
+function perRequest(cpuSeconds: Record<string, number>, requests: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [name, s] of Object.entries(cpuSeconds)) {
+    out[name] = Math.round((s * 1000 * 1000) / requests) / 1000;
+    total += s;
+  }
+  out.total = Math.round((total * 1000 * 1000) / requests) / 1000;
+  return out;
+}
+
+async function startBaseline(bodyFile: string): Promise<{ url: string; pid: number; stop(): void }> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/bench/bare-nest.server.js'), bodyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((res, rej) => {
     child.stdout!.once('data', (d: Buffer) => res(Number(String(d).trim())));
     child.once('exit', (c) => rej(new Error(`baseline exited with ${c}`)));
   });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => res(port));
-    });
-  });
-}
-
-async function startNats(): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
-  const store = mkdtempSync(join(tmpdir(), 'bench-nats-'));
-  const child: ChildProcess = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise<boolean>((res) => {
-      const s = new Socket();
-      s.once('error', () => res(false));
-      s.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        res(true);
-      });
-    });
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    stop: () => {
-      child.kill('SIGTERM');
-      rmSync(store, { recursive: true, force: true });
-    },
-  };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 async function main(): Promise<void> {
-  const nats = await startNats();
-  process.env.E2E_NATS_URL = nats.url; // read by test/support when it is first loaded, below
   const { SystemUnderTest } = await import('../test/support/system');
-  const sut = await SystemUnderTest.start('distributed');
+  // BENCH_CPU_PROF=<dir>: every app writes a V8 CPU profile there when it stops (open in Chrome DevTools).
+  const profDir = process.env.BENCH_CPU_PROF;
+  const sut = await SystemUnderTest.start('distributed', profDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`] } : {});
   let baseline: Awaited<ReturnType<typeof startBaseline>> | undefined;
   try {
     const created = await sut.api().post('/api/v1/integrations', { name: 'bench', description: 'gateway benchmark', type: 'REST_API', direction: 'OUTBOUND', connection: { url: 'https://api.example.com' } });
@@ -107,11 +84,27 @@ async function main(): Promise<void> {
     writeFileSync(bodyFile, JSON.stringify(check.body));
     baseline = await startBaseline(bodyFile);
 
+    const pidOf = (name: 'gateway' | 'integration-service' | 'fleet-service' | 'health-monitor') => [sut.procs.get(name)!.child.pid!];
+    const gatewayCpu = cpuMeter({
+      gateway: () => pidOf('gateway'),
+      'integration-service': () => pidOf('integration-service'),
+      'fleet-service + health-monitor (idle)': () => [...pidOf('fleet-service'), ...pidOf('health-monitor')],
+      'nats-server': () => (sut.natsPid ? [sut.natsPid] : []),
+      // the backends serving this system's database (other work on the machine has backends of its own)
+      'postgres (backends of this database)': () => pidsNamed('postgres', sut.databaseName),
+      'load generator (autocannon)': () => [process.pid],
+    });
+    const bareCpu = cpuMeter({ 'bare NestJS + Fastify': () => [baseline!.pid], 'load generator (autocannon)': () => [process.pid] });
+
     process.stdout.write(`warm-up, then ${SECONDS} s at ${CONNECTIONS} connections each\n`);
     await run(sut.baseUrl + path, auth, 3);
-    const gateway = summary(await run(sut.baseUrl + path, auth, SECONDS));
+    gatewayCpu.start();
+    const gatewayRun = await run(sut.baseUrl + path, auth, SECONDS);
+    const gateway = { ...summary(gatewayRun), cpu_ms_per_request: perRequest(gatewayCpu.stop(), gatewayRun.requests.total) };
     await run(baseline.url + path, {}, 3);
-    const bare = summary(await run(baseline.url + path, {}, SECONDS));
+    bareCpu.start();
+    const bareRun = await run(baseline.url + path, {}, SECONDS);
+    const bare = { ...summary(bareRun), cpu_ms_per_request: perRequest(bareCpu.stop(), bareRun.requests.total) };
     const unauthenticated = await sut.anonymous().get(path);
 
     const result = {
@@ -132,12 +125,19 @@ async function main(): Promise<void> {
       [
         `# Gateway benchmark (${result.date})`,
         '',
-        `Authenticated \`GET /api/v1/integrations/{id}\` in distributed mode (JWT check, NATS request/reply to integration-service, PostgreSQL read), ${CONNECTIONS} connections, ${SECONDS} s after a 3 s warm-up; ${result.machine.cpus} CPUs (${result.machine.model}), Node ${result.machine.node}. Everything (four apps, NATS, PostgreSQL, the load generator, the baseline) shares this machine, and other work ran on it at the same time.`,
+        `Authenticated \`GET /api/v1/integrations/{id}\` in distributed mode (JWT check, NATS request/reply to integration-service, PostgreSQL read), ${CONNECTIONS} connections, ${SECONDS} s after a 3 s warm-up; ${result.machine.cpus} CPUs (${result.machine.model}), Node ${result.machine.node}. Everything (four apps, NATS, PostgreSQL, the load generator, the baseline) shares this machine; load average (1 min) at the end: ${loadavg()[0].toFixed(1)}.`,
         '',
         '| target | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | errors |',
         '|---|---:|---:|---:|---:|---:|---:|---:|',
         `| gateway (distributed) | ${gateway.req_per_s} | ${gateway.p50_ms} | ${gateway.p90_ms} | ${gateway.p99_ms} | ${gateway.max_ms} | ${gateway.non_2xx} | ${gateway.errors} |`,
         `| bare NestJS + Fastify, same JSON | ${bare.req_per_s} | ${bare.p50_ms} | ${bare.p90_ms} | ${bare.p99_ms} | ${bare.max_ms} | ${bare.non_2xx} | ${bare.errors} |`,
+        '',
+        '',
+        'CPU per request (milliseconds of user + system time, from /proc, over the measured run; 2 CPUs give 2,000 ms per second, so 5,000 req/s needs ≤ 0.4 ms in total):',
+        '',
+        '| process | gateway run | baseline run |',
+        '|---|---:|---:|',
+        ...Object.keys({ ...gateway.cpu_ms_per_request, ...bare.cpu_ms_per_request }).map((k) => `| ${k} | ${gateway.cpu_ms_per_request[k] ?? '—'} | ${bare.cpu_ms_per_request[k] ?? '—'} |`),
         '',
         `Gateway / baseline: ${result.ratio_gateway_to_baseline}. Goal (≥ 5,000 req/s and p99 < 20 ms): ${result.goal.met ? 'met' : 'not met'}. The same path without a token: ${unauthenticated.status}.`,
         '',
@@ -147,7 +147,6 @@ async function main(): Promise<void> {
   } finally {
     baseline?.stop();
     await sut.stop();
-    nats.stop();
   }
 }
 

@@ -26,6 +26,8 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** Standalone: reuse a data directory (restart tests). */
   dataDir?: string;
+  /** Node options for every process, e.g. `--cpu-prof` (NODE_OPTIONS refuses that one). */
+  nodeArgs?: string[];
 }
 
 export type TestRole = 'admin' | 'operator' | 'viewer';
@@ -39,10 +41,17 @@ export class SystemUnderTest {
   readonly procs = new Map<AppName, Proc>();
   baseUrl = '';
   natsUrl?: string;
+  /** The nats-server of this system (distributed mode), for benchmarks that account its CPU. */
+  natsPid?: number;
   streamName?: string;
   private readonly workDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-'));
   private cleanups: Array<() => Promise<void>> = [];
   private baseEnv: Record<string, string> = {};
+
+  /** The PostgreSQL database of this system (distributed mode). */
+  get databaseName(): string | undefined {
+    return this.baseEnv.DATABASE_URL ? new URL(this.baseEnv.DATABASE_URL).pathname.slice(1) : undefined;
+  }
   /** The bootstrap admin's password (BOOTSTRAP_ADMIN_PASSWORD): fixed per data directory, so a restart logs in again. */
   readonly adminPassword: string;
   /** One API key per role, made on first use by the admin key. */
@@ -117,6 +126,7 @@ export class SystemUnderTest {
     if (!bin) return NATS_URL;
     const port = await freePort();
     const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(this.workDir, 'jetstream')], { stdio: 'ignore' });
+    this.natsPid = child.pid;
     this.cleanups.push(async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -165,7 +175,7 @@ export class SystemUnderTest {
     const port = this.procs.get(name)?.port ?? (await freePort());
     const log = join(this.workDir, `${name}.log`);
     const fd = openSync(log, 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
+    const child = spawn(process.execPath, [...(this.opts.nodeArgs ?? []), join(ROOT, 'dist/apps', name, 'src/main.js')], {
       cwd: this.workDir,
       env: { ...this.baseEnv, MCP_SERVER_PORT: String(port), ...extraEnv },
       stdio: ['ignore', fd, fd],
@@ -201,7 +211,7 @@ export class SystemUnderTest {
     const port = await freePort();
     const log = join(this.workDir, `${name}.replica-${this.replicas.length + 1}.log`);
     const fd = openSync(log, 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'dist/apps', name, 'src/main.js')], {
+    const child = spawn(process.execPath, [...(this.opts.nodeArgs ?? []), join(ROOT, 'dist/apps', name, 'src/main.js')], {
       cwd: this.workDir,
       env: { ...this.baseEnv, MCP_SERVER_PORT: String(port), ...extraEnv },
       stdio: ['ignore', fd, fd],
