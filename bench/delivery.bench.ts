@@ -19,11 +19,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, JetStreamClient, NatsConnection } from 'nats';
 import { createTestDatabase } from '../test/support/infra';
+import { startNatsServer } from '../test/support/nats-server';
+import { freePort } from '../test/support/ports';
 import { Pool } from 'undici';
 
 const ROOT = process.env.BENCH_ROOT ?? resolve(__dirname, '../..');
@@ -41,17 +43,6 @@ const STREAM = 'MCP_EVENTS';
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createNetServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -157,14 +148,11 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(work, { recursive: true, force: true })];
   const procs: ChildProcess[] = [];
   try {
-    const natsPort = await freePort();
-    const nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', join(work, 'js')], { stdio: 'ignore' });
-    cleanups.unshift(() => void nats.kill('SIGTERM'));
-    const natsUrl = `nats://127.0.0.1:${natsPort}`;
-    let nc: NatsConnection | undefined;
-    for (let i = 0; i < 50 && !nc; i++) nc = await connect({ servers: natsUrl }).catch(async () => (await sleep(100), undefined));
-    if (!nc) throw new Error('nats-server did not start');
-    cleanups.unshift(() => nc!.close());
+    const natsServer = await startNatsServer(join(work, 'js'));
+    cleanups.unshift(() => natsServer.stop());
+    const natsUrl = natsServer.url;
+    const nc = await connect({ servers: natsUrl });
+    cleanups.unshift(() => nc.close());
     const jsm = await nc.jetstreamManager();
     await jsm.streams.add({ name: STREAM, subjects: ['integration.>', 'fleet.>', 'health.>'] });
     const js = nc.jetstream();

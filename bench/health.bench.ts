@@ -15,12 +15,14 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
-import { createServer as createNetServer, AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connect, NatsConnection } from 'nats';
+import { connect } from 'nats';
 import { Client } from 'pg';
 import { createTestDatabase } from '../test/support/infra';
+import { startNatsServer } from '../test/support/nats-server';
+import { freePort } from '../test/support/ports';
 
 const ROOT = resolve(__dirname, '../..');
 const arg = (name: string, fallback: number) => {
@@ -37,17 +39,6 @@ const OUT = REPLICAS > 1 ? `health-${REPLICAS}-replicas` : 'health';
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createNetServer();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => res(p));
-    });
-  });
-}
 
 /** utime + stime of a process, in seconds. */
 function cpuSeconds(pid: number): number {
@@ -127,14 +118,11 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(work, { recursive: true, force: true })];
   try {
     // --- a nats-server of our own, so that no other run's streams are touched
-    const natsPort = await freePort();
-    const nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(natsPort), '-js', '-sd', join(work, 'js')], { stdio: 'ignore' });
-    cleanups.unshift(() => void nats.kill('SIGTERM'));
-    const natsUrl = `nats://127.0.0.1:${natsPort}`;
-    let nc: NatsConnection | undefined;
-    for (let i = 0; i < 50 && !nc; i++) nc = await connect({ servers: natsUrl }).catch(async () => (await sleep(100), undefined));
-    if (!nc) throw new Error('nats-server did not start');
-    cleanups.unshift(() => nc!.close());
+    const natsServer = await startNatsServer(join(work, 'js'));
+    cleanups.unshift(() => natsServer.stop());
+    const natsUrl = natsServer.url;
+    const nc = await connect({ servers: natsUrl });
+    cleanups.unshift(() => nc.close());
 
     // --- a fresh database
     const database = await createTestDatabase('mcp_bench_health', PG_URL);

@@ -1,5 +1,6 @@
 export * from './ports';
 export * from './moto';
+export * from './nats-server';
 export * from './infra';
 export * from './system';
 export * from './http';

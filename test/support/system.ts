@@ -1,12 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { openSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'nats';
 import { api } from './http';
 import { createTestDatabase, ensureInfrastructure, NATS_URL } from './infra';
+import { natsServerBinary, startNatsServer } from './nats-server';
 import { freePort, waitFor } from './ports';
 
 // The repository root, from test/support (ts-jest) or dist/test/support (benchmarks built with swc).
@@ -122,29 +122,11 @@ export class SystemUnderTest {
    * overlaps ours (seen: 404s from a stopped service, "subjects overlap with an existing stream" at start).
    */
   private async startOwnNats(): Promise<string> {
-    const bin = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
-    if (!bin) return NATS_URL;
-    const port = await freePort();
-    const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(this.workDir, 'jetstream')], { stdio: 'ignore' });
-    this.natsPid = child.pid;
-    this.cleanups.push(async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    });
-    const url = `nats://127.0.0.1:${port}`;
-    await waitFor(
-      async () => {
-        const nc = await connect({ servers: url, timeout: 1000 });
-        await nc.close();
-        return true;
-      },
-      15000,
-      100,
-      'the system\'s own nats-server',
-    );
-    return url;
+    if (!natsServerBinary()) return NATS_URL;
+    const server = await startNatsServer(join(this.workDir, 'jetstream'));
+    this.natsPid = server.pid;
+    this.cleanups.push(() => server.stop());
+    return server.url;
   }
 
   private async clearOverlappingStreams(): Promise<void> {
