@@ -34,11 +34,11 @@ export function validateInto<T extends object>(cls: ClassConstructor<T>, input: 
   const errors = validateSync(instance as object, VALIDATOR_OPTIONS);
   if (errors.length) {
     const fieldErrors = flattenValidationErrors(errors);
+    // one field can break several rules: the detail names it once, `errors` keeps every message
+    const fields = [...new Set(fieldErrors.map((f) => f.field))];
     throw new AppException(
       'VALIDATION_FAILED',
-      `The ${what} has ${fieldErrors.length} invalid field${fieldErrors.length === 1 ? '' : 's'}: ${fieldErrors
-        .map((f) => f.field)
-        .join(', ')}`,
+      `The ${what} has ${fields.length} invalid field${fields.length === 1 ? '' : 's'}: ${fields.join(', ')}`,
       { errors: fieldErrors },
     );
   }
