@@ -50,8 +50,8 @@ describe('MESSAGE_QUEUE (SQS) connector against moto', () => {
 
   it('validates the connection', () => {
     expect(sqsPlugin.validateConnection({ queue_url: 'https://sqs.us-east-1.amazonaws.com/1/q', region: 'us-east-1' })).toEqual([]);
-    const fields = sqsPlugin.validateConnection({ queue_url: 'ftp://x/q.fifo', region: 'mars', wait_time_seconds: 21, max_messages: 0 }).map((e) => e.field);
-    expect(fields.sort()).toEqual(['max_messages', 'message_group_id', 'queue_url', 'region', 'wait_time_seconds']);
+    const fields = sqsPlugin.validateConnection({ queue_url: 'ftp://x/q.fifo', region: 'mars', wait_time_seconds: 21, max_messages: 0, max_visibility_seconds: 43201 }).map((e) => e.field);
+    expect(fields.sort()).toEqual(['max_messages', 'max_visibility_seconds', 'message_group_id', 'queue_url', 'region', 'wait_time_seconds']);
   });
 
   it('sends the event with delivery_id and event_type attributes', async () => {
@@ -107,6 +107,43 @@ describe('MESSAGE_QUEUE (SQS) connector against moto', () => {
     expect(seen[1].attributes).toMatchObject({ delivery_id: m.deliveryId, event_type: m.event.type, approximate_receive_count: '2' });
     await waitFor(async () => (await counts(url)) === 0, 5000, 100, 'message deleted');
   });
+
+  /**
+   * Two listeners on one queue (two replicas), handlers three times slower than the visibility timeout, three
+   * messages: the first receive usually takes all three, so the last waits two handlers' time before its own.
+   */
+  const slowConsumers = async (connection: Record<string, unknown>, handlerMs: number, waitFor_: (seen: InboundMessage[]) => boolean) => {
+    const url = await queue(false, { VisibilityTimeout: '2' });
+    const producer = make({ queue_url: url });
+    for (let i = 0; i < 3; i++) expect((await producer.send(testMessage({ i }))).ok).toBe(true);
+    const seen: InboundMessage[] = [];
+    const consumers = [0, 1].map(() => make({ queue_url: url, wait_time_seconds: 1, ...connection }, Direction.INBOUND));
+    for (const c of consumers) {
+      await c.startListening(async (msg) => {
+        seen.push(msg);
+        await new Promise((r) => setTimeout(r, handlerMs));
+      });
+    }
+    await waitFor(() => waitFor_(seen), 40000, 100, 'the messages to be handled');
+    return { url, seen, consumers };
+  };
+
+  it('inbound: a handler slower than the visibility timeout gets each message exactly once (visibility extended meanwhile)', async () => {
+    const { url, seen, consumers } = await slowConsumers({}, 6000, (s) => s.length >= 3);
+    await waitFor(async () => (await counts(url)) === 0, 15000, 200, 'every message deleted');
+    // Longer than a visibility timeout after the last delete: anything not kept invisible would be back by now.
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const c of consumers) await c.stopListening();
+    expect(seen.map((m) => (m.data as { data: { i: number } }).data.i).sort()).toEqual([0, 1, 2]);
+    expect(seen.every((m) => m.attributes?.approximate_receive_count === '1')).toBe(true);
+  }, 60000);
+
+  it('inbound: past max_visibility_seconds a message is let go, so a stuck handler still gives it to another consumer', async () => {
+    const { seen, consumers } = await slowConsumers({ max_visibility_seconds: 3 }, 8000, (s) => new Set(s.map((m) => m.id)).size < s.length);
+    for (const c of consumers) await c.stopListening();
+    const again = seen.find((m) => m.attributes?.approximate_receive_count === '2');
+    expect(again).toBeDefined();
+  }, 60000);
 
   it('stopListening ends a 20 s long poll at once; later messages stay on the queue', async () => {
     // The server may still hand a message to the abandoned poll; a 1 s visibility timeout returns it quickly.

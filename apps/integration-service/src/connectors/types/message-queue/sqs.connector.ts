@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   Message,
@@ -21,6 +22,7 @@ import {
 } from '../../connector.port';
 import { AWS_AUTH_TYPES, awsClientConfig, checkAwsEndpoints, checkHttpUrl, checkRegion, classifyAwsError } from './aws-common';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
+import { HeldMessage, VisibilityKeeper } from './visibility-keeper';
 
 export interface SqsConnection {
   queue_url: string;
@@ -30,6 +32,8 @@ export interface SqsConnection {
   message_group_id?: string;
   wait_time_seconds: number;
   visibility_timeout?: number;
+  /** Inbound: how long a received message is kept invisible at most while it waits for and goes through the handler. */
+  max_visibility_seconds: number;
   max_messages: number;
 }
 
@@ -42,6 +46,8 @@ export interface BatchEntryResult {
 }
 
 const SQS_BATCH_MAX = 10;
+/** SQS's own default visibility timeout, used when the queue's cannot be read. */
+const SQS_DEFAULT_VISIBILITY_SECONDS = 30;
 /** The classic SQS limit (AWS now allows 1 MiB; emulators and older regions do not). */
 const SQS_BATCH_BYTES = 256 * 1024;
 
@@ -66,6 +72,8 @@ export function validateSqsConnection(c: Record<string, unknown>): FieldError[] 
   }
   intIn(c, 'wait_time_seconds', 0, 20, errors);
   intIn(c, 'visibility_timeout', 0, 43200, errors);
+  // SQS refuses to keep a message invisible for more than 12 hours after it was received.
+  intIn(c, 'max_visibility_seconds', 1, 43200, errors);
   intIn(c, 'max_messages', 1, 10, errors);
   return errors;
 }
@@ -98,6 +106,7 @@ export class SqsConnector implements Connector {
       message_group_id: c.message_group_id as string | undefined,
       wait_time_seconds: (c.wait_time_seconds as number | undefined) ?? 20,
       visibility_timeout: c.visibility_timeout as number | undefined,
+      max_visibility_seconds: (c.max_visibility_seconds as number | undefined) ?? 900,
       max_messages: (c.max_messages as number | undefined) ?? 10,
     };
   }
@@ -237,10 +246,42 @@ export class SqsConnector implements Connector {
   async startListening(handler: InboundHandler): Promise<void> {
     if (this.listener.running) return;
     const client = await this.sqs();
-    this.listener.start((signal) => this.pollLoop(client, handler, signal));
+    const keeper = new VisibilityKeeper({
+      timeoutSeconds: this.cfg.visibility_timeout ?? (await this.queueVisibilityTimeout(client)),
+      maxSeconds: this.cfg.max_visibility_seconds,
+      extend: (entries, seconds) => this.extendVisibility(client, entries, seconds),
+      onError: (e) => this.ctx.logger.warn('SQS visibility extension failed; trying again', { integrationId: this.ctx.integrationId, error: classifyAwsError(e).error }),
+    });
+    this.listener.start((signal) => this.pollLoop(client, handler, keeper, signal).finally(() => keeper.stop()));
   }
 
-  private async pollLoop(client: SQSClient, handler: InboundHandler, signal: AbortSignal): Promise<void> {
+  /** The queue's own visibility timeout, which receives without `visibility_timeout` get. */
+  private async queueVisibilityTimeout(client: SQSClient): Promise<number> {
+    try {
+      const out = await client.send(new GetQueueAttributesCommand({ QueueUrl: this.cfg.queue_url, AttributeNames: ['VisibilityTimeout'] }), {
+        abortSignal: AbortSignal.timeout(this.ctx.timeoutMs),
+      });
+      const seconds = Number(out.Attributes?.VisibilityTimeout);
+      if (Number.isInteger(seconds) && seconds >= 0) return seconds;
+    } catch (e) {
+      this.ctx.logger.warn('could not read the queue\'s visibility timeout; assuming the SQS default', { integrationId: this.ctx.integrationId, error: classifyAwsError(e).error });
+    }
+    return SQS_DEFAULT_VISIBILITY_SECONDS;
+  }
+
+  private async extendVisibility(client: SQSClient, entries: HeldMessage[], seconds: number): Promise<string[]> {
+    // Entry ids must be unique within the call and made of [A-Za-z0-9_-]: positions, not SQS message ids.
+    const out = await client.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: this.cfg.queue_url,
+        Entries: entries.map((e, i) => ({ Id: `m${i}`, ReceiptHandle: e.receiptHandle, VisibilityTimeout: seconds })),
+      }),
+      { abortSignal: AbortSignal.timeout(this.ctx.timeoutMs) },
+    );
+    return (out.Failed ?? []).map((f) => entries[Number(f.Id?.slice(1))]?.id).filter((id): id is string => id !== undefined);
+  }
+
+  private async pollLoop(client: SQSClient, handler: InboundHandler, keeper: VisibilityKeeper, signal: AbortSignal): Promise<void> {
     let backoffMs = 1000;
     while (!signal.aborted) {
       let messages: Message[];
@@ -265,10 +306,15 @@ export class SqsConnector implements Connector {
         backoffMs = Math.min(backoffMs * 2, 30000);
         continue;
       }
-      // One at a time: keeps FIFO order and bounds the work in flight to what the visibility timeout covers.
+      // One at a time keeps FIFO order; the keeper holds the waiting ones invisible meanwhile.
+      keeper.hold(messages.filter((m) => m.MessageId && m.ReceiptHandle).map((m) => ({ id: m.MessageId!, receiptHandle: m.ReceiptHandle! })));
       for (const m of messages) {
         if (signal.aborted) return; // undeleted messages reappear after the visibility timeout
-        await this.handleOne(client, handler, m);
+        try {
+          await this.handleOne(client, handler, m);
+        } finally {
+          keeper.release(m.MessageId ?? '');
+        }
       }
     }
   }
