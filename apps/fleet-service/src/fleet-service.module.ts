@@ -9,6 +9,7 @@ import { CommandJobEntity, CommandOutputEntity, CommandResultEntity } from './fl
 import { FleetCommandsModule } from './fleet-commands/fleet-commands.module';
 import { CreateFleetCommands1764200000000 } from './migrations/1764200000000-create-fleet-commands';
 import { CreateFleet1764150000000 } from './migrations/1764150000000-create-fleet';
+import { SyncLeases1764300000000 } from './migrations/1764300000000-sync-leases';
 import { ResourceEntity } from './resources/resource.entity';
 import { ResourcesModule } from './resources/resources.module';
 import { SyncRunEntity } from './sync/sync-run.entity';
@@ -28,7 +29,7 @@ export class FleetServiceModule {
           app: ServiceName.FleetService,
           schema: SCHEMA,
           entities: [AccountEntity, ResourceEntity, SyncRunEntity, SyncTaskEntity, CommandJobEntity, CommandResultEntity, CommandOutputEntity],
-          migrations: [CreateFleet1764150000000, CreateFleetCommands1764200000000],
+          migrations: [CreateFleet1764150000000, CreateFleetCommands1764200000000, SyncLeases1764300000000],
         }),
         FleetAwsModule,
         AccountsModule,

@@ -50,6 +50,10 @@ export class AccountEntity {
   @Column({ type: 'timestamptz', nullable: true })
   lease_until!: Date | null;
 
+  /** New with every claim: the sync holding it proves with it that no other claim came since (fencing). */
+  @Column({ type: 'uuid', nullable: true })
+  lease_token!: string | null;
+
   @Column({ type: 'timestamptz' })
   created_at!: Date;
 

@@ -2,6 +2,7 @@ import { openServiceDataSource } from '@app/persistence';
 import { createTestDatabase, ensureInfrastructure } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { CreateFleet1764150000000 } from '../migrations/1764150000000-create-fleet';
+import { SyncLeases1764300000000 } from '../migrations/1764300000000-sync-leases';
 import { AccountEntity } from './account.entity';
 import { TypeOrmAccountsRepository } from './accounts.repository';
 import { newAccountRow } from './commands/create-account/create-account.handler';
@@ -17,7 +18,7 @@ describe('accounts lease (periodic sync across replicas)', () => {
   let b: TypeOrmAccountsRepository;
 
   const open = () =>
-    openServiceDataSource({ url: db.url, schema: 'fleet', entities: [AccountEntity], migrations: [CreateFleet1764150000000], migrationsRun: true, poolSize: 4, ssl: false, applicationName: 'lease-spec' });
+    openServiceDataSource({ url: db.url, schema: 'fleet', entities: [AccountEntity], migrations: [CreateFleet1764150000000, SyncLeases1764300000000], migrationsRun: true, poolSize: 4, ssl: false, applicationName: 'lease-spec' });
 
   beforeAll(async () => {
     await ensureInfrastructure();
@@ -49,22 +50,40 @@ describe('accounts lease (periodic sync across replicas)', () => {
     expect(await a.claimDue('replica-0', 100, 600)).toEqual([]);
   });
 
-  it('releases on completion and schedules the next sync by the account interval; only the owner can release', async () => {
+  it('releases on completion and schedules the next sync by the account interval; only the current lease token releases', async () => {
     const id = '100000000000';
-    const owner = (await sources[0].query(`SELECT lease_owner FROM fleet.accounts WHERE account_id = $1`, [id]))[0].lease_owner as string;
-    await b.completeScheduled(id, 'someone-else');
-    expect((await a.findById(id))!.lease_owner).toBe(owner);
-    await b.completeScheduled(id, owner);
+    const token = (await a.findById(id))!.lease_token!;
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+    await b.completeScheduled(id, '00000000-0000-4000-8000-000000000000');
+    expect((await a.findById(id))!.lease_token).toBe(token);
+    await b.completeScheduled(id, token);
     const row = (await a.findById(id))!;
-    expect(row.lease_owner).toBeNull();
+    expect(row).toMatchObject({ lease_owner: null, lease_token: null, lease_until: null });
     const minutes = (row.next_sync_at!.getTime() - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(14);
     expect(minutes).toBeLessThanOrEqual(15);
     expect(await a.claimDue('replica-0', 100, 600)).toEqual([]);
   });
 
-  it('lets another replica take an account whose lease expired (its owner died)', async () => {
+  it('renews a lease only under its current token; an interrupted sync releases without rescheduling', async () => {
+    const id = '100000000002';
+    const before = (await a.findById(id))!;
+    await sources[0].query(`UPDATE fleet.accounts SET lease_until = now() + interval '5 seconds' WHERE account_id = $1`, [id]);
+    expect(await b.renewLeases([before.lease_token!, '00000000-0000-4000-8000-000000000000'], 600)).toEqual([before.lease_token]);
+    expect((await a.findById(id))!.lease_until!.getTime()).toBeGreaterThan(Date.now() + 590_000);
+    await a.completeScheduled(id, before.lease_token!, false);
+    const after = (await a.findById(id))!;
+    expect(after).toMatchObject({ lease_token: null, lease_until: null });
+    expect(after.next_sync_at!.getTime()).toBe(before.next_sync_at!.getTime());
+    expect((await b.claimDue('replica-1', 100, 600)).map((x) => x.account_id)).toEqual([id]);
+  });
+
+  it('lets another replica take an account whose lease expired (its owner died), with a new token the old one cannot renew', async () => {
+    const old = (await a.findById('100000000001'))!.lease_token!;
     await sources[0].query(`UPDATE fleet.accounts SET lease_until = now() - interval '1 second' WHERE account_id = '100000000001'`);
-    expect((await b.claimDue('replica-1', 100, 600)).map((x) => x.account_id)).toEqual(['100000000001']);
+    const taken = await b.claimDue('replica-1', 100, 600);
+    expect(taken.map((x) => x.account_id)).toEqual(['100000000001']);
+    expect(taken[0].lease_token).not.toBe(old);
+    expect(await a.renewLeases([old], 600)).toEqual([]);
   });
 });

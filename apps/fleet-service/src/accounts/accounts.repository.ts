@@ -25,12 +25,18 @@ export interface AccountsRepository {
   setStatus(accountId: string, status: string, message: string | null): Promise<string | null>;
   /**
    * Claims up to `limit` enabled accounts whose periodic sync is due and that no live lease holds, for `owner`,
-   * until `leaseSeconds` from now. One statement (UPDATE … WHERE account_id IN (SELECT … FOR UPDATE SKIP LOCKED)),
-   * so replicas polling together never claim the same account, even on PGlite's single session.
+   * until `leaseSeconds` from now, each with a new `lease_token`. One statement (UPDATE … WHERE account_id IN
+   * (SELECT … FOR UPDATE SKIP LOCKED)), so replicas polling together never claim the same account, even on
+   * PGlite's single session.
    */
   claimDue(owner: string, limit: number, leaseSeconds: number): Promise<AccountEntity[]>;
-  /** Ends a periodic sync: releases the lease and schedules the next one. */
-  completeScheduled(accountId: string, owner: string): Promise<void>;
+  /** Extends the leases still held under these tokens to `leaseSeconds` from now; returns those tokens (the others were taken over). */
+  renewLeases(tokens: string[], leaseSeconds: number): Promise<string[]>;
+  /**
+   * Ends a periodic sync if its lease is still held under `token`: releases it and, when `reschedule`, moves the
+   * next sync on by the account's interval (an interrupted sync leaves it due, for any instance to take).
+   */
+  completeScheduled(accountId: string, token: string, reschedule?: boolean): Promise<void>;
   markSynced(accountIds: string[]): Promise<void>;
 }
 
@@ -54,7 +60,7 @@ export class TypeOrmAccountsRepository implements AccountsRepository {
   }
 
   async update(row: AccountEntity): Promise<boolean> {
-    const { account_id, created_at: _c, status: _s, status_message: _m, status_checked_at: _t, last_sync_at: _l, lease_owner: _o, lease_until: _u, ...values } = row;
+    const { account_id, created_at: _c, status: _s, status_message: _m, status_checked_at: _t, last_sync_at: _l, lease_owner: _o, lease_until: _u, lease_token: _k, ...values } = row;
     const result = await this.repo.update({ account_id }, asRow(values));
     return (result.affected ?? 0) > 0;
   }
@@ -93,7 +99,7 @@ export class TypeOrmAccountsRepository implements AccountsRepository {
 
   async claimDue(owner: string, limit: number, leaseSeconds: number): Promise<AccountEntity[]> {
     const rows = await this.ds.query(
-      `UPDATE "fleet"."accounts" a SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
+      `UPDATE "fleet"."accounts" a SET lease_owner = $1, lease_until = now() + make_interval(secs => $2), lease_token = gen_random_uuid()
         WHERE a.account_id IN (
           SELECT account_id FROM "fleet"."accounts"
            WHERE enabled AND next_sync_at <= now() AND (lease_until IS NULL OR lease_until < now())
@@ -106,12 +112,21 @@ export class TypeOrmAccountsRepository implements AccountsRepository {
     return ids.length ? this.repo.createQueryBuilder('a').where('a.account_id IN (:...ids)', { ids }).getMany() : [];
   }
 
-  async completeScheduled(accountId: string, owner: string): Promise<void> {
+  async renewLeases(tokens: string[], leaseSeconds: number): Promise<string[]> {
+    if (!tokens.length) return [];
+    const rows = await this.ds.query(
+      `UPDATE "fleet"."accounts" SET lease_until = now() + make_interval(secs => $2) WHERE lease_token = ANY($1::uuid[]) RETURNING lease_token`,
+      [tokens, leaseSeconds],
+    );
+    return pgRows<{ lease_token: string }>(rows).map((r) => r.lease_token);
+  }
+
+  async completeScheduled(accountId: string, token: string, reschedule = true): Promise<void> {
     await this.ds.query(
-      `UPDATE "fleet"."accounts" SET lease_owner = NULL, lease_until = NULL,
-              next_sync_at = now() + make_interval(mins => sync_interval_minutes)
-        WHERE account_id = $1 AND lease_owner = $2`,
-      [accountId, owner],
+      `UPDATE "fleet"."accounts" SET lease_owner = NULL, lease_until = NULL, lease_token = NULL,
+              next_sync_at = CASE WHEN $3 THEN now() + make_interval(mins => sync_interval_minutes) ELSE next_sync_at END
+        WHERE account_id = $1 AND lease_token = $2`,
+      [accountId, token, reschedule],
     );
   }
 

@@ -46,8 +46,18 @@ export interface ResourcesRepository {
    * only the rows that are new or changed, compared with the stored row in the same snapshot.
    */
   upsertBatch(rows: CollectedResource[], seenAt: Date, syncId: string): Promise<UpsertChange[]>;
-  /** Marks removed what a successful task's scope no longer holds (not seen since `seenBefore`). */
-  markRemoved(scope: { accountId: string; region: string | null; types: string[] }, seenBefore: Date, removedAt: Date): Promise<RemovedRow[]>;
+  /**
+   * Marks removed what a successful task's scope no longer holds (not seen since `seenBefore`), only while the task's
+   * run is still RUNNING under `fence.owner` and, for a periodic sync, the account's lease is still held under
+   * `fence.leaseToken`; both rows are locked (FOR SHARE) for the statement, so neither can be ended or taken over
+   * halfway. Returns null when the fence no longer holds (nothing was marked).
+   */
+  markRemoved(
+    scope: { accountId: string; region: string | null; types: string[] },
+    seenBefore: Date,
+    removedAt: Date,
+    fence: { syncId: string; owner: string; leaseToken: string | null },
+  ): Promise<RemovedRow[] | null>;
   list(filter: ResourceFilter, page: { limit: number; afterArn?: string }): Promise<ResourceEntity[]>;
   findByArn(arn: string): Promise<ResourceEntity | null>;
   summary(filter: { accountId?: string; includeRemoved?: boolean }): Promise<Array<{ dim: 'type' | 'region' | 'account'; key: string; count: number }>>;
@@ -108,16 +118,31 @@ export class TypeOrmResourcesRepository implements ResourcesRepository {
     }));
   }
 
-  async markRemoved(scope: { accountId: string; region: string | null; types: string[] }, seenBefore: Date, removedAt: Date): Promise<RemovedRow[]> {
-    if (!scope.types.length) return [];
+  async markRemoved(
+    scope: { accountId: string; region: string | null; types: string[] },
+    seenBefore: Date,
+    removedAt: Date,
+    fence: { syncId: string; owner: string; leaseToken: string | null },
+  ): Promise<RemovedRow[] | null> {
     const result = await this.ds.query(
-      `UPDATE "fleet"."resources" SET removed_at = $5
-        WHERE account_id = $1 AND ($2::text IS NULL OR region = $2) AND type = ANY($3::text[])
-          AND removed_at IS NULL AND last_seen_at < $4
-        RETURNING arn, account_id, region, service, type, name, state, tags`,
-      [scope.accountId, scope.region, scope.types, seenBefore.toISOString(), removedAt.toISOString()],
+      `WITH run AS (
+         SELECT 1 FROM "fleet"."sync_runs" WHERE id = $6 AND status = 'RUNNING' AND lease_owner = $7 FOR SHARE
+       ), lease AS (
+         SELECT 1 FROM "fleet"."accounts" WHERE account_id = $1 AND lease_token = $8::uuid FOR SHARE
+       ), fence AS (
+         SELECT EXISTS (SELECT 1 FROM run) AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM lease)) AS held
+       ), removed AS (
+         UPDATE "fleet"."resources" SET removed_at = $5
+          WHERE (SELECT held FROM fence) AND account_id = $1 AND ($2::text IS NULL OR region = $2) AND type = ANY($3::text[])
+            AND removed_at IS NULL AND last_seen_at < $4
+         RETURNING arn, account_id, region, service, type, name, state, tags
+       )
+       SELECT fence.held, removed.* FROM fence LEFT JOIN removed ON true`,
+      [scope.accountId, scope.region, scope.types, seenBefore.toISOString(), removedAt.toISOString(), fence.syncId, fence.owner, fence.leaseToken],
     );
-    return pgRows<RemovedRow>(result);
+    const rows = pgRows<RemovedRow & { held: boolean }>(result);
+    if (!rows[0]?.held) return null;
+    return rows.filter((r) => r.arn !== null).map(({ held: _h, ...r }) => r);
   }
 
   async list(filter: ResourceFilter, page: { limit: number; afterArn?: string }): Promise<ResourceEntity[]> {

@@ -20,4 +20,15 @@ export class SyncRunEntity {
 
   @Column({ type: 'timestamptz', nullable: true })
   finished_at!: Date | null;
+
+  /** Why the run ended early (interrupted), or null. */
+  @Column({ type: 'text', nullable: true })
+  status_reason!: string | null;
+
+  /** The instance running it, which renews `lease_until` while it runs; an expired lease means the instance is gone. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  lease_owner!: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  lease_until!: Date | null;
 }

@@ -21,6 +21,7 @@ export function toSyncRunDto(run: SyncRunEntity, tasks: SyncTaskEntity[]): SyncR
     removed: sum('removed'),
     started_at: run.started_at.toISOString(),
     finished_at: iso(run.finished_at),
+    status_reason: run.status_reason,
     tasks: tasks.map((t) => ({
       account_id: t.account_id,
       region: t.region,

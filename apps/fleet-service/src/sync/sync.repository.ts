@@ -1,18 +1,41 @@
+import { SyncStatus, SyncTaskStatus } from '@app/contracts';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { pgRows } from '../accounts/accounts.repository';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncTaskEntity } from './sync-task.entity';
 
 const runRow = (v: object) => v as QueryDeepPartialEntity<SyncRunEntity>;
 const taskRow = (v: object) => v as QueryDeepPartialEntity<SyncTaskEntity>;
+const UNFINISHED = [SyncTaskStatus.Pending, SyncTaskStatus.Running];
+
+/** Which RUNNING runs `endRuns` ends. */
+export interface RunsToEnd {
+  /** Only these runs (an instance ending its own at shutdown); absent: any. */
+  ids?: string[];
+  /** Only runs whose lease has expired (their instance is gone); false ends them whatever their lease. */
+  expiredOnly: boolean;
+  /** Never these (the caller's own live runs). */
+  exclude: string[];
+}
 
 export interface SyncRepository {
-  createRun(run: SyncRunEntity): Promise<void>;
+  /** Records a RUNNING run leased to `run.lease_owner` for `leaseSeconds` (by the database clock). */
+  createRun(run: SyncRunEntity, leaseSeconds: number): Promise<void>;
   addTasks(tasks: SyncTaskEntity[]): Promise<void>;
-  updateTask(id: string, patch: Partial<SyncTaskEntity>): Promise<void>;
-  finishRun(id: string, status: string, finishedAt: Date): Promise<void>;
+  /** Updates a task that has not ended yet; false when it had (an ended run's tasks are final). */
+  updateTask(id: string, patch: Partial<SyncTaskEntity>): Promise<boolean>;
+  /** Ends a run still RUNNING; false when it had already been ended (by a sweep, after its lease expired). */
+  finishRun(id: string, status: string, finishedAt: Date, reason: string | null): Promise<boolean>;
+  /** Extends the leases of `owner`'s runs that are still RUNNING; returns their ids (the others were ended elsewhere). */
+  renewRuns(owner: string, ids: string[], leaseSeconds: number): Promise<string[]>;
+  /**
+   * Ends RUNNING runs FAILED with `reason`, and their unfinished tasks with it as the error, in one statement:
+   * of two instances sweeping at once, each run is ended (and returned) by one.
+   */
+  endRuns(which: RunsToEnd, reason: string): Promise<string[]>;
   findRun(id: string): Promise<{ run: SyncRunEntity; tasks: SyncTaskEntity[] } | null>;
 }
 
@@ -23,25 +46,55 @@ export class TypeOrmSyncRepository implements SyncRepository {
   private readonly runs: Repository<SyncRunEntity>;
   private readonly tasks: Repository<SyncTaskEntity>;
 
-  constructor(@InjectDataSource() ds: DataSource) {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {
     this.runs = ds.getRepository(SyncRunEntity);
     this.tasks = ds.getRepository(SyncTaskEntity);
   }
 
-  async createRun(run: SyncRunEntity): Promise<void> {
-    await this.runs.insert(runRow(run));
+  async createRun(run: SyncRunEntity, leaseSeconds: number): Promise<void> {
+    await this.runs.insert(runRow({ ...run, lease_until: () => `now() + make_interval(secs => ${Math.floor(leaseSeconds)})` }));
   }
 
   async addTasks(tasks: SyncTaskEntity[]): Promise<void> {
     if (tasks.length) await this.tasks.insert(tasks.map(taskRow));
   }
 
-  async updateTask(id: string, patch: Partial<SyncTaskEntity>): Promise<void> {
-    await this.tasks.update({ id }, taskRow(patch));
+  async updateTask(id: string, patch: Partial<SyncTaskEntity>): Promise<boolean> {
+    const result = await this.tasks.update({ id, status: In(UNFINISHED) }, taskRow(patch));
+    return (result.affected ?? 0) > 0;
   }
 
-  async finishRun(id: string, status: string, finishedAt: Date): Promise<void> {
-    await this.runs.update({ id }, runRow({ status, finished_at: finishedAt }));
+  async finishRun(id: string, status: string, finishedAt: Date, reason: string | null): Promise<boolean> {
+    const result = await this.runs.update({ id, status: SyncStatus.Running }, runRow({ status, finished_at: finishedAt, status_reason: reason, lease_until: null }));
+    return (result.affected ?? 0) > 0;
+  }
+
+  async renewRuns(owner: string, ids: string[], leaseSeconds: number): Promise<string[]> {
+    if (!ids.length) return [];
+    const rows = await this.ds.query(
+      `UPDATE "fleet"."sync_runs" SET lease_until = now() + make_interval(secs => $3)
+        WHERE id = ANY($2::uuid[]) AND lease_owner = $1 AND status = 'RUNNING' RETURNING id`,
+      [owner, ids, leaseSeconds],
+    );
+    return pgRows<{ id: string }>(rows).map((r) => r.id);
+  }
+
+  async endRuns(which: RunsToEnd, reason: string): Promise<string[]> {
+    const rows = await this.ds.query(
+      `WITH ended AS (
+         UPDATE "fleet"."sync_runs" SET status = 'FAILED', status_reason = $1, finished_at = now(), lease_until = NULL
+          WHERE status = 'RUNNING' AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) AND NOT (id = ANY($3::uuid[]))
+            AND (NOT $4 OR lease_until IS NULL OR lease_until < now())
+         RETURNING id
+       ), tasks AS (
+         UPDATE "fleet"."sync_tasks" SET status = 'FAILED', error = $1, finished_at = now(),
+                duration_ms = (extract(epoch FROM now() - started_at) * 1000)::integer
+          WHERE sync_id IN (SELECT id FROM ended) AND status IN ('PENDING', 'RUNNING')
+       )
+       SELECT id FROM ended`,
+      [reason, which.ids ?? null, which.exclude, which.expiredOnly],
+    );
+    return pgRows<{ id: string }>(rows).map((r) => r.id);
   }
 
   async findRun(id: string): Promise<{ run: SyncRunEntity; tasks: SyncTaskEntity[] } | null> {

@@ -12,9 +12,10 @@ import {
   SyncTaskStatus,
   SyncTrigger,
 } from '@app/contracts';
-import { EventPublisher } from '@app/messaging';
+import { EventPublisher, MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { DEFAULT_RETRY, withRetry } from '@app/retry';
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { AccountAccessService } from '../accounts/account-access.service';
 import type { AccountEntity } from '../accounts/account.entity';
@@ -26,9 +27,10 @@ import { describeChanges, isGone } from '../resources/resource-changes';
 import { toResourceRef } from '../resources/resource.mapper';
 import { RESOURCES_REPOSITORY, ResourcesRepository } from '../resources/resources.repository';
 import { forEachLimit, Limiter } from './limiter';
+import { stopMessage, SYNC_INTERRUPTED, SyncLeases } from './sync-leases';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncTaskEntity } from './sync-task.entity';
-import { SYNC_REPOSITORY, SyncRepository } from './sync.repository';
+import { RunsToEnd, SYNC_REPOSITORY, SyncRepository } from './sync.repository';
 
 /** Events of one batch are published this many at a time (JetStream acks are the slow part). */
 const PUBLISH_CONCURRENCY = 64;
@@ -72,12 +74,20 @@ export function isTransientAwsError(e: unknown): boolean {
  * bounded concurrency (`fleet.sync_concurrency`, shared by every run of this instance); each streams its
  * collectors into multi-row upserts of `fleet.sync_batch_size`, publishes discovered/changed events per batch,
  * and, only when every collector succeeded, marks what it no longer saw as removed.
+ *
+ * Leases (`fleet.lease_seconds`, renewed every quarter of it): each run has one, and a periodic sync also holds
+ * each account's. A task whose account lease was taken over stops and removes nothing (the removal is fenced in
+ * the database too). A run whose lease expired (its instance died) is ended FAILED "interrupted" by any instance's
+ * sweep, at start and with every heartbeat; with the in-process bus this is the only instance, so at start every
+ * RUNNING run is such an orphan.
  */
 @Injectable()
-export class SyncRunner implements OnModuleDestroy {
+export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SyncRunner.name);
   private readonly limiter: Limiter;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly leases: SyncLeases;
+  private heartbeatTimer?: NodeJS.Timeout;
   private stopping = false;
 
   constructor(
@@ -85,6 +95,8 @@ export class SyncRunner implements OnModuleDestroy {
     @Inject(ACCOUNTS_REPOSITORY) private readonly accounts: AccountsRepository,
     @Inject(RESOURCES_REPOSITORY) private readonly resources: ResourcesRepository,
     @Inject(SYNC_REPOSITORY) private readonly syncs: SyncRepository,
+    @Inject(RUNTIME_INFO) private readonly info: RuntimeInfo,
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly credentials: AccountCredentials,
     private readonly registry: CollectorRegistry,
     private readonly access: AccountAccessService,
@@ -92,10 +104,39 @@ export class SyncRunner implements OnModuleDestroy {
     private readonly events: EventBus,
   ) {
     this.limiter = new Limiter(config.fleet.sync_concurrency);
+    const lease = config.fleet.lease_seconds;
+    this.leases = new SyncLeases(
+      { renewRuns: (ids) => this.syncs.renewRuns(this.owner, ids, lease), renewAccounts: (tokens) => this.accounts.renewLeases(tokens, lease) },
+      (runId, accountId, reason) => reason !== 'shutdown' && this.logger.warn(`sync ${runId}: stopping the tasks of ${accountId}: ${stopMessage(reason)}`),
+    );
   }
 
-  /** Validates and records a run, then executes it in the background; `done` settles when every task has. */
-  async start(req: StartSyncRequest, trigger: SyncTrigger): Promise<{ run: SyncRunEntity; done: Promise<void> }> {
+  /** Who holds this instance's leases (runs and accounts). */
+  get owner(): string {
+    return `fleet-${this.info.instanceId}`;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sweep(this.bus.kind === 'nats').catch((e) => this.logger.error(`could not end interrupted syncs: ${(e as Error).message}`));
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), (this.config.fleet.lease_seconds * 1000) / 4);
+    this.heartbeatTimer.unref();
+  }
+
+  /** Renews this instance's leases, then ends the runs of instances that are gone. */
+  async heartbeat(): Promise<void> {
+    try {
+      await this.leases.renew();
+      await this.sweep(true);
+    } catch (e) {
+      this.logger.warn(`sync heartbeat failed: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * Validates and records a run, then executes it in the background; `done` settles when every task has.
+   * `leases` maps the accounts of a periodic sync to their lease tokens (from AccountsRepository.claimDue).
+   */
+  async start(req: StartSyncRequest, trigger: SyncTrigger, leases: ReadonlyMap<string, string> = new Map()): Promise<{ run: SyncRunEntity; done: Promise<void> }> {
     if (this.stopping) throw new AppException('SERVICE_UNAVAILABLE', 'fleet-service is shutting down', { retryAfterSeconds: 5 });
     const unknownTypes = (req.types ?? []).filter((t) => !this.registry.get(t));
     if (unknownTypes.length) {
@@ -118,43 +159,85 @@ export class SyncRunner implements OnModuleDestroy {
       request: JSON.parse(JSON.stringify(req)) as Record<string, unknown>,
       started_at: new Date(),
       finished_at: null,
+      status_reason: null,
+      lease_owner: this.owner,
+      lease_until: null,
     });
-    await this.syncs.createRun(run);
-    const done = this.execute(run, accounts, req).catch((e) => this.logger.error(`sync ${run.id} failed: ${(e as Error).stack ?? e}`));
+    await this.syncs.createRun(run, this.config.fleet.lease_seconds);
+    this.leases.track(run.id, accounts.map((a) => ({ accountId: a.account_id, token: leases.get(a.account_id) ?? null })));
+    if (this.stopping) this.leases.stopAll('shutdown'); // shutdown began while the run was being recorded
+    const done = this.execute(run, accounts, req)
+      .catch((e) => this.logger.error(`sync ${run.id} failed: ${(e as Error).stack ?? e}`))
+      .finally(() => this.leases.untrack(run.id));
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
     return { run, done };
   }
 
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    // Tasks not yet started fail fast; running ones get a few seconds to finish their batch.
+    clearInterval(this.heartbeatTimer);
+    // Tasks not yet started end at once; running ones stop at their collector's next page and remove nothing.
+    this.leases.stopAll('shutdown');
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    // A task still waiting on AWS cannot be stopped mid-call: its run is ended here rather than left to a sweep.
+    const running = this.leases.runIds();
+    if (running.length) await this.sweep(false, running).catch((e) => this.logger.error(`could not end interrupted syncs: ${(e as Error).message}`));
+  }
+
+  /**
+   * Ends RUNNING runs FAILED "interrupted" and publishes their completion: those whose lease expired
+   * (`expiredOnly`), or every one not running here (the in-process bus: no other instance exists), or `ids`.
+   */
+  private async sweep(expiredOnly: boolean, ids?: string[]): Promise<void> {
+    const which: RunsToEnd = ids ? { ids, expiredOnly: false, exclude: [] } : { expiredOnly, exclude: this.leases.runIds() };
+    for (const id of await this.syncs.endRuns(which, SYNC_INTERRUPTED)) {
+      const found = await this.syncs.findRun(id);
+      if (!found) continue;
+      this.logger.warn(`sync ${id} was interrupted (${ids ? 'this instance is stopping' : `its instance ${found.run.lease_owner ?? 'unknown'} is gone`})`);
+      this.completed(found.run, found.tasks, SyncStatus.Failed, found.run.finished_at ?? new Date(), SYNC_INTERRUPTED);
+    }
   }
 
   private async execute(run: SyncRunEntity, accounts: AccountEntity[], req: StartSyncRequest): Promise<void> {
-    const results: Array<{ task: SyncTaskEntity }> = [];
     let seq = 0;
     const nextSeq = () => seq++;
+    let interrupted = false;
     await Promise.all(
       accounts.map(async (account) => {
+        const signal = this.leases.signal(run.id, account.account_id);
         const plans = await this.limiter.run(() => this.plan(run, account, req, nextSeq));
         await Promise.all(
           plans.map((p) =>
             this.limiter.run(async () => {
-              await this.runTask(run, p);
-              results.push({ task: p.row });
+              await this.runTask(run, p, signal);
+              if (signal.reason === 'shutdown') interrupted = true;
             }),
           ),
         );
       }),
     );
-    const all = (await this.syncs.findRun(run.id))?.tasks ?? results.map((r) => r.task);
+    const all = (await this.syncs.findRun(run.id))?.tasks ?? [];
     const failed = all.filter((t) => t.status === SyncTaskStatus.Failed).length;
-    const status = failed === 0 ? SyncStatus.Succeeded : failed === all.length ? SyncStatus.Failed : SyncStatus.Partial;
+    // An interrupted run is FAILED whatever its tasks did, as a run ended by a sweep is.
+    const status = interrupted ? SyncStatus.Failed : failed === 0 ? SyncStatus.Succeeded : failed === all.length ? SyncStatus.Failed : SyncStatus.Partial;
+    const reason = interrupted ? SYNC_INTERRUPTED : null;
     const finishedAt = new Date();
-    await this.syncs.finishRun(run.id, status, finishedAt);
+    if (!(await this.syncs.finishRun(run.id, status, finishedAt, reason))) {
+      this.logger.warn(`sync ${run.id} had already been ended elsewhere (its lease expired); its outcome here is dropped`);
+      return;
+    }
     await this.accounts.markSynced([...new Set(all.filter((t) => t.status === SyncTaskStatus.Succeeded).map((t) => t.account_id))]);
+    this.completed(run, all, status, finishedAt, reason);
+  }
+
+  /** Logs a run's outcome and publishes fleet.sync.completed with the totals of its tasks. */
+  private completed(run: SyncRunEntity, all: SyncTaskEntity[], status: SyncStatus, finishedAt: Date, reason: string | null): void {
+    const failed = all.filter((t) => t.status === SyncTaskStatus.Failed).length;
     const sum = (k: 'resources_seen' | 'discovered' | 'changed' | 'removed') => all.reduce((n, t) => n + t[k], 0);
     const data: SyncCompletedData = {
       id: run.id,
@@ -168,8 +251,9 @@ export class SyncRunner implements OnModuleDestroy {
       removed: sum('removed'),
       started_at: run.started_at.toISOString(),
       finished_at: finishedAt.toISOString(),
+      status_reason: reason,
     };
-    this.logger.log(`sync ${run.id} ${status}: ${all.length} tasks (${failed} failed), ${data.resources_seen} resources, +${data.discovered} ~${data.changed} -${data.removed} in ${finishedAt.getTime() - run.started_at.getTime()} ms`);
+    this.logger.log(`sync ${run.id} ${status}: ${all.length} tasks (${failed} failed), ${data.resources_seen} resources, +${data.discovered} ~${data.changed} -${data.removed} in ${finishedAt.getTime() - run.started_at.getTime()} ms${reason ? ` (${reason})` : ''}`);
     this.events.publish(new FleetDomainEvent<SyncCompletedData>(EventSubjects.FleetSyncCompleted, data, run.id));
   }
 
@@ -224,11 +308,11 @@ export class SyncRunner implements OnModuleDestroy {
     return plans;
   }
 
-  private async runTask(run: SyncRunEntity, plan: TaskPlan): Promise<void> {
+  private async runTask(run: SyncRunEntity, plan: TaskPlan, signal: AbortSignal): Promise<void> {
     const { row, account } = plan;
     const started = new Date();
-    if (this.stopping) {
-      await this.finishTask(row, started, { seen: 0, discovered: 0, changed: 0, removed: 0 }, 'fleet-service stopped before the task ran');
+    if (signal.aborted) {
+      await this.finishTask(row, started, { seen: 0, discovered: 0, changed: 0, removed: 0 }, stopMessage(signal.reason));
       return;
     }
     row.status = SyncTaskStatus.Running;
@@ -249,7 +333,7 @@ export class SyncRunner implements OnModuleDestroy {
     // The events of one batch are published while the next batch is written: at most one batch of events in flight.
     let publishing: Promise<void> = Promise.resolve();
     const flush = async () => {
-      if (!buffer.length) return;
+      if (!buffer.length || signal.aborted) return;
       const batch = buffer;
       buffer = [];
       const publishes = await this.ingest(batch, started, run.id, counts);
@@ -258,12 +342,14 @@ export class SyncRunner implements OnModuleDestroy {
     };
     try {
       for (const collector of plan.collectors) {
+        if (signal.aborted) break;
         try {
           // Throttling: the SDK retries each call (standard mode, fleet.aws_max_attempts); if it still fails, the whole
           // collector runs again under our policy. Rows already upserted are unchanged the second time: no duplicate events.
           await withRetry(
             async () => {
               for await (const r of collector.collect(ctx)) {
+                if (signal.aborted) return; // stopped: the page in hand is dropped, nothing after it is written
                 if (isGone(r)) continue;
                 buffer.push(r);
                 if (buffer.length >= batchSize) await flush();
@@ -278,15 +364,22 @@ export class SyncRunner implements OnModuleDestroy {
       }
       await flush();
       await publishing;
+      if (signal.aborted) errors.unshift(stopMessage(signal.reason));
       // A task that failed anywhere removes nothing: a resource it did not see may simply not have been listed.
       if (!errors.length) {
-        const removed = await this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, new Date());
-        counts.removed += removed.length;
-        await this.publishAll(
-          removed.map((r) => () =>
-            this.publisher.publish<ResourceRemovedData>(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: new Date().toISOString(), sync_id: run.id }, { subject: r.arn }),
-          ),
-        );
+        const fence = { syncId: run.id, owner: this.owner, leaseToken: this.leases.token(run.id, account.account_id) };
+        const removed = await this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, new Date(), fence);
+        if (removed === null) {
+          // Lost between the last heartbeat and now: the fence in the statement caught it.
+          errors.push(stopMessage(fence.leaseToken ? 'lease-lost' : 'ended'));
+        } else {
+          counts.removed += removed.length;
+          await this.publishAll(
+            removed.map((r) => () =>
+              this.publisher.publish<ResourceRemovedData>(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: new Date().toISOString(), sync_id: run.id }, { subject: r.arn }),
+            ),
+          );
+        }
       }
     } catch (e) {
       errors.push(awsErrorMessage(e));
@@ -309,7 +402,8 @@ export class SyncRunner implements OnModuleDestroy {
     });
     if (error) this.logger.warn(`sync task ${row.account_id}/${row.region} failed: ${error}`);
     const { id: _id, sync_id: _s, seq: _q, account_id: _a, region: _r, types: _t, ...patch } = row;
-    await this.syncs.updateTask(row.id, patch);
+    // False when the run was ended meanwhile (its lease expired): its tasks' outcome is already recorded.
+    if (!(await this.syncs.updateTask(row.id, patch))) this.logger.warn(`sync task ${row.account_id}/${row.region} of ${row.sync_id} had been ended elsewhere; its outcome here is dropped`);
   }
 
   /** One multi-row upsert; returns the publications of what is new or changed. */

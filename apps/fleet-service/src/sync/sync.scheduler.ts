@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SyncTrigger } from '@app/contracts';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
@@ -9,14 +8,14 @@ import { SyncRunner } from './sync.runner';
  * Periodic sync, safe with several fleet-service replicas. Every `fleet.scheduler_interval_seconds` each
  * instance claims due accounts with one statement (`UPDATE … WHERE account_id IN (SELECT … WHERE next_sync_at
  * <= now() AND lease expired … FOR UPDATE SKIP LOCKED)`): a row locked or leased by one replica is skipped by
- * the others, so each due account is synced by exactly one instance. The lease (`fleet.lease_seconds`) outlives
- * a crashed instance only until it expires; on completion the lease is released and `next_sync_at` moves on by
- * the account's `sync_interval_minutes`.
+ * the others, so each due account is synced by exactly one instance. The lease (`fleet.lease_seconds`, with a
+ * token new at each claim) is renewed by the runner while the sync runs, so it outlives a crashed instance only
+ * until it expires; on completion it is released and `next_sync_at` moves on by the account's
+ * `sync_interval_minutes` (not when the sync was interrupted by a shutdown: the account stays due).
  */
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SyncScheduler.name);
-  private readonly owner = `fleet-${randomUUID()}`;
   private timer?: NodeJS.Timeout;
   private ticking = false;
   private stopped = false;
@@ -44,14 +43,20 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.ticking || this.stopped) return [];
     this.ticking = true;
     try {
-      const claimed = await this.accounts.claimDue(this.owner, this.config.fleet.sync_concurrency, this.config.fleet.lease_seconds);
+      const claimed = await this.accounts.claimDue(this.runner.owner, this.config.fleet.sync_concurrency, this.config.fleet.lease_seconds);
       if (!claimed.length) return [];
       const ids = claimed.map((a) => a.account_id);
+      const leases = new Map(claimed.map((a) => [a.account_id, a.lease_token!]));
       this.logger.log(`periodic sync of ${ids.join(', ')}`);
-      const { done } = await this.runner.start({ account_ids: ids }, SyncTrigger.Schedule);
-      void done.finally(async () => {
-        for (const id of ids) await this.accounts.completeScheduled(id, this.owner).catch((e) => this.logger.error(`could not release ${id}: ${(e as Error).message}`));
+      // Fenced by the token: a lease another instance took over meanwhile is left alone.
+      const release = async (reschedule: boolean) => {
+        for (const [id, token] of leases) await this.accounts.completeScheduled(id, token, reschedule).catch((e) => this.logger.error(`could not release ${id}: ${(e as Error).message}`));
+      };
+      const started = await this.runner.start({ account_ids: ids }, SyncTrigger.Schedule, leases).catch(async (e: unknown) => {
+        await release(false); // not started: due again for any instance, not held until the lease expires
+        throw e;
       });
+      void started.done.finally(() => release(!this.runner.isStopping));
       return ids;
     } catch (e) {
       this.logger.error(`periodic sync round failed: ${(e as Error).message}`);

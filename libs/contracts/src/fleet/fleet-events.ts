@@ -67,4 +67,6 @@ export interface SyncCompletedData {
   removed: number;
   started_at: string;
   finished_at: string;
+  /** Why the run ended early (interrupted), or null. */
+  status_reason: string | null;
 }

@@ -61,6 +61,7 @@ export class SyncRunDto {
   @ApiProperty() removed!: number;
   @ApiProperty({ format: 'date-time' }) started_at!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finished_at!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the run ended early, e.g. "interrupted: fleet-service stopped while the sync ran"' }) status_reason!: string | null;
   @ApiProperty({ type: [SyncTaskDto] }) tasks!: SyncTaskDto[];
 }
 

@@ -25,6 +25,7 @@ export function newAccountRow(req: CreateAccountRequest, now = new Date()): Acco
     last_sync_at: null,
     next_sync_at: now,
     lease_owner: null,
+    lease_token: null,
     lease_until: null,
     created_at: now,
     updated_at: now,
