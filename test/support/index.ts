@@ -5,3 +5,4 @@ export * from './infra';
 export * from './system';
 export * from './http';
 export * from './webhook-sink';
+export * from './holding-proxy';
