@@ -98,8 +98,11 @@ export const ConfigSchema = z
         collector_max_attempts: int(1, 10).default(3),
         /** How often each instance looks for accounts due for their periodic sync (0 turns periodic sync off). */
         scheduler_interval_seconds: int(0, 3600).default(30),
-        /** How long a claimed account stays leased to one instance before another may take it over. */
-        lease_seconds: int(30, 24 * 3600).default(1800),
+        /**
+         * Sync leases: a running sync renews its run's lease (and a periodic sync its accounts') every quarter of this.
+         * Unrenewed for this long, the instance counts as gone: another may take its accounts over, and its runs are ended "interrupted".
+         */
+        lease_seconds: int(30, 24 * 3600).default(120),
         /** Fleet commands: AWS CLI runs against one account at once, across all commands of this instance (keeps a fan-out under AWS throttling). */
         commands_per_account_concurrency: int(1, 64).default(4),
         /** Fleet commands: per stream, how much of a target's output is stored for GET …/results/{account}/{region}. */
