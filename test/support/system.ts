@@ -19,6 +19,25 @@ interface Proc {
   child: ChildProcess;
   port: number;
   log: string;
+  /** Set when the harness stops it on purpose; any other exit is reported with the end of its log. */
+  stopping?: boolean;
+}
+
+/**
+ * A process that dies on its own during a test is a bug (no request may crash a service), and its log is gone
+ * with the work dir once the system stops: print the end of it where the test run's output keeps it.
+ */
+function reportUnexpectedExit(proc: Proc): void {
+  proc.child.once('exit', (code, signal) => {
+    if (proc.stopping) return;
+    let tail = '';
+    try {
+      tail = readFileSync(proc.log, 'utf8').slice(-6000);
+    } catch {
+      // no log yet
+    }
+    process.stderr.write(`\n[system under test] ${proc.name} (pid ${proc.child.pid}) exited unexpectedly: code ${code}, signal ${signal}. End of its log:\n${tail}\n`);
+  });
 }
 
 export interface SystemOptions {
@@ -163,6 +182,7 @@ export class SystemUnderTest {
       stdio: ['ignore', fd, fd],
     });
     const proc: Proc = { name, child, port, log };
+    reportUnexpectedExit(proc);
     this.procs.set(name, proc);
     try {
       await waitFor(
@@ -199,6 +219,7 @@ export class SystemUnderTest {
       stdio: ['ignore', fd, fd],
     });
     const proc: Proc = { name, child, port, log };
+    reportUnexpectedExit(proc);
     this.replicas.push(proc);
     await waitFor(
       async () => {
@@ -216,6 +237,7 @@ export class SystemUnderTest {
   /** Stops a replica started by spawnReplica: SIGTERM (graceful) by default, or SIGKILL. */
   async stopReplica(proc: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) return proc.child.exitCode;
+    proc.stopping = true;
     return new Promise((resolveExit) => {
       const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
       proc.child.once('exit', (code) => {
@@ -305,6 +327,7 @@ export class SystemUnderTest {
   async stopApp(name: AppName, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const p = this.procs.get(name);
     if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return p?.child.exitCode ?? null;
+    p.stopping = true;
     return new Promise((resolveExit) => {
       const timer = setTimeout(() => p.child.kill('SIGKILL'), 20000);
       p.child.once('exit', (code) => {
