@@ -116,3 +116,8 @@ export function formatIp(ip: ParsedIp): string {
   for (let i = 7; i >= 0; i--) groups.push(((ip.value >> BigInt(i * 16)) & 0xffffn).toString(16));
   return groups.join(':');
 }
+
+/** `host:port` for a socket address, with an IPv6 literal in brackets as URLs and gRPC/NATS targets want it. */
+export function joinHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}

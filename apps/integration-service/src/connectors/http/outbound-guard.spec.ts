@@ -1,5 +1,7 @@
+import { connect, createServer, LookupFunction, Server, Socket } from 'node:net';
 import { OutboundBlockedError, OutboundGuard, deniedReason } from './outbound-guard';
-import { parseCidr, parseIp, parseIpv4 } from './ip-address';
+import { joinHostPort, parseCidr, parseIp, parseIpv4 } from './ip-address';
+import { rebindingDns } from '../testing/rebinding-dns';
 
 describe('ip parsing', () => {
   it.each([
@@ -136,5 +138,59 @@ describe('OutboundGuard', () => {
     expect(parseCidr('10.0.0.0/33')).toBeNull();
     expect(parseCidr('fc00::/7')?.prefix).toBe(7);
     expect(parseCidr('example.com')).toBeNull();
+  });
+});
+
+describe('OutboundGuard.socketLookup (Node sockets)', () => {
+  const ask = (fn: LookupFunction, host: string, options: Parameters<LookupFunction>[1]) =>
+    new Promise<{ err: NodeJS.ErrnoException | null; address: unknown; family?: number }>((resolve) => fn(host, options, (err, address, family) => resolve({ err, address, family })));
+
+  it('answers with the checked addresses only, in the form and family asked for', async () => {
+    const fn = new OutboundGuard({ allow: [] }, async () => ['127.0.0.1', '93.184.216.34', '2606:4700::1111']).socketLookup();
+    expect(await ask(fn, 'h.example', {})).toEqual({ err: null, address: '93.184.216.34', family: 4 });
+    expect(await ask(fn, 'h.example', { all: true })).toMatchObject({ address: [{ address: '93.184.216.34', family: 4 }, { address: '2606:4700::1111', family: 6 }] });
+    expect(await ask(fn, 'h.example', { family: 6 })).toMatchObject({ address: '2606:4700::1111', family: 6 });
+    const blocked = await ask(new OutboundGuard({ allow: [] }, async () => ['169.254.169.254']).socketLookup(), 'meta.example', {});
+    expect(blocked.err).toBeInstanceOf(OutboundBlockedError);
+  });
+
+  describe('on a real socket', () => {
+    let server: Server;
+    let port: number;
+    let accepted = 0;
+    beforeAll(async () => {
+      server = createServer((s) => {
+        accepted++;
+        s.end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const open = (lookup: LookupFunction) =>
+      new Promise<Socket>((resolve, reject) => {
+        // A .test name has no DNS answer: reaching the server at all proves the guard's answer was used.
+        const s = connect({ host: 'db.rebind.test', port, lookup }, () => resolve(s));
+        s.once('error', reject);
+      });
+
+    it('checks every connection: a name that rebinds to the metadata address is refused on the next one', async () => {
+      const dns = rebindingDns(['127.0.0.1'], ['169.254.169.254']);
+      const lookup = new OutboundGuard({ allow: ['127.0.0.0/8'] }, dns.lookup).socketLookup();
+      (await open(lookup)).destroy();
+      expect(accepted).toBe(1);
+      await expect(open(lookup)).rejects.toBeInstanceOf(OutboundBlockedError);
+      expect(accepted).toBe(1);
+      expect(dns.asked).toEqual(['db.rebind.test', 'db.rebind.test']);
+    });
+  });
+});
+
+describe('joinHostPort', () => {
+  it('brackets IPv6 literals only', () => {
+    expect(joinHostPort('93.184.216.34', 443)).toBe('93.184.216.34:443');
+    expect(joinHostPort('2606:4700::1111', 4222)).toBe('[2606:4700::1111]:4222');
+    expect(joinHostPort('grpc.example.com', 443)).toBe('grpc.example.com:443');
   });
 });

@@ -1,4 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIPv6, LookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
 import { ConnectorError, OutboundPolicy } from '../connector.port';
 import { Cidr, cidrContains, formatIp, parseCidr, parseIp, ParsedIp } from './ip-address';
@@ -75,8 +76,9 @@ const systemLookup: LookupFn = async (hostname) =>
 
 /**
  * Decides where outbound calls may go. URLs are checked before the call (scheme, literal addresses) and,
- * through `connector()`, every socket is checked after DNS resolution and opened to the checked address,
- * so DNS rebinding and redirects to internal hosts are refused too.
+ * through `connector()` (undici) or `socketLookup()` (Node sockets), every socket is checked after DNS
+ * resolution and opened to the checked address, so DNS rebinding and redirects to internal hosts are refused
+ * too. Clients that resolve names themselves with no hook (grpc-js, nats.js) are given `resolve()`'s address.
  */
 export class OutboundGuard {
   private readonly allowCidrs: Cidr[] = [];
@@ -148,6 +150,27 @@ export class OutboundGuard {
     }
     if (!allowed.length) throw firstError ?? new OutboundBlockedError(`${host} did not resolve to any address`);
     return allowed;
+  }
+
+  /**
+   * A `dns.lookup` for Node sockets (the `lookup` option of net/tls connect and http(s).Agent): each new
+   * connection resolves the name here, so it opens to an address this guard has just checked. Node does not
+   * call it for IP literals: check those first (`checkUrl`, `resolve`).
+   */
+  socketLookup(): LookupFunction {
+    const familyOf = (address: string) => (isIPv6(address) ? 6 : 4);
+    return (hostname, options, callback) => {
+      const want = options.family === 6 || options.family === 'IPv6' ? 6 : options.family === 4 || options.family === 'IPv4' ? 4 : 0;
+      this.resolve(hostname).then(
+        (addresses) => {
+          const found = addresses.map((address) => ({ address, family: familyOf(address) })).filter((a) => !want || a.family === want);
+          if (!found.length) callback(Object.assign(new Error(`${hostname} has no allowed IPv${want} address`), { code: 'ENOTFOUND' }), '');
+          else if (options.all) callback(null, found);
+          else callback(null, found[0].address, found[0].family);
+        },
+        (err: NodeJS.ErrnoException) => callback(err, ''),
+      );
+    };
   }
 
   /**
