@@ -3,7 +3,9 @@ import { AuthType } from '@app/contracts';
 import { freePort } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
 import { makeTestPki, TestPki } from '../../testing/test-pki';
-import { GrpcConnector, grpcPlugin } from './grpc.connector';
+import { rebindingDns } from '../../testing/rebinding-dns';
+import { OutboundGuard } from '../../http/outbound-guard';
+import { GrpcConnector, grpcPlugin, pinnedTarget } from './grpc.connector';
 import { HEALTH_PROTO, loadProtoText } from './proto-text';
 import { renderTemplate } from './request-template';
 
@@ -30,6 +32,8 @@ service Notifier {
 interface Received {
   request: Record<string, unknown>;
   metadata: Metadata;
+  /** The :authority the call came with. */
+  host: string;
 }
 
 /** A real grpc-js server with the demo service and grpc.health.v1; `health` sets what Check answers. */
@@ -41,7 +45,7 @@ async function startServer(creds = ServerCredentials.createInsecure()) {
   const healthSvc = loadProtoText(HEALTH_PROTO)['grpc.health.v1.Health'] as ServiceDefinition;
   server.addService(demo, {
     Notify: (call: ServerUnaryCall<Record<string, unknown>, unknown>, cb: sendUnaryData<unknown>) => {
-      received.push({ request: call.request, metadata: call.metadata });
+      received.push({ request: call.request, metadata: call.metadata, host: call.getHost() });
       const kind = call.request.kind;
       if (kind === 'unavailable') return cb({ code: status.UNAVAILABLE, details: 'try later' });
       if (kind === 'invalid') return cb({ code: status.INVALID_ARGUMENT, details: 'bad payload' });
@@ -216,6 +220,63 @@ describe('GRPC connector against a grpc-js server', () => {
       expect(tls.received.length).toBe(before);
       const noTls = make({ address: `127.0.0.1:${tls.port}` }, { type: AuthType.CERTIFICATE, certificate: pki.clientCert, private_key: pki.clientKeyEncrypted, passphrase: pki.clientPassphrase });
       expect(await noTls.send(testMessage())).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/tls: true/) });
+    });
+  });
+  describe('DNS rebinding: the channel goes to the address the guard checked', () => {
+    it('targets the first checked address, never a later answer, and keeps the name for TLS and :authority', async () => {
+      const dns = rebindingDns(['93.184.216.34'], ['127.0.0.1']);
+      const pinned = await pinnedTarget('grpc.example.com:443', new OutboundGuard({ allow: [] }, dns.lookup));
+      expect(pinned).toEqual({ target: '93.184.216.34:443', options: { 'grpc.ssl_target_name_override': 'grpc.example.com', 'grpc.default_authority': 'grpc.example.com:443' } });
+      expect(dns.asked).toEqual(['grpc.example.com']);
+      expect((await pinnedTarget('v6.example:50051', new OutboundGuard({ allow: [] }, async () => ['2606:4700::1111']))).target).toBe('[2606:4700::1111]:50051');
+      expect(await pinnedTarget('[::1]:50051', new OutboundGuard({ allow: ['::1/128'] }))).toEqual({ target: '[::1]:50051', options: {} });
+    });
+
+    describe('over TLS on loopback', () => {
+      let pki: TestPki;
+      let tls: Awaited<ReturnType<typeof startServer>>;
+      const pinnedTo = (address: string, dns: ReturnType<typeof rebindingDns>, timeoutMs = 2000) => {
+        const ctx = testContext({ type: 'GRPC', timeoutMs, connection: { proto: PROTO, service: 'demo.v1.Notifier', method: 'Notify', address, tls: true, ca: pki.ca, request_template: { kind: 'ok' } } });
+        const c = new GrpcConnector(ctx, dns.lookup);
+        open.push(c);
+        return c;
+      };
+
+      beforeAll(async () => {
+        pki = makeTestPki();
+        tls = await startServer(ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(pki.serverCert), private_key: Buffer.from(pki.serverKey) }], false));
+      });
+      afterAll(async () => {
+        if (tls) await stop(tls.server);
+      });
+
+      it('verifies the certificate against the host name although it connects to the pinned address', async () => {
+        // mtls.test has no DNS: the call can only arrive through the guard's answer. Later answers are the metadata address.
+        const dns = rebindingDns(['127.0.0.1'], ['169.254.169.254']);
+        const c = pinnedTo(`mtls.test:${tls.port}`, dns);
+        await c.initialize();
+        expect(await c.send(testMessage())).toMatchObject({ ok: true });
+        expect(await c.send(testMessage())).toMatchObject({ ok: true });
+        expect(await c.healthCheck()).toMatchObject({ healthy: true });
+        expect(tls.received.at(-1)?.host).toBe(`mtls.test:${tls.port}`);
+        expect(dns.asked).toEqual(['mtls.test']);
+      });
+
+      it('refuses a certificate that does not name the host, although it names the pinned address', async () => {
+        const before = tls.received.length;
+        const c = pinnedTo(`other.test:${tls.port}`, rebindingDns(['127.0.0.1']), 1000);
+        expect(await c.send(testMessage())).toMatchObject({ ok: false, statusCode: status.UNAVAILABLE });
+        expect(tls.received.length).toBe(before);
+      });
+
+      it('a pinned address that stops answering is dropped: the next call resolves and checks the name again', async () => {
+        // Nothing listens on 127.0.0.2 (the whole of 127/8 is loopback): the first answer is dead, the second live.
+        const dns = rebindingDns(['127.0.0.2'], ['127.0.0.1']);
+        const c = pinnedTo(`mtls.test:${tls.port}`, dns, 1000);
+        expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: true, statusCode: status.UNAVAILABLE });
+        expect(await c.send(testMessage())).toMatchObject({ ok: true });
+        expect(dns.asked).toEqual(['mtls.test', 'mtls.test']);
+      });
     });
   });
 });

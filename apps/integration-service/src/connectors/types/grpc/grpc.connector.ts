@@ -1,9 +1,10 @@
 import { createPrivateKey } from 'node:crypto';
-import { ChannelCredentials, Client, credentials, Metadata, ServiceError, status } from '@grpc/grpc-js';
+import { ChannelCredentials, ChannelOptions, Client, connectivityState, credentials, Metadata, ServiceError, status } from '@grpc/grpc-js';
 import { MethodDefinition } from '@grpc/proto-loader';
 import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import { Connector, ConnectorContext, ConnectorError, ConnectorPlugin, HealthResult, OutboundMessage, SendResult } from '../../connector.port';
-import { OutboundGuard } from '../../http/outbound-guard';
+import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
+import { joinHostPort, parseIp } from '../../http/ip-address';
 import { findUnaryMethod, healthDefinition, loadProtoText, MAX_PROTO_CHARS, ProtoError } from './proto-text';
 import { renderTemplate } from './request-template';
 
@@ -64,6 +65,20 @@ function pemKey(key: string, passphrase?: string): Buffer {
   return Buffer.from(passphrase ? (createPrivateKey({ key, passphrase }).export({ type: 'pkcs8', format: 'pem' }) as string) : key);
 }
 
+/**
+ * The channel target: the address the guard checked, not the name, which grpc-js would resolve again on its own
+ * (DNS rebinding). The name stays the TLS server name (SNI, certificate check) and the :authority, as if
+ * grpc-js had resolved it. grpc-js reconnects to a literal target without resolving, so the channel keeps it.
+ */
+export async function pinnedTarget(address: string, guard: OutboundGuard): Promise<{ target: string; options: ChannelOptions }> {
+  const [, bracketed, port] = ADDRESS.exec(address) as RegExpExecArray;
+  const host = bracketed.replace(/^\[|\]$/g, '');
+  const [checked] = await guard.resolve(host);
+  const target = joinHostPort(checked, Number(port));
+  if (parseIp(host)) return { target, options: {} };
+  return { target, options: { 'grpc.ssl_target_name_override': host, 'grpc.default_authority': address } };
+}
+
 export class GrpcConnector implements Connector {
   private readonly cfg: GrpcConnection;
   private readonly methodDef: MethodDefinition<object, object>;
@@ -71,7 +86,11 @@ export class GrpcConnector implements Connector {
   /** Memoised so that concurrent first calls share one channel. */
   private opening?: Promise<Client>;
 
-  constructor(private readonly ctx: ConnectorContext) {
+  constructor(
+    private readonly ctx: ConnectorContext,
+    /** DNS override (tests); the guard still checks every answer. */
+    private readonly lookup?: LookupFn,
+  ) {
     const errors = validateGrpcConnection(ctx.connection);
     if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const c = ctx.connection;
@@ -100,14 +119,22 @@ export class GrpcConnector implements Connector {
 
   private channel(): Promise<Client> {
     this.opening ??= (async () => {
-      const host = ADDRESS.exec(this.cfg.address)?.[1] ?? '';
-      await new OutboundGuard(this.ctx.outbound).resolve(host.replace(/^\[|\]$/g, ''));
-      return (this.client = new Client(this.cfg.address, this.channelCredentials()));
+      const { target, options } = await pinnedTarget(this.cfg.address, new OutboundGuard(this.ctx.outbound, this.lookup));
+      return (this.client = new Client(target, this.channelCredentials(), options));
     })().catch((e) => {
       this.opening = undefined;
       throw e;
     });
     return this.opening;
+  }
+
+  /** A channel that cannot connect is dropped, so that the next call resolves and checks the name again (it may have moved). */
+  private dropIfDown(): void {
+    const client = this.client;
+    if (!client || client.getChannel().getConnectivityState(false) !== connectivityState.TRANSIENT_FAILURE) return;
+    this.client = undefined;
+    this.opening = undefined;
+    client.close();
   }
 
   private metadata(message?: OutboundMessage): Metadata {
@@ -135,7 +162,11 @@ export class GrpcConnector implements Connector {
     const client = await this.channel();
     // Fail early on an unreachable server; waitForReady honours the deadline instead of hanging.
     await new Promise<void>((resolve, reject) =>
-      client.waitForReady(Date.now() + this.ctx.timeoutMs, (err) => (err ? reject(new ConnectorError(`cannot reach ${this.cfg.address}: ${err.message}`, true)) : resolve())),
+      client.waitForReady(Date.now() + this.ctx.timeoutMs, (err) => {
+        if (!err) return resolve();
+        this.dropIfDown();
+        reject(new ConnectorError(`cannot reach ${this.cfg.address}: ${err.message}`, true));
+      }),
     );
   }
 
@@ -151,6 +182,7 @@ export class GrpcConnector implements Connector {
     } catch (e) {
       if (e instanceof ConnectorError) return { ok: false, retryable: e.retryable, error: e.message, durationMs: Date.now() - started };
       const err = e as ServiceError;
+      if (err.code === status.UNAVAILABLE) this.dropIfDown();
       return { ok: false, retryable: RETRYABLE.has(err.code), statusCode: err.code, error: `${status[err.code] ?? err.code}: ${err.details ?? err.message}`, durationMs: Date.now() - started };
     }
   }
@@ -165,6 +197,7 @@ export class GrpcConnector implements Connector {
     } catch (e) {
       if (e instanceof ConnectorError) return { healthy: false, latencyMs: Date.now() - started, error: e.message };
       const err = e as ServiceError;
+      if (err.code === status.UNAVAILABLE) this.dropIfDown();
       // A server without the health service answered, so it is up: report that rather than a false alarm.
       if (err.code === status.UNIMPLEMENTED) return { healthy: true, latencyMs: Date.now() - started, details: { status: 'UNIMPLEMENTED', note: 'server has no grpc.health.v1 service' } };
       return { healthy: false, latencyMs: Date.now() - started, statusCode: err.code, error: `${status[err.code] ?? err.code}: ${err.details ?? err.message}` };
