@@ -120,6 +120,7 @@ describe('OutboundGuard', () => {
     await expect(g.resolve('mapped.example')).rejects.toBeInstanceOf(OutboundBlockedError);
     await expect(g.resolve('mixed.example')).resolves.toEqual(['93.184.216.34']);
     await expect(g.resolve('public.example')).resolves.toEqual(['93.184.216.34']);
+    await expect(new OutboundGuard({ allow: ['127.0.0.0/8'] }).resolve('0x7f.1')).resolves.toEqual(['127.0.0.1']);
     await expect(g.resolve('nothing.example')).rejects.toBeInstanceOf(OutboundBlockedError);
   });
 

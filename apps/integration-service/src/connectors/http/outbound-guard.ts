@@ -1,5 +1,5 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
-import { isIPv6, LookupFunction } from 'node:net';
+import { isIP, isIPv6, LookupFunction } from 'node:net';
 import { buildConnector } from 'undici';
 import { ConnectorError, OutboundPolicy } from '../connector.port';
 import { Cidr, cidrContains, formatIp, parseCidr, parseIp, ParsedIp } from './ip-address';
@@ -128,9 +128,11 @@ export class OutboundGuard {
   /** Resolves a host name and returns only the addresses that may be reached; throws if none may. */
   async resolve(hostname: string): Promise<string[]> {
     const host = stripBrackets(hostname);
-    if (parseIp(host)) {
+    const literal = parseIp(host);
+    if (literal) {
       this.checkAddress(host, host);
-      return [host];
+      // inet_aton forms (0x7f.1, 2130706433) in the standard notation, which sockets take as an address.
+      return [isIP(host) ? host : formatIp(literal)];
     }
     let addresses: string[];
     try {
