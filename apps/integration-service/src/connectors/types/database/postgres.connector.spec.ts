@@ -165,4 +165,7 @@ describe('DATABASE (PostgreSQL) connector against a real server', () => {
     open.push(c);
     expect(await c.healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/refused/) });
   });
+  it('validates ca as PEM certificates', () => {
+    expect(postgresPlugin.validateConnection({ ...PG, table: 't', ssl: true, ca: 'not pem' })).toEqual([{ field: 'ca', message: expect.any(String) }]);
+  });
 });

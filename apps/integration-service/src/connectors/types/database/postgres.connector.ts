@@ -12,6 +12,7 @@ import {
 } from '../../connector.port';
 import { OutboundGuard } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
+import { checkCaBundle } from '../tls-ca';
 
 /**
  * DATABASE (PostgreSQL). OUTBOUND inserts each event as a row; INBOUND polls a table by a cursor column.
@@ -40,6 +41,8 @@ export interface PostgresConnection {
   user?: string;
   password?: string;
   ssl: boolean;
+  /** PEM CA bundle for a server with a private CA (e.g. Amazon RDS's); the system's CAs otherwise. */
+  ca?: string;
   /** `table` or `schema.table`. */
   table: string;
   cursor_column?: string;
@@ -90,6 +93,7 @@ export function validatePostgresConnection(c: Record<string, unknown>, direction
   ['database', 'user'].forEach((k) => str(k, 63));
   str('password', 1024);
   if (c.ssl !== undefined && typeof c.ssl !== 'boolean') errors.push({ field: 'ssl', message: 'must be a boolean' });
+  checkCaBundle(c, errors);
   if (typeof c.table !== 'string' || !TABLE.test(c.table)) errors.push({ field: 'table', message: 'must be an identifier, optionally schema-qualified (schema.table)' });
   if (c.cursor_column !== undefined && (typeof c.cursor_column !== 'string' || !COLUMN.test(c.cursor_column))) errors.push({ field: 'cursor_column', message: 'must be a column name' });
   if (c.cursor_start !== undefined && typeof c.cursor_start !== 'string' && typeof c.cursor_start !== 'number') errors.push({ field: 'cursor_start', message: 'must be a string or number' });
@@ -114,7 +118,6 @@ function classify(e: unknown): { retryable: boolean; error: string } {
   return { retryable: /timeout|terminated|Connection ended|closed/i.test(msg) || !err.code, error: msg };
 }
 
-
 export class PostgresConnector implements Connector {
   private readonly cfg: PostgresConnection;
   private pool?: Pool;
@@ -136,6 +139,7 @@ export class PostgresConnector implements Connector {
       user: c.user as string | undefined,
       password: c.password as string | undefined,
       ssl: c.ssl === true,
+      ca: c.ca as string | undefined,
       table: c.table as string,
       cursor_column: c.cursor_column as string | undefined,
       cursor_start: c.cursor_start === undefined ? undefined : String(c.cursor_start),
@@ -149,9 +153,9 @@ export class PostgresConnector implements Connector {
    * as connectionString, because pg lets the URL's (empty) user and password override explicit ones.
    */
   private endpoint(): PoolConfig {
-    const ssl = (on: boolean) => (on ? { ssl: { rejectUnauthorized: true } } : {});
+    const ssl = (on: boolean) => (on ? { ssl: { rejectUnauthorized: true, ...(this.cfg.ca ? { ca: this.cfg.ca } : {}) } } : {});
     if (!this.cfg.connection_string) {
-      return { host: this.cfg.host, port: this.cfg.port, database: this.cfg.database, user: this.cfg.user, ...ssl(this.cfg.ssl) };
+      return { host: this.cfg.host?.replace(/^\[|\]$/g, ''), port: this.cfg.port, database: this.cfg.database, user: this.cfg.user, ...ssl(this.cfg.ssl) };
     }
     const u = new URL(this.cfg.connection_string);
     const sslmode = u.searchParams.get('sslmode');
@@ -173,12 +177,12 @@ export class PostgresConnector implements Connector {
   }
 
   private async openPool(): Promise<Pool> {
-    const host = this.cfg.connection_string ? new URL(this.cfg.connection_string).hostname : (this.cfg.host as string);
-    await new OutboundGuard(this.ctx.outbound).resolve(host.replace(/^\[|\]$/g, ''));
+    const endpoint = this.endpoint();
+    await new OutboundGuard(this.ctx.outbound).resolve(endpoint.host as string);
     const a = this.ctx.auth;
     const basic = a.type === AuthType.BASIC && a.username ? { user: a.username, password: a.password } : {};
     const config: PoolConfig = {
-      ...this.endpoint(),
+      ...endpoint,
       ...(this.cfg.password !== undefined ? { password: this.cfg.password } : {}),
       ...basic,
       // Two connections: one for deliveries, one for the poller or a health check; integrations are many.

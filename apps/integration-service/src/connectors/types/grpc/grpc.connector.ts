@@ -7,6 +7,7 @@ import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
 import { joinHostPort, parseIp } from '../../http/ip-address';
 import { findUnaryMethod, healthDefinition, loadProtoText, MAX_PROTO_CHARS, ProtoError } from './proto-text';
 import { renderTemplate } from './request-template';
+import { checkCaBundle } from '../tls-ca';
 
 export interface GrpcConnection {
   /** The .proto source text (imports limited to google/protobuf well-known types). */
@@ -45,7 +46,7 @@ export function validateGrpcConnection(c: Record<string, unknown>): FieldError[]
   if (c.health_service !== undefined && (typeof c.health_service !== 'string' || (c.health_service !== '' && !QUALIFIED.test(c.health_service)))) {
     errors.push({ field: 'health_service', message: 'must be a service name or empty' });
   }
-  if (c.ca !== undefined && (typeof c.ca !== 'string' || !c.ca.includes('-----BEGIN CERTIFICATE-----'))) errors.push({ field: 'ca', message: 'must be PEM certificates' });
+  checkCaBundle(c, errors);
   if (typeof c.proto !== 'string' || c.proto.length === 0 || c.proto.length > MAX_PROTO_CHARS) {
     errors.push({ field: 'proto', message: `is required (the .proto source, at most ${MAX_PROTO_CHARS} characters)` });
     return errors;
