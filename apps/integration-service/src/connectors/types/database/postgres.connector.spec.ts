@@ -1,12 +1,40 @@
 import { randomBytes } from 'node:crypto';
+import { connect, createServer, Server } from 'node:net';
+import { createSecureContext, TLSSocket } from 'node:tls';
 import { Client } from 'pg';
 import { AuthType, Direction } from '@app/contracts';
 import { freePort, waitFor } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
 import { InboundMessage } from '../../connector.port';
+import { makeTestPki, TestPki } from '../../testing/test-pki';
+import { rebindingDns } from '../../testing/rebinding-dns';
 import { PostgresConnector, postgresPlugin } from './postgres.connector';
 
 const PG = { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' };
+
+/**
+ * The local server has no TLS: this answers PostgreSQL's SSLRequest with 'S', terminates TLS with the test PKI
+ * (a certificate for mtls.test and 127.0.0.1) and relays the plaintext to 127.0.0.1:5432.
+ */
+async function tlsFrontForLocalPostgres(pki: TestPki): Promise<{ server: Server; port: number }> {
+  const context = createSecureContext({ cert: pki.serverCert, key: pki.serverKey });
+  const server = createServer((raw) => {
+    raw.on('error', () => undefined);
+    raw.once('data', (request) => {
+      if (request.length !== 8 || request.readUInt32BE(4) !== 80877103) return void raw.destroy();
+      raw.write('S');
+      const secure = new TLSSocket(raw, { isServer: true, secureContext: context });
+      secure.on('error', () => raw.destroy());
+      secure.once('secure', () => {
+        const upstream = connect(5432, '127.0.0.1');
+        upstream.on('error', () => secure.destroy());
+        secure.pipe(upstream).pipe(secure);
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as { port: number }).port };
+}
 
 describe('DATABASE (PostgreSQL) connector against a real server', () => {
   const schema = `conn_test_${randomBytes(4).toString('hex')}`;
@@ -165,6 +193,55 @@ describe('DATABASE (PostgreSQL) connector against a real server', () => {
     open.push(c);
     expect(await c.healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/refused/) });
   });
+  describe('DNS rebinding: every connection goes to an address the guard checked', () => {
+    it('a name that answers a public address to the check and 127.0.0.1 to the connection is refused', async () => {
+      const dns = rebindingDns(['93.184.216.34'], ['127.0.0.1']);
+      const ctx = { ...testContext({ type: 'DATABASE', timeoutMs: 1000, connection: { ...PG, host: 'db.rebind.test', table: 't' } }), outbound: { allow: [] } };
+      const c = new PostgresConnector(ctx, dns.lookup);
+      open.push(c);
+      expect(await c.healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/db\.rebind\.test refused: 127\.0\.0\.1/) });
+      expect(dns.asked).toEqual(['db.rebind.test', 'db.rebind.test']);
+    });
+
+    describe('over TLS on loopback', () => {
+      let pki: TestPki;
+      let front: { server: Server; port: number };
+      const through = (host: string, dns: ReturnType<typeof rebindingDns>) => {
+        const ctx = testContext({ type: 'DATABASE', timeoutMs: 2000, connection: { ...PG, host, port: front.port, ssl: true, ca: pki.ca, table: `${schema}.plain_events` } });
+        const c = new PostgresConnector(ctx, dns.lookup);
+        open.push(c);
+        return c;
+      };
+
+      beforeAll(async () => {
+        pki = makeTestPki();
+        front = await tlsFrontForLocalPostgres(pki);
+      });
+      afterAll(async () => {
+        // Pools hold their connections through the front: close them first, or close() waits for their idle timeout.
+        await Promise.all(open.map((c) => c.close()));
+        await new Promise<void>((resolve) => (front ? front.server.close(() => resolve()) : resolve()));
+      });
+
+      it('verifies the certificate against the host name; a new connection after the name rebinds is refused', async () => {
+        // mtls.test has no DNS: pg gets through only with the guard's answers (the pre-check, then one per socket).
+        const dns = rebindingDns(['127.0.0.1'], ['127.0.0.1'], ['169.254.169.254']);
+        const c = through('mtls.test', dns);
+        await c.initialize();
+        expect((await c.send(testMessage())).ok).toBe(true);
+        // The pool's idle connection takes one send; the second needs a new socket, whose lookup now says metadata.
+        const both = await Promise.all([c.send(testMessage()), c.send(testMessage())]);
+        expect(both.filter((r) => r.ok)).toHaveLength(1);
+        expect(both.find((r) => !r.ok)).toMatchObject({ retryable: false, error: expect.stringMatching(/169\.254\.169\.254/) });
+        expect(dns.asked).toEqual(['mtls.test', 'mtls.test', 'mtls.test']);
+      });
+
+      it('refuses a certificate that does not name the host, although it names the address connected to', async () => {
+        await expect(through('other.test', rebindingDns(['127.0.0.1'])).initialize()).rejects.toThrow(/other\.test\. is not in the cert's altnames/);
+      });
+    });
+  });
+
   it('validates ca as PEM certificates', () => {
     expect(postgresPlugin.validateConnection({ ...PG, table: 't', ssl: true, ca: 'not pem' })).toEqual([{ field: 'ca', message: expect.any(String) }]);
   });

@@ -1,3 +1,4 @@
+import { LookupFunction, Socket } from 'node:net';
 import { Pool, PoolConfig } from 'pg';
 import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import {
@@ -10,7 +11,7 @@ import {
   OutboundMessage,
   SendResult,
 } from '../../connector.port';
-import { OutboundGuard } from '../../http/outbound-guard';
+import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
 import { checkCaBundle } from '../tls-ca';
 
@@ -118,6 +119,18 @@ function classify(e: unknown): { retryable: boolean; error: string } {
   return { retryable: /timeout|terminated|Connection ended|closed/i.test(msg) || !err.code, error: msg };
 }
 
+/**
+ * A socket for pg whose connect resolves the host through `lookup`. pg resolves the name again for every new
+ * connection of the pool (DNS rebinding); this way each one opens to an address the guard has just checked, and
+ * pg still knows the name, so TLS checks the certificate against it.
+ */
+function guardedSocket(lookup: LookupFunction): Socket {
+  const socket = new Socket();
+  const connect = socket.connect.bind(socket);
+  socket.connect = ((port: number, host: string) => connect({ port, host, lookup })) as Socket['connect'];
+  return socket;
+}
+
 export class PostgresConnector implements Connector {
   private readonly cfg: PostgresConnection;
   private pool?: Pool;
@@ -127,7 +140,11 @@ export class PostgresConnector implements Connector {
   private insertColumns: string[] = [];
   private readonly listener = new ListenerLoop();
 
-  constructor(private readonly ctx: ConnectorContext) {
+  constructor(
+    private readonly ctx: ConnectorContext,
+    /** DNS override (tests); the guard still checks every answer. */
+    private readonly lookup?: LookupFn,
+  ) {
     const errors = validatePostgresConnection(ctx.connection, ctx.direction);
     if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const c = ctx.connection;
@@ -178,11 +195,15 @@ export class PostgresConnector implements Connector {
 
   private async openPool(): Promise<Pool> {
     const endpoint = this.endpoint();
-    await new OutboundGuard(this.ctx.outbound).resolve(endpoint.host as string);
+    const guard = new OutboundGuard(this.ctx.outbound, this.lookup);
+    // Sockets skip the lookup for IP literals: those are checked here (and a refused name fails early).
+    await guard.resolve(endpoint.host as string);
+    const lookup = guard.socketLookup();
     const a = this.ctx.auth;
     const basic = a.type === AuthType.BASIC && a.username ? { user: a.username, password: a.password } : {};
     const config: PoolConfig = {
       ...endpoint,
+      stream: () => guardedSocket(lookup),
       ...(this.cfg.password !== undefined ? { password: this.cfg.password } : {}),
       ...basic,
       // Two connections: one for deliveries, one for the poller or a health check; integrations are many.
