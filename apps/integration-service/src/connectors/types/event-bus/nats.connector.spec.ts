@@ -1,14 +1,33 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tcpConnect, createServer, Server, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, headers, Msg, NatsConnection } from 'nats';
 import { AuthType, Direction } from '@app/contracts';
 import { freePort, waitFor } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
 import { InboundMessage } from '../../connector.port';
+import { OutboundGuard } from '../../http/outbound-guard';
+import { makeTestPki, TestPki } from '../../testing/test-pki';
+import { rebindingDns } from '../../testing/rebinding-dns';
 import { eventBusPlugin } from './event-bus.plugin';
-import { NatsConnector } from './nats.connector';
+import { NatsConnector, pinnedServers } from './nats.connector';
 
 const LOCAL = 'nats://127.0.0.1:4222';
+
+function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+function listen(server: Server, host: string): Promise<number> {
+  return new Promise((resolve) => server.listen(0, host, () => resolve((server.address() as { port: number }).port)));
+}
 
 describe('EVENT_BUS (NATS) connector against nats-server', () => {
   const run = randomBytes(4).toString('hex');
@@ -241,5 +260,115 @@ describe('EVENT_BUS (NATS) connector against nats-server', () => {
     const c = eventBusPlugin.create(ctx) as NatsConnector;
     open.push(c);
     expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/refused/) });
+  });
+  describe('DNS rebinding: nats.js is given the addresses the guard checked', () => {
+    it('pins the first checked answer, never a later one; the names stay what certificates must name', async () => {
+      const dns = rebindingDns(['93.184.216.34'], ['127.0.0.1']);
+      expect(await pinnedServers(['nats://bus.example.com:4223'], new OutboundGuard({ allow: [] }, dns.lookup))).toEqual({ servers: ['93.184.216.34:4223'], identities: ['bus.example.com'] });
+      expect(dns.asked).toEqual(['bus.example.com']);
+      const twoFamilies = new OutboundGuard({ allow: [] }, async () => ['2606:4700::1111', '93.184.216.34']);
+      expect(await pinnedServers(['tls://v6.example', '8.8.8.8:4300'], twoFamilies)).toEqual({
+        servers: ['[2606:4700::1111]:4222', '93.184.216.34:4222', '8.8.8.8:4300'],
+        identities: ['v6.example', '8.8.8.8'],
+      });
+    });
+
+    it('ignores servers that a server gossips (connect_urls): nats.js would dial them unchecked', async () => {
+      // A fake server announces a "cluster member" on 127.0.0.2, then drops the client and refuses it from then on.
+      let decoyDialled = 0;
+      const decoy = createServer((s) => {
+        decoyDialled++;
+        s.destroy();
+      });
+      const decoyPort = await listen(decoy, '127.0.0.2');
+      let first: Socket | undefined;
+      let redials = 0;
+      const fake = createServer((s) => {
+        s.on('error', () => undefined);
+        if (first) {
+          redials++;
+          return void s.destroy();
+        }
+        first = s;
+        s.write(`INFO ${JSON.stringify({ server_id: 'fake', version: '2.9.10', proto: 1, max_payload: 1048576, headers: true, connect_urls: [`127.0.0.2:${decoyPort}`] })}\r\n`);
+        s.on('data', (d) => {
+          if (d.toString().includes('PING')) s.write('PONG\r\n');
+        });
+      });
+      const fakePort = await listen(fake, '127.0.0.1');
+      try {
+        const c = make({ servers: [`nats://127.0.0.1:${fakePort}`], subject: 'x' });
+        await c.initialize();
+        first?.destroy();
+        // nats.js tries the servers it knows in turn: the gossiped one would come before the configured one again.
+        await waitFor(() => redials > 0, 10000, 50, 'a reconnect attempt');
+        expect(decoyDialled).toBe(0);
+        await c.close();
+      } finally {
+        fake.close();
+        decoy.close();
+      }
+    });
+
+    describe('over TLS on loopback', () => {
+      const bin = '/usr/sbin/nats-server';
+      let pki: TestPki;
+      let dir: string;
+      let port: number;
+      let server: ChildProcess | undefined;
+      const start = async () => {
+        server = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '--tls', '--tlscert', join(dir, 'server.crt'), '--tlskey', join(dir, 'server.key')], { stdio: 'ignore' });
+        await waitFor(
+          () => new Promise<boolean>((resolve) => {
+            const s = tcpConnect(port, '127.0.0.1', () => {
+              s.destroy();
+              resolve(true);
+            });
+            s.on('error', () => resolve(false));
+          }),
+          10000, 50, 'the TLS nats-server',
+        );
+      };
+      const pinnedTo = (servers: string[], dns: ReturnType<typeof rebindingDns>, tls = true) => {
+        const ctx = testContext({ type: 'EVENT_BUS', timeoutMs: 2000, connection: { provider: 'nats', servers, tls, ca: pki.ca, subject: `conn.${run}.tls` } });
+        const c = new NatsConnector(ctx, dns.lookup);
+        open.push(c);
+        return c;
+      };
+
+      beforeAll(async () => {
+        pki = makeTestPki();
+        dir = mkdtempSync(join(tmpdir(), 'nats-tls-'));
+        writeFileSync(join(dir, 'server.crt'), pki.serverCert);
+        writeFileSync(join(dir, 'server.key'), pki.serverKey);
+        port = await freePort();
+        await start();
+      });
+      afterAll(async () => {
+        await stopProcess(server);
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      });
+
+      it('verifies the certificate against the host name, and reconnects to the pinned address only', async () => {
+        // mtls.test has no DNS: nats.js gets there only with the guard's answer; any later answer is the metadata address.
+        const dns = rebindingDns(['127.0.0.1'], ['169.254.169.254']);
+        const c = pinnedTo([`tls://mtls.test:${port}`], dns);
+        await c.initialize();
+        expect(await c.send(testMessage())).toMatchObject({ ok: true });
+        await stopProcess(server);
+        await start();
+        // nats.js reconnects by itself; it has only the address, so DNS is not asked again.
+        await waitFor(async () => (await c.send(testMessage())).ok, 15000, 200, 'a send after the reconnect');
+        expect(dns.asked).toEqual(['mtls.test']);
+      });
+
+      it('refuses a certificate that does not name the host, although it names the address connected to', async () => {
+        await expect(pinnedTo([`tls://other.test:${port}`], rebindingDns(['127.0.0.1'])).initialize()).rejects.toThrow(/other\.test\. is not in the cert's altnames/);
+      });
+
+      it('tls: false is plaintext only: a server that requires TLS is refused with a hint', async () => {
+        await expect(pinnedTo([`nats://127.0.0.1:${port}`], rebindingDns([]), false).initialize()).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/set tls: true/) });
+      });
+    });
   });
 });

@@ -1,5 +1,24 @@
 import { createHash } from 'node:crypto';
-import { AckPolicy, connect, ConnectionOptions, ConsumerMessages, credsAuthenticator, DeliverPolicy, headers, JetStreamClient, JsMsg, Msg, MsgHdrs, NatsConnection, NatsError, Subscription } from 'nats';
+import { isIP } from 'node:net';
+import { checkServerIdentity, ConnectionOptions as TlsConnectOptions } from 'node:tls';
+import {
+  AckPolicy,
+  connect,
+  ConnectionOptions,
+  ConsumerMessages,
+  credsAuthenticator,
+  DeliverPolicy,
+  ErrorCode,
+  headers,
+  JetStreamClient,
+  JsMsg,
+  Msg,
+  MsgHdrs,
+  NatsConnection,
+  NatsError,
+  Subscription,
+  TlsOptions,
+} from 'nats';
 import { AuthType, Direction, FieldError } from '@app/contracts';
 import {
   Connector,
@@ -10,7 +29,9 @@ import {
   OutboundMessage,
   SendResult,
 } from '../../connector.port';
-import { OutboundGuard } from '../../http/outbound-guard';
+import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
+import { joinHostPort, parseIp } from '../../http/ip-address';
+import { checkCaBundle } from '../tls-ca';
 
 export interface NatsSettings {
   servers: string[];
@@ -26,6 +47,8 @@ export interface NatsSettings {
    */
   jetstream: boolean;
   tls: boolean;
+  /** PEM CA bundle for servers with a private CA; the system's CAs otherwise. */
+  ca?: string;
   /** JetStream inbound: the stream to consume. */
   stream?: string;
   /** JetStream inbound: durable consumer name, so a restart resumes where the last one acked. */
@@ -68,6 +91,7 @@ export function validateNatsConnection(c: Record<string, unknown>, direction?: D
     errors.push({ field: 'credentials', message: 'must be the text of a NATS .creds file' });
   }
   for (const key of ['jetstream', 'tls']) if (c[key] !== undefined && typeof c[key] !== 'boolean') errors.push({ field: key, message: 'must be a boolean' });
+  checkCaBundle(c, errors);
   for (const key of ['stream', 'durable']) {
     if (c[key] !== undefined && (typeof c[key] !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(c[key] as string))) errors.push({ field: key, message: 'must be 1-128 letters, digits, _ or -' });
   }
@@ -101,9 +125,47 @@ function classify(e: unknown): { retryable: boolean; error: string } {
   return { retryable: !NOT_RETRYABLE.has(code), error: code && !msg.includes(code) ? `${code}: ${msg}` : msg };
 }
 
-function hostOf(server: string): string {
-  const bare = server.replace(/^(nats|tls):\/\//, '');
-  return bare.replace(/:\d+$/, '');
+/** The configured servers (`nats://host:4222`, `tls://host`, `host:4222`, `host`) as checked addresses for nats.js. */
+export interface PinnedServers {
+  /** `address:port` of every address the guard allowed, for every server. */
+  servers: string[];
+  /** What the certificates must name: the configured host names (or the addresses written as such). */
+  identities: string[];
+}
+
+/**
+ * The servers as addresses the guard checked, not as names: nats.js would resolve the names itself, again and on
+ * every reconnect (DNS rebinding). It is given the addresses, reconnects to them only, and never resolves.
+ */
+export async function pinnedServers(servers: string[], guard: OutboundGuard): Promise<PinnedServers> {
+  const pinned = new Set<string>();
+  const identities = new Set<string>();
+  for (const server of servers) {
+    const [, host, port = '4222'] = /^(?:(?:nats|tls):\/\/)?([^:]+)(?::(\d+))?$/.exec(server) as RegExpExecArray;
+    const addresses = await guard.resolve(host);
+    for (const address of addresses) pinned.add(joinHostPort(address, Number(port)));
+    identities.add(parseIp(host) ? addresses[0] : host);
+  }
+  return { servers: [...pinned], identities: [...identities] };
+}
+
+/**
+ * TLS for pinned servers: the host name as SNI (an address may not be one) and a certificate check against the
+ * configured names, since nats.js would check it against the address. One setting serves every server of the
+ * connection, so with servers of several names a certificate naming any of them is accepted.
+ */
+function pinnedTls(identities: string[], ca?: string): TlsOptions {
+  const sni = identities.find((h) => !isIP(h));
+  const tls: TlsConnectOptions = {
+    ...(ca ? { ca } : {}),
+    ...(sni ? { servername: sni } : {}),
+    checkServerIdentity: (_servername, cert) => {
+      const failures = identities.map((h) => checkServerIdentity(h, cert));
+      return failures.every(Boolean) ? failures[0] : undefined;
+    },
+  };
+  // nats.js passes its tls settings on to Node's tls.connect, whose options these are.
+  return tls as TlsOptions;
 }
 
 export class NatsConnector implements Connector {
@@ -114,7 +176,11 @@ export class NatsConnector implements Connector {
   private subs: Array<{ sub: Subscription; done: Promise<void> }> = [];
   private consumer?: { messages: ConsumerMessages; done: Promise<void> };
 
-  constructor(private readonly ctx: ConnectorContext) {
+  constructor(
+    private readonly ctx: ConnectorContext,
+    /** DNS override (tests); the guard still checks every answer. */
+    private readonly lookup?: LookupFn,
+  ) {
     const errors = validateNatsConnection(ctx.connection, ctx.direction);
     if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const c = ctx.connection;
@@ -126,6 +192,7 @@ export class NatsConnector implements Connector {
       queue: (c.queue as string | undefined) ?? `aws-mcp-${ctx.integrationId}`,
       jetstream: c.jetstream === true,
       tls: c.tls === true,
+      ca: c.ca as string | undefined,
       stream: c.stream as string | undefined,
       durable: (c.durable as string | undefined) ?? `aws-mcp-${ctx.integrationId}`.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128),
       nak_delay_seconds: (c.nak_delay_seconds as number | undefined) ?? 5,
@@ -133,16 +200,19 @@ export class NatsConnector implements Connector {
   }
 
   /** Credentials: the integration's auth (BASIC, BEARER_TOKEN) first, then the connection's own fields. */
-  private options(reconnect: boolean): ConnectionOptions {
+  private options(reconnect: boolean, pinned: PinnedServers): ConnectionOptions {
     const c = this.ctx.connection;
     const a = this.ctx.auth;
     const opts: ConnectionOptions = {
-      servers: this.cfg.servers,
+      servers: pinned.servers,
+      // Servers a server gossips (connect_urls) would be dialled unchecked: only the configured ones are used.
+      ignoreClusterUpdates: true,
       name: `aws-mcp-integration-${this.ctx.integrationId}`,
       timeout: this.ctx.timeoutMs,
       reconnect,
       maxReconnectAttempts: reconnect ? -1 : 0,
-      ...(this.cfg.tls ? { tls: {} } : {}),
+      // null is nats.js's "plaintext only": a server that requires TLS is refused rather than checked by address.
+      tls: this.cfg.tls ? pinnedTls(pinned.identities, this.cfg.ca) : null,
     };
     if (a.type === AuthType.BASIC && a.username) Object.assign(opts, { user: a.username, pass: a.password ?? '' });
     else if (a.type === AuthType.BEARER_TOKEN && a.token) opts.token = a.token;
@@ -152,16 +222,21 @@ export class NatsConnector implements Connector {
     return opts;
   }
 
-  private async guard(): Promise<void> {
-    const g = new OutboundGuard(this.ctx.outbound);
-    for (const s of this.cfg.servers) await g.resolve(hostOf(s));
+  /** Connects to the addresses the guard checked (see pinnedServers). */
+  private async open(reconnect: boolean): Promise<NatsConnection> {
+    const pinned = await pinnedServers(this.cfg.servers, new OutboundGuard(this.ctx.outbound, this.lookup));
+    try {
+      return await connect(this.options(reconnect, pinned));
+    } catch (e) {
+      if (!this.cfg.tls && (e as NatsError).code === ErrorCode.Tls) throw new ConnectorError('the server requires TLS: set tls: true', false);
+      throw e;
+    }
   }
 
   private async connection(): Promise<NatsConnection> {
     if (this.nc && !this.nc.isClosed()) return this.nc;
     this.connecting ??= (async () => {
-      await this.guard();
-      const nc = await connect(this.options(true));
+      const nc = await this.open(true);
       nc.closed().then((err) => {
         if (err) this.ctx.logger.warn('NATS connection closed with an error', { integrationId: this.ctx.integrationId, error: classify(err).error });
       });
@@ -191,8 +266,7 @@ export class NatsConnector implements Connector {
       // An open connection is checked as it is (a reconnecting one times out); otherwise a one-off connection.
       let nc = this.nc && !this.nc.isClosed() ? this.nc : undefined;
       if (!nc) {
-        await this.guard();
-        own = nc = await connect(this.options(false));
+        own = nc = await this.open(false);
       }
       await withTimeout(nc.flush(), this.ctx.timeoutMs, 'NATS flush');
       return { healthy: true, latencyMs: Date.now() - started, details: { server: nc.getServer() } };
