@@ -4,6 +4,7 @@ import { AuthType, Direction } from '@app/contracts';
 import { MotoServer, startMoto } from '../../../../../../test/support/moto';
 import { freePort, waitFor } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
+import { rebindingDns } from '../../testing/rebinding-dns';
 import { EventBridgeConnector } from './eventbridge.connector';
 import { eventBusPlugin } from './event-bus.plugin';
 
@@ -104,5 +105,18 @@ describe('EVENT_BUS (EventBridge) connector against moto', () => {
     const c = make({ endpoint: `http://127.0.0.1:${await freePort()}` });
     expect(await c.healthCheck()).toMatchObject({ healthy: false, error: expect.stringMatching(/ECONNREFUSED|connect/i) });
     expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: true });
+  });
+  it('a named endpoint is reached only through the guard, which refuses it once the name rebinds', async () => {
+    // eb.rebind.test has no DNS: the SDK gets to moto only with the guard's answer (one per new socket).
+    const endpoint = `http://eb.rebind.test:${new URL(moto.endpoint).port}`;
+    const dns = rebindingDns(['127.0.0.1'], ['169.254.169.254']);
+    const connect = () => {
+      const c = new EventBridgeConnector(testContext({ type: 'EVENT_BUS', auth: AUTH, connection: { provider: 'eventbridge', region: 'us-east-1', endpoint, source: 'aws-mcp.test', event_bus_name: 'fleet-bus' } }), dns.lookup);
+      open.push(c);
+      return c;
+    };
+    expect(await connect().send(testMessage())).toMatchObject({ ok: true });
+    expect(await connect().send(testMessage())).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/169\.254\.169\.254/) });
+    expect(dns.asked).toEqual(['eb.rebind.test', 'eb.rebind.test']);
   });
 });

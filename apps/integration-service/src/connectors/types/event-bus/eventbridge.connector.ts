@@ -1,7 +1,8 @@
 import { DescribeEventBusCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { Direction, FieldError } from '@app/contracts';
 import { Connector, ConnectorContext, ConnectorError, HealthResult, OutboundMessage, SendResult } from '../../connector.port';
-import { awsClientConfig, checkAwsEndpoints, checkHttpUrl, checkRegion, classifyAwsError } from '../message-queue/aws-common';
+import { awsClientConfig, checkHttpUrl, checkRegion, classifyAwsError, guardAwsEndpoints } from '../message-queue/aws-common';
+import { LookupFn } from '../../http/outbound-guard';
 
 export interface EventBridgeSettings {
   event_bus_name: string;
@@ -41,7 +42,11 @@ export class EventBridgeConnector implements Connector {
   /** Memoised so that concurrent first calls share one client. */
   private opening?: Promise<EventBridgeClient>;
 
-  constructor(private readonly ctx: ConnectorContext) {
+  constructor(
+    private readonly ctx: ConnectorContext,
+    /** DNS override (tests); the guard still checks every answer. */
+    private readonly lookup?: LookupFn,
+  ) {
     const errors = validateEventBridgeConnection(ctx.connection);
     if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const c = ctx.connection;
@@ -56,8 +61,8 @@ export class EventBridgeConnector implements Connector {
 
   private eb(): Promise<EventBridgeClient> {
     this.opening ??= (async () => {
-      await checkAwsEndpoints(this.ctx, [this.cfg.endpoint]);
-      return (this.client = new EventBridgeClient(awsClientConfig(this.ctx, this.cfg.region, this.cfg.endpoint)));
+      const guarded = guardAwsEndpoints(this.ctx, [this.cfg.endpoint], this.lookup);
+      return (this.client = new EventBridgeClient(awsClientConfig(this.ctx, this.cfg.region, this.cfg.endpoint, guarded)));
     })().catch((e) => {
       this.opening = undefined;
       throw e;

@@ -1,6 +1,9 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { LookupFunction } from 'node:net';
 import { AuthType, FieldError } from '@app/contracts';
 import { ConnectorContext } from '../../connector.port';
-import { OutboundGuard } from '../../http/outbound-guard';
+import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
 
 /** What AWS connectors (SQS here, EventBridge in event-bus/) share: credentials, timeouts, error classes. */
 
@@ -26,8 +29,10 @@ export function checkHttpUrl(c: Record<string, unknown>, key: string, errors: Fi
 /**
  * Client settings: AWS_SIG_V4 credentials from the integration, otherwise the SDK's default chain (NONE).
  * maxAttempts 1 because the delivery framework owns retries (and a down endpoint must fail fast).
+ * `guarded` (from guardAwsEndpoints) becomes the lookup of the SDK's sockets. The agents are given as
+ * instances so that every request uses them (the SDK makes its own for Expect: 100-continue otherwise).
  */
-export function awsClientConfig(ctx: ConnectorContext, region: string, endpoint?: string) {
+export function awsClientConfig(ctx: ConnectorContext, region: string, endpoint?: string, guarded?: LookupFunction) {
   const a = ctx.auth;
   const credentials =
     a.type === AuthType.AWS_SIG_V4 && a.access_key_id && a.secret_access_key
@@ -38,14 +43,28 @@ export function awsClientConfig(ctx: ConnectorContext, region: string, endpoint?
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: ctx.timeoutMs, requestTimeout: ctx.timeoutMs },
+    requestHandler: {
+      connectionTimeout: ctx.timeoutMs,
+      requestTimeout: ctx.timeoutMs,
+      ...(guarded
+        ? { httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 50, lookup: guarded }), httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 50, lookup: guarded }) }
+        : {}),
+    },
   };
 }
 
-/** Refuses private/loopback endpoints unless the integration's outbound policy allows them (SSRF guard). */
-export async function checkAwsEndpoints(ctx: ConnectorContext, urls: Array<string | undefined>): Promise<void> {
-  const guard = new OutboundGuard(ctx.outbound);
-  for (const u of urls) if (u) await guard.resolve(guard.checkUrl(u).hostname);
+/**
+ * The SSRF guard for hosts a user named (a custom endpoint; an SQS queue URL, which the SDK uses as its endpoint
+ * otherwise): literal addresses are refused here, names on every connection the SDK opens, through the lookup
+ * this returns for its sockets (resolving before the SDK would not do: it resolves again, after the check).
+ * Undefined without such URLs: AWS's regional endpoints follow from a validated region and are not judged.
+ */
+export function guardAwsEndpoints(ctx: ConnectorContext, urls: Array<string | undefined>, lookup?: LookupFn): LookupFunction | undefined {
+  const named = urls.filter((u): u is string => !!u);
+  if (!named.length) return undefined;
+  const guard = new OutboundGuard(ctx.outbound, lookup);
+  for (const u of named) guard.checkUrl(u);
+  return guard.socketLookup();
 }
 
 interface AwsErrorShape {

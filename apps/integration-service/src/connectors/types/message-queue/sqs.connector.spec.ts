@@ -4,6 +4,7 @@ import { MotoServer, startMoto } from '../../../../../../test/support/moto';
 import { freePort, waitFor } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
 import { InboundMessage } from '../../connector.port';
+import { rebindingDns } from '../../testing/rebinding-dns';
 import { SqsConnector, sqsPlugin } from './sqs.connector';
 
 const AUTH = { type: AuthType.AWS_SIG_V4, access_key_id: 'testing', secret_access_key: 'testing' };
@@ -182,5 +183,33 @@ describe('MESSAGE_QUEUE (SQS) connector against moto', () => {
     const c = sqsPlugin.create(ctx) as SqsConnector;
     open.push(c);
     expect(await c.send(testMessage())).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/refused/) });
+  });
+  describe('DNS rebinding: the SDK connects only to addresses the guard checked', () => {
+    // moto.rebind.test has no DNS: the SDK reaches moto only with the guard's answers, one per new socket.
+    const named = () => `http://moto.rebind.test:${new URL(moto.endpoint).port}`;
+    const through = (connection: Record<string, unknown>, dns: ReturnType<typeof rebindingDns>) => {
+      const c = new SqsConnector(testContext({ type: 'MESSAGE_QUEUE', auth: AUTH, connection: { region: 'us-east-1', ...connection } }), dns.lookup);
+      open.push(c);
+      return c;
+    };
+
+    it('a custom endpoint: every new connection after the name rebinds to the metadata address is refused', async () => {
+      const dns = rebindingDns(['127.0.0.1'], ['169.254.169.254']);
+      const c = through({ endpoint: named(), queue_url: (await queue()).replace(moto.endpoint, named()) }, dns);
+      expect(await c.send(testMessage())).toMatchObject({ ok: true });
+      const later = await Promise.all([c.send(testMessage()), c.send(testMessage()), c.send(testMessage())]);
+      // A request on the first, kept-alive socket may still pass; each one that needed a new socket asked again.
+      const refused = later.filter((r) => !r.ok);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused.length).toBe(dns.asked.length - 1);
+      for (const r of refused) expect(r).toMatchObject({ retryable: false, error: expect.stringMatching(/169\.254\.169\.254/) });
+    });
+
+    it('no endpoint: the queue URL is where the SDK goes, through the guard too', async () => {
+      const dns = rebindingDns(['127.0.0.1']);
+      const c = through({ queue_url: (await queue()).replace(moto.endpoint, named()) }, dns);
+      expect(await c.send(testMessage())).toMatchObject({ ok: true });
+      expect(dns.asked).toEqual(['moto.rebind.test']);
+    });
   });
 });

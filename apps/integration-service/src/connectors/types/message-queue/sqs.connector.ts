@@ -20,7 +20,8 @@ import {
   OutboundMessage,
   SendResult,
 } from '../../connector.port';
-import { AWS_AUTH_TYPES, awsClientConfig, checkAwsEndpoints, checkHttpUrl, checkRegion, classifyAwsError } from './aws-common';
+import { AWS_AUTH_TYPES, awsClientConfig, checkHttpUrl, checkRegion, classifyAwsError, guardAwsEndpoints } from './aws-common';
+import { LookupFn } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
 import { HeldMessage, VisibilityKeeper } from './visibility-keeper';
 
@@ -95,7 +96,11 @@ export class SqsConnector implements Connector {
   private opening?: Promise<SQSClient>;
   private readonly listener = new ListenerLoop();
 
-  constructor(private readonly ctx: ConnectorContext) {
+  constructor(
+    private readonly ctx: ConnectorContext,
+    /** DNS override (tests); the guard still checks every answer. */
+    private readonly lookup?: LookupFn,
+  ) {
     const errors = validateSqsConnection(ctx.connection);
     if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
     const c = ctx.connection;
@@ -113,8 +118,8 @@ export class SqsConnector implements Connector {
 
   private sqs(): Promise<SQSClient> {
     this.opening ??= (async () => {
-      await checkAwsEndpoints(this.ctx, [this.cfg.queue_url, this.cfg.endpoint]);
-      const base = awsClientConfig(this.ctx, this.cfg.region, this.cfg.endpoint);
+      const guarded = guardAwsEndpoints(this.ctx, [this.cfg.queue_url, this.cfg.endpoint], this.lookup);
+      const base = awsClientConfig(this.ctx, this.cfg.region, this.cfg.endpoint, guarded);
       // Long polls hold the request open for wait_time_seconds: the socket timeout must outlast them.
       const requestTimeout = Math.max(this.ctx.timeoutMs, this.cfg.wait_time_seconds * 1000 + 5000);
       return (this.client = new SQSClient({ ...base, requestHandler: { ...base.requestHandler, requestTimeout } }));
