@@ -27,11 +27,19 @@ export class ConnectorCache {
       const row = await this.ds.getRepository(IntegrationEntity).findOneBy({ id });
       if (!row) throw new Error('the integration no longer exists');
       const c = this.factory.create(row);
-      await c.initialize();
+      try {
+        await c.initialize();
+      } catch (e) {
+        // a half-initialized connector may hold a channel, a pool or a socket: it is never handed out, so close it
+        await c.close().catch(() => undefined);
+        throw e;
+      }
       return c;
     })();
-    connector.catch(() => this.cache.delete(id));
-    this.cache.set(id, { connector, updatedAt, timeoutMs: 60_000 });
+    const entry = { connector, updatedAt, timeoutMs: 60_000 };
+    // forget a failed build (the next send tries again), but not a newer entry that replaced it meanwhile
+    connector.catch(() => this.cache.get(id) === entry && this.cache.delete(id));
+    this.cache.set(id, entry);
     return connector;
   }
 
