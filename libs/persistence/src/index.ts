@@ -1,2 +1,4 @@
 export * from './embedded-postgres';
 export * from './data-source.factory';
+export * from './rows';
+export * from './outbox';

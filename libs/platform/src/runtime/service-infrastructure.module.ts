@@ -1,6 +1,6 @@
 import { ConfigModule } from '@app/config';
 import { MESSAGE_BUS, MessageBus, MessagingModule } from '@app/messaging';
-import { openServiceDataSource } from '@app/persistence';
+import { openServiceDataSource, OutboxModule } from '@app/persistence';
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
@@ -15,6 +15,8 @@ export interface ServiceInfrastructureOptions {
   schema: string;
   entities: MixedList<Function>;
   migrations: MixedList<Function>;
+  /** The schema has an `outbox` table (see @app/persistence): provide `Outbox` and run its relay. */
+  outbox?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ export class ServiceInfrastructureModule {
               applicationName: opts.app,
             }),
         }),
+        ...(opts.outbox ? [OutboxModule.forSchema(opts.schema)] : []),
         PlatformModule.forRoot({
           info: runtime.info(opts.app),
           checks: {
