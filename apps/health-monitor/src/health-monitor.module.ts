@@ -4,9 +4,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CheckResultEntity } from './checks/check-result.entity';
 import { ChecksModule } from './checks/checks.module';
 import { HealthStateEntity } from './checks/health-state.entity';
-import { OutboxEntity } from './checks/outbox.entity';
 import { HealthModule } from './health/health.module';
 import { CreateHealth1764200000000 } from './migrations/1764200000000-create-health';
+import { SharedOutbox1764400000000 } from './migrations/1764400000000-shared-outbox';
 import { ScheduleEntity } from './schedule/schedule.entity';
 import { ScheduleModule } from './schedule/schedule.module';
 
@@ -22,8 +22,9 @@ export class HealthMonitorModule {
         ServiceInfrastructureModule.forRoot(runtime, {
           app: ServiceName.HealthMonitor,
           schema: SCHEMA,
-          entities: [ScheduleEntity, HealthStateEntity, CheckResultEntity, OutboxEntity],
-          migrations: [CreateHealth1764200000000],
+          entities: [ScheduleEntity, HealthStateEntity, CheckResultEntity],
+          migrations: [CreateHealth1764200000000, SharedOutbox1764400000000],
+          outbox: true,
         }),
         ScheduleModule,
         ChecksModule,

@@ -1,8 +1,9 @@
 import { HealthCheckOutcome, HealthStatus } from '@app/contracts';
+import { Outbox, rowsOf } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { iso, rowsOf } from '../sql';
+import { iso } from '../sql';
 
 /** A finished check, ready to be recorded together with the state it leads to. */
 export interface Completion {
@@ -52,23 +53,13 @@ export interface StateRow {
   last_error_status_code: number | null;
 }
 
-export interface OutboxRow {
-  id: string;
-  event_id: string;
-  type: string;
-  subject: string | null;
-  data: unknown;
-}
-
-/** The port for results, state, outbox and retention. */
+/** The port for results, state (with the events of its changes) and retention. */
 export interface CheckResultsRepository {
   /** Records finished checks whose lease is still ours; returns the ones recorded. */
   record(batch: Completion[], runner: string): Promise<Completion[]>;
   state(integrationId: string): Promise<StateRow | null>;
   latest(integrationId: string, limit: number, beforeId?: string, outcome?: HealthCheckOutcome): Promise<CheckRecordRow[]>;
   countsSince(integrationId: string, since: Date): Promise<{ successes: number; failures: number; unknown: number }>;
-  leaseOutbox(limit: number, leaseSeconds: number): Promise<OutboxRow[]>;
-  deleteOutbox(ids: string[]): Promise<void>;
   /** Deletes up to `batch` results older than `before`; returns how many. */
   deleteResultsBefore(before: Date, batch: number): Promise<number>;
   deleteTombstonesBefore(before: Date): Promise<number>;
@@ -80,11 +71,14 @@ const RECORD_COLUMNS = `"id"::text AS "id", "integration_id", "due_at", "started
 
 @Injectable()
 export class SqlCheckResultsRepository implements CheckResultsRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   async record(batch: Completion[], runner: string): Promise<Completion[]> {
     if (!batch.length) return [];
-    return this.ds.transaction(async (m) => {
+    return this.outbox.transaction(async (m, emit) => {
       // Release the leases first, fenced by token: a check whose lease expired and was taken over by another
       // replica is not recorded twice.
       const released = rowsOf<{ integration_id: string }>(
@@ -153,13 +147,7 @@ export class SqlCheckResultsRepository implements CheckResultsRepository {
           kept.map((c) => c.statusCode),
         ],
       );
-      const events = kept.flatMap((c) => c.outbox);
-      if (events.length) {
-        await m.query(
-          `INSERT INTO "health"."outbox" ("event_id", "type", "subject", "data") SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::jsonb[])`,
-          [events.map((e) => e.eventId), events.map((e) => e.type), events.map((e) => e.subject), events.map((e) => JSON.stringify(e.data))],
-        );
-      }
+      emit(...kept.flatMap((c) => c.outbox.map((e) => ({ id: e.eventId, type: e.type, subject: e.subject, data: e.data }))));
       return kept;
     });
   }
@@ -190,21 +178,6 @@ export class SqlCheckResultsRepository implements CheckResultsRepository {
       ),
     );
     return { successes: Number(row?.successes ?? 0), failures: Number(row?.failures ?? 0), unknown: Number(row?.unknown ?? 0) };
-  }
-
-  async leaseOutbox(limit: number, leaseSeconds: number): Promise<OutboxRow[]> {
-    return rowsOf<OutboxRow>(
-      await this.ds.query(
-        `UPDATE "health"."outbox" SET "lease_until" = now() + make_interval(secs => $2)
-          WHERE "id" IN (SELECT "id" FROM "health"."outbox" WHERE "lease_until" IS NULL OR "lease_until" < now() ORDER BY "id" LIMIT $1 FOR UPDATE SKIP LOCKED)
-          RETURNING "id"::text AS "id", "event_id", "type", "subject", "data"`,
-        [limit, leaseSeconds],
-      ),
-    ).sort((a, b) => Number(a.id) - Number(b.id));
-  }
-
-  async deleteOutbox(ids: string[]): Promise<void> {
-    if (ids.length) await this.ds.query(`DELETE FROM "health"."outbox" WHERE "id" = ANY($1::bigint[])`, [ids]);
   }
 
   async deleteResultsBefore(before: Date, batch: number): Promise<number> {

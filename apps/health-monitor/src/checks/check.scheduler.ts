@@ -4,11 +4,9 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { PROBE_MARGIN_SECONDS, WRITE_MARGIN_SECONDS } from '../schedule/schedule.math';
 import { ClaimedCheck, SCHEDULE_REPOSITORY, ScheduleRepository } from '../schedule/schedule.repository';
 import { CheckRunner } from './check-runner';
-import { OutboxRelay } from './outbox.relay';
 import { ResultWriter } from './result-writer';
 
 const CLAIM_BATCH = 500;
-const OUTBOX_EVERY_MS = 5000;
 
 /**
  * Runs due checks. Every `health.poll_interval_ms` it claims rows of `health.schedule` due within the next two
@@ -26,7 +24,6 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private ticking?: Promise<void>;
-  private lastOutbox = 0;
   private readonly owner: string;
 
   constructor(
@@ -35,7 +32,6 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
     @Inject(SCHEDULE_REPOSITORY) private readonly schedule: ScheduleRepository,
     private readonly runner: CheckRunner,
     private readonly writer: ResultWriter,
-    private readonly outbox: OutboxRelay,
   ) {
     this.owner = info.instanceId.slice(0, 64);
     this.writer.setRunner(this.owner);
@@ -77,10 +73,6 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
         const claims = await this.schedule.claimDue(want, this.owner, PROBE_MARGIN_SECONDS + WRITE_MARGIN_SECONDS, 2 * this.config.health.poll_interval_ms);
         for (const c of claims) this.startAtDue(c);
         again = claims.length === want; // more may be due right now
-      }
-      if (Date.now() - this.lastOutbox > OUTBOX_EVERY_MS) {
-        this.lastOutbox = Date.now();
-        void this.outbox.kick();
       }
     } catch (e) {
       this.logger.warn(`claiming due checks failed: ${(e as Error).message}`);

@@ -3,14 +3,13 @@ import { ScheduleModule } from '../schedule/schedule.module';
 import { CHECK_RESULTS_REPOSITORY, SqlCheckResultsRepository } from './check-results.repository';
 import { CheckRunner } from './check-runner';
 import { CheckScheduler } from './check.scheduler';
-import { OutboxRelay } from './outbox.relay';
 import { ResultWriter } from './result-writer';
 import { HistoryRetention } from './retention';
 
 /** Running the checks: the scheduler (leases), the runner (probe over NATS), recording, events, retention. */
 @Module({
   imports: [ScheduleModule],
-  providers: [{ provide: CHECK_RESULTS_REPOSITORY, useClass: SqlCheckResultsRepository }, CheckRunner, ResultWriter, OutboxRelay, CheckScheduler, HistoryRetention],
+  providers: [{ provide: CHECK_RESULTS_REPOSITORY, useClass: SqlCheckResultsRepository }, CheckRunner, ResultWriter, CheckScheduler, HistoryRetention],
   exports: [CHECK_RESULTS_REPOSITORY],
 })
 export class ChecksModule {}

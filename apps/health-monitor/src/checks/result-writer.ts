@@ -2,15 +2,14 @@ import { createCloudEvent, EventSubjects, HealthCheckCompletedData } from '@app/
 import { APP_NAME, MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CHECK_RESULTS_REPOSITORY, CheckResultsRepository, Completion } from './check-results.repository';
-import { OutboxRelay } from './outbox.relay';
 
 const MAX_BATCH = 500;
 const FLUSH_MS = 20;
 
 /**
  * Records finished checks in batches (one transaction for many checks keeps the database and this process cool
- * at thousands of checks per minute), then publishes `health.check.completed` for each and kicks the outbox for
- * status changes.
+ * at thousands of checks per minute), then publishes `health.check.completed` for each; status changes leave
+ * through the outbox written in the same transaction.
  */
 @Injectable()
 export class ResultWriter {
@@ -24,7 +23,6 @@ export class ResultWriter {
     @Inject(CHECK_RESULTS_REPOSITORY) private readonly repo: CheckResultsRepository,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(APP_NAME) private readonly app: string,
-    private readonly outbox: OutboxRelay,
   ) {}
 
   setRunner(runner: string): void {
@@ -53,7 +51,6 @@ export class ResultWriter {
     try {
       const recorded = await this.repo.record(batch.map((b) => b.c), this.runner);
       if (recorded.length < batch.length) this.logger.warn(`${batch.length - recorded.length} check result(s) dropped: their lease had expired and another replica took them over`);
-      if (recorded.some((c) => c.outbox.length)) void this.outbox.kick();
       // Fire and forget: the history is the record; the event is a notification (see docs/health.md).
       void Promise.all(recorded.map((c) => this.publishCompleted(c)));
     } catch (e) {

@@ -1,9 +1,11 @@
 import { HealthStatus } from '@app/contracts';
-import { openServiceDataSource } from '@app/persistence';
+import { InProcessMessageBus } from '@app/messaging';
+import { createOutbox, openServiceDataSource } from '@app/persistence';
 import { createTestDatabase, ensureInfrastructure } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { SqlCheckResultsRepository, Completion } from '../checks/check-results.repository';
 import { CreateHealth1764200000000 } from '../migrations/1764200000000-create-health';
+import { SharedOutbox1764400000000 } from '../migrations/1764400000000-shared-outbox';
 import { ScheduleSnapshot, SqlScheduleRepository } from './schedule.repository';
 
 /** The schedule's SQL against a real PostgreSQL: idempotent projection, leases with SKIP LOCKED, fencing. */
@@ -12,7 +14,7 @@ describe('health.schedule on PostgreSQL', () => {
   let a: DataSource;
   let b: DataSource;
   const open = (url: string) =>
-    openServiceDataSource({ url, schema: 'health', entities: [], migrations: [CreateHealth1764200000000], migrationsRun: true, poolSize: 4, ssl: false, applicationName: 'health-spec' });
+    openServiceDataSource({ url, schema: 'health', entities: [], migrations: [CreateHealth1764200000000, SharedOutbox1764400000000], migrationsRun: true, poolSize: 4, ssl: false, applicationName: 'health-spec' });
 
   beforeAll(async () => {
     await ensureInfrastructure();
@@ -101,7 +103,7 @@ describe('health.schedule on PostgreSQL', () => {
     expect(takeover[0].lease_token).not.toBe(dead.find((d) => d.integration_id === takeover[0].integration_id)!.lease_token);
 
     // the late result of the dead claimer is fenced off; the live one is recorded and moves the slot
-    const results = new SqlCheckResultsRepository(a);
+    const results = new SqlCheckResultsRepository(a, createOutbox(a, 'health', new InProcessMessageBus(), 'health-spec').outbox);
     const completion = (c: (typeof dead)[number]): Completion => ({
       integrationId: c.integration_id,
       leaseToken: c.lease_token,

@@ -1,7 +1,8 @@
+import { rowsOf } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { iso, rowsOf } from '../sql';
+import { iso } from '../sql';
 
 /** The check settings of one integration, as the projection keeps them. */
 export interface ScheduleSnapshot {
