@@ -10,6 +10,7 @@ import { SECRET_BOX, SecretBox } from './integrations/secrets/secret-box';
 import { CreateIntegrations1764000000000 } from './migrations/1764000000000-create-integrations';
 import { IntegrationStatusReason1764000100000 } from './migrations/1764000100000-integration-status-reason';
 import { Inbound1764000250000 } from './migrations/1764000250000-inbound';
+import { IntegrationOutbox1764000400000 } from './migrations/1764000400000-outbox';
 
 export const SCHEMA = 'integration';
 
@@ -25,7 +26,8 @@ export class IntegrationServiceModule {
           app: ServiceName.IntegrationService,
           schema: SCHEMA,
           entities: [IntegrationEntity],
-          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000, Inbound1764000250000, CreateDeliveries1764000300000],
+          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000, Inbound1764000250000, CreateDeliveries1764000300000, IntegrationOutbox1764000400000],
+          outbox: true,
         }),
         IntegrationsModule,
         InboundModule,

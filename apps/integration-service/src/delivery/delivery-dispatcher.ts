@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { AppException, CircuitChangedData, CircuitState, DeliveryFailedData, DeliveryStatus, EventSubjects } from '@app/contracts';
 import { EventPublisher } from '@app/messaging';
+import { OutboxEvent } from '@app/persistence';
 import { fullJitterDelayMs } from '@app/retry';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConnectorError, SendResult } from '../connectors';
@@ -215,14 +216,30 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     });
   }
 
-  /** Records a batch of outcomes, feeds the breakers, publishes dead letters, frees the slots. */
+  /** Records a batch of outcomes (with their dead-letter events), feeds the breakers, frees the slots. */
   private async flush(): Promise<void> {
     while (this.results.length) {
       const batch = this.results.splice(0, 1000);
+      // Dead letters are announced through the outbox, in the transaction that records them.
+      const deadLetters = new Map<string, OutboxEvent<DeliveryFailedData>>();
+      for (const o of batch) {
+        if (o.update.status !== DeliveryStatus.DEAD) continue;
+        const data: DeliveryFailedData = {
+          delivery_id: o.update.id,
+          integration_id: o.sub.id,
+          event_id: o.event.id,
+          event_type: o.event.type,
+          attempts: o.update.attempts,
+          last_status_code: o.update.statusCode,
+          last_error: o.update.error,
+        };
+        deadLetters.set(o.update.id, { type: EventSubjects.IntegrationDeliveryFailed, data, subject: o.sub.id, id: `delivery-failed-${o.update.id}-${o.attempt.startedAt.getTime()}` });
+      }
       try {
         await this.repo.record(
           batch.map((o) => o.attempt),
           batch.map((o) => o.update),
+          deadLetters,
         );
       } catch (e) {
         // Leases run out and the deliveries go again (same ids): at least once, never lost.
@@ -256,22 +273,13 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         this.wake([id]);
         if (p.retryAt !== Infinity) this.wake([id], p.retryAt);
       }
-      for (const o of batch) {
-        if (o.update.status !== DeliveryStatus.DEAD) continue;
-        const data: DeliveryFailedData = {
-          delivery_id: o.update.id,
-          integration_id: o.sub.id,
-          event_id: o.event.id,
-          event_type: o.event.type,
-          attempts: o.update.attempts,
-          last_status_code: o.update.statusCode,
-          last_error: o.update.error,
-        };
-        void this.publisher.publish(EventSubjects.IntegrationDeliveryFailed, data, { subject: o.sub.id, id: `delivery-failed-${o.update.id}-${o.attempt.startedAt.getTime()}` }).catch((e: Error) => this.logger.warn(`could not publish delivery.failed: ${e.message}`));
-      }
     }
   }
 
+  /**
+   * Published directly, best effort: the breaker's state is in delivery_states (GET .../circuit) and changes inside
+   * the gate and breaker statements that run on every round; the event only tells watchers (docs/decisions.md D10).
+   */
   private circuitChanged(id: string, from: CircuitState, to: CircuitState, failures: number): void {
     this.logger.log(`integration ${id}: circuit ${from} -> ${to}`);
     const data: CircuitChangedData = { integration_id: id, from, to, consecutive_failures: failures };

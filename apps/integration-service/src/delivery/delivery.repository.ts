@@ -1,4 +1,5 @@
 import { CircuitState, DeliveryStatus } from '@app/contracts';
+import { Outbox, OutboxEvent, rowsOf, SqlRunner } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -6,12 +7,6 @@ import { DataSource } from 'typeorm';
 const T = '"integration"."deliveries"';
 const A = '"integration"."delivery_attempts"';
 const S = '"integration"."delivery_states"';
-
-/** TypeORM's `query` returns `[rows, affected]` for UPDATE/DELETE ... RETURNING and plain rows otherwise. */
-function rowsOf<R>(result: unknown): R[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as R[];
-  return (result as R[]) ?? [];
-}
 
 export interface NewDelivery {
   integrationId: string;
@@ -103,7 +98,10 @@ export interface StateRow {
  */
 @Injectable()
 export class DeliveryRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
   /** Idempotent: a redelivered event finds its (integration, event) row and adds nothing. Returns the integrations that got new rows. */
   async insertMany(rows: NewDelivery[]): Promise<string[]> {
@@ -191,9 +189,25 @@ export class DeliveryRepository {
   }
 
   /** One flush of results: every attempt, then every delivery's new status, two statements. */
-  async record(attempts: AttemptRecord[], updates: DeliveryUpdate[]): Promise<void> {
+  /**
+   * Records attempts and outcomes. `deadLetters` (delivery id → its integration.delivery.failed event) go to the
+   * outbox in the same transaction, for the deliveries whose outcome was recorded; without any, no transaction.
+   */
+  async record(attempts: AttemptRecord[], updates: DeliveryUpdate[], deadLetters: Map<string, OutboxEvent> = new Map()): Promise<void> {
+    if (!deadLetters.size) {
+      await this.write(this.ds, attempts, updates, false);
+      return;
+    }
+    await this.outbox.transaction(async (m, emit) => {
+      const recorded = await this.write(m, attempts, updates, true);
+      emit(...recorded.flatMap((id) => deadLetters.get(id) ?? []));
+    });
+  }
+
+  /** With `recorded`, returns the ids whose outcome was recorded (still IN_FLIGHT, not taken over by another replica). */
+  private async write(sql: SqlRunner, attempts: AttemptRecord[], updates: DeliveryUpdate[], recorded: boolean): Promise<string[]> {
     if (attempts.length) {
-      await this.ds.query(
+      await sql.query(
         `INSERT INTO ${A} (delivery_id, attempt, started_at, ok, status_code, duration_ms, error)
          SELECT v.* FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::boolean[], $5::int[], $6::int[], $7::text[])
            AS v(delivery_id, attempt, started_at, ok, status_code, duration_ms, error)
@@ -210,11 +224,11 @@ export class DeliveryRepository {
       );
     }
     if (updates.length) {
-      await this.ds.query(
+      const res = await sql.query(
         `UPDATE ${T} d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next_at, last_error = v.err, last_status_code = v.code,
            delivered_at = CASE WHEN v.status = 'DELIVERED' THEN clock_timestamp() ELSE d.delivered_at END, lease_until = NULL, leased_by = NULL
          FROM unnest($1::uuid[], $2::varchar[], $3::int[], $4::timestamptz[], $5::text[], $6::int[]) AS v(id, status, attempts, next_at, err, code)
-         WHERE d.id = v.id AND d.status = 'IN_FLIGHT'`,
+         WHERE d.id = v.id AND d.status = 'IN_FLIGHT' ${recorded ? 'RETURNING d.id' : ''}`,
         [
           updates.map((u) => u.id),
           updates.map((u) => u.status),
@@ -224,7 +238,9 @@ export class DeliveryRepository {
           updates.map((u) => u.statusCode),
         ],
       );
+      return rowsOf<{ id: string }>(res).map((r) => r.id);
     }
+    return [];
   }
 
   /**

@@ -1,8 +1,8 @@
 import { AppException, Direction, IntegrationStatus, IntegrationType } from '@app/contracts';
+import { Outbox, OutboxEvent, queryPrepared, rowsOf } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
-import { queryPrepared } from '@app/persistence';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 
 // jsonb columns typed as Record<string, unknown> do not fit TypeORM's deep-partial type; the values are plain JSON.
@@ -26,16 +26,20 @@ export interface Page<T> {
   nextCursor: { createdAt: string; id: string } | null;
 }
 
-/** The port the handlers depend on; the TypeORM entity stays behind it. */
+/**
+ * The port the handlers depend on; the TypeORM entity stays behind it. Each change takes the events it causes:
+ * they are written to the outbox in the change's transaction and published after its commit.
+ */
 export interface IntegrationRepository {
-  insert(row: IntegrationEntity): Promise<void>;
-  update(row: IntegrationEntity): Promise<boolean>;
-  delete(id: string): Promise<IntegrationEntity | null>;
+  insert(row: IntegrationEntity, events: OutboxEvent[]): Promise<void>;
+  update(row: IntegrationEntity, events: OutboxEvent[]): Promise<boolean>;
+  /** The removed row (id, name, type), or null when there was none (and no events are written). */
+  delete(id: string, events: (removed: IntegrationEntity) => OutboxEvent[]): Promise<IntegrationEntity | null>;
   findById(id: string): Promise<IntegrationEntity | null>;
-  /** Compare-and-set of the status: false when the row is gone or no longer in `from`. */
-  transition(id: string, from: IntegrationStatus, to: IntegrationStatus, reason: string | null, patch?: { enabled?: boolean }): Promise<boolean>;
+  /** Compare-and-set of the status: the row after the change, or null when it is gone or no longer in `from`. */
+  transition(id: string, from: IntegrationStatus, to: IntegrationStatus, reason: string | null, patch: { enabled?: boolean }, events: (next: IntegrationEntity) => OutboxEvent[]): Promise<IntegrationEntity | null>;
   /** Inserts all rows or none. */
-  insertAll(rows: IntegrationEntity[]): Promise<void>;
+  insertAll(rows: IntegrationEntity[], events: OutboxEvent[]): Promise<void>;
   list(filter: IntegrationFilter, page: PageRequest): Promise<Page<IntegrationEntity>>;
 }
 
@@ -48,11 +52,18 @@ export class TypeOrmIntegrationRepository implements IntegrationRepository {
   private readonly repo: Repository<IntegrationEntity>;
   private readonly selectById: string;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: Outbox,
+  ) {
     this.repo = dataSource.getRepository(IntegrationEntity);
     const { columns, tablePath } = this.repo.metadata;
     const table = tablePath.split('.').map((part) => `"${part}"`).join('.');
     this.selectById = `SELECT ${columns.map((c) => `"${c.databaseName}"`).join(', ')} FROM ${table} WHERE "id" = $1`;
+  }
+
+  private rows(m: EntityManager): Repository<IntegrationEntity> {
+    return m.getRepository(IntegrationEntity);
   }
 
   private nameTaken(e: unknown, name: string): never {
@@ -62,21 +73,30 @@ export class TypeOrmIntegrationRepository implements IntegrationRepository {
     throw e;
   }
 
-  async insert(row: IntegrationEntity): Promise<void> {
-    await this.repo.insert(asRow(row)).catch((e) => this.nameTaken(e, row.name));
+  async insert(row: IntegrationEntity, events: OutboxEvent[]): Promise<void> {
+    await this.outbox.transaction(async (m, emit) => {
+      await this.rows(m).insert(asRow(row)).catch((e) => this.nameTaken(e, row.name));
+      emit(...events);
+    });
   }
 
-  async update(row: IntegrationEntity): Promise<boolean> {
+  async update(row: IntegrationEntity, events: OutboxEvent[]): Promise<boolean> {
     const { id, created_at: _created, ...values } = row;
-    const result = await this.repo.update({ id }, asRow(values)).catch((e) => this.nameTaken(e, row.name));
-    return (result.affected ?? 0) > 0;
+    return this.outbox.transaction(async (m, emit) => {
+      const result = await this.rows(m).update({ id }, asRow(values)).catch((e) => this.nameTaken(e, row.name));
+      const updated = (result.affected ?? 0) > 0;
+      if (updated) emit(...events);
+      return updated;
+    });
   }
 
-  async delete(id: string): Promise<IntegrationEntity | null> {
-    // One statement: the row we report is exactly the row we removed.
-    const rows = (await this.repo.query(`DELETE FROM "integration"."integrations" WHERE id = $1 RETURNING id, name, type`, [id])) as [IntegrationEntity[], number] | IntegrationEntity[];
-    const list = Array.isArray(rows[0]) ? (rows[0] as IntegrationEntity[]) : (rows as IntegrationEntity[]);
-    return list[0] ?? null;
+  async delete(id: string, events: (removed: IntegrationEntity) => OutboxEvent[]): Promise<IntegrationEntity | null> {
+    return this.outbox.transaction(async (m, emit) => {
+      // One statement: the row we report is exactly the row we removed.
+      const [removed] = rowsOf<IntegrationEntity>(await m.query(`DELETE FROM "integration"."integrations" WHERE id = $1 RETURNING id, name, type`, [id]));
+      if (removed) emit(...events(removed));
+      return removed ?? null;
+    });
   }
 
   /**
@@ -89,16 +109,21 @@ export class TypeOrmIntegrationRepository implements IntegrationRepository {
     return rows.length ? Object.assign(new IntegrationEntity(), rows[0]) : null;
   }
 
-
-  async transition(id: string, from: IntegrationStatus, to: IntegrationStatus, reason: string | null, patch: { enabled?: boolean } = {}): Promise<boolean> {
+  async transition(id: string, from: IntegrationStatus, to: IntegrationStatus, reason: string | null, patch: { enabled?: boolean }, events: (next: IntegrationEntity) => OutboxEvent[]): Promise<IntegrationEntity | null> {
     const now = new Date();
-    const result = await this.repo.update({ id, status: from }, asRow({ status: to, status_reason: reason, status_changed_at: now, updated_at: now, ...patch }));
-    return (result.affected ?? 0) > 0;
+    return this.outbox.transaction(async (m, emit) => {
+      const result = await this.rows(m).update({ id, status: from }, asRow({ status: to, status_reason: reason, status_changed_at: now, updated_at: now, ...patch }));
+      if (!result.affected) return null;
+      const next = await this.rows(m).findOneByOrFail({ id });
+      emit(...events(next));
+      return next;
+    });
   }
 
-  async insertAll(rows: IntegrationEntity[]): Promise<void> {
-    await this.repo.manager.transaction(async (m) => {
-      for (const row of rows) await m.getRepository(IntegrationEntity).insert(asRow(row)).catch((e) => this.nameTaken(e, row.name));
+  async insertAll(rows: IntegrationEntity[], events: OutboxEvent[]): Promise<void> {
+    await this.outbox.transaction(async (m, emit) => {
+      for (const row of rows) await this.rows(m).insert(asRow(row)).catch((e) => this.nameTaken(e, row.name));
+      emit(...events);
     });
   }
 

@@ -12,7 +12,6 @@ import { ProbeIntegrationHandler } from './queries/probe-integration/probe-integ
 import { CreateIntegrationHandler } from './commands/create-integration/create-integration.handler';
 import { DeleteIntegrationHandler } from './commands/delete-integration/delete-integration.handler';
 import { UpdateIntegrationHandler } from './commands/update-integration/update-integration.handler';
-import { IntegrationEventsHandler } from './events/integration-events.handler';
 import { IntegrationMapper } from './integration.mapper';
 import { INTEGRATION_REPOSITORY, TypeOrmIntegrationRepository } from './integration.repository';
 import { IntegrationsController } from './integrations.controller';
@@ -30,7 +29,6 @@ import { ListIntegrationsHandler } from './queries/list-integrations/list-integr
     DeleteIntegrationHandler,
     GetIntegrationHandler,
     ListIntegrationsHandler,
-    IntegrationEventsHandler,
     IntegrationValidator,
     ConnectorContextFactory,
     ChangeIntegrationStatusHandler,

@@ -1,5 +1,7 @@
-import { PublicIntegration } from '@app/contracts';
+import { EventSubjects, IntegrationCreatedData, PublicIntegration } from '@app/contracts';
+import { OutboxEvent } from '@app/persistence';
 
-export class IntegrationCreatedEvent {
-  constructor(readonly integration: PublicIntegration) {}
+/** The integration as created, without secrets. */
+export function integrationCreatedEvent(integration: PublicIntegration): OutboxEvent<IntegrationCreatedData> {
+  return { type: EventSubjects.IntegrationCreated, subject: integration.id, data: { integration } };
 }

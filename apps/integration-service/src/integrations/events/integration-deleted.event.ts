@@ -1,5 +1,6 @@
-import { IntegrationDeletedData } from '@app/contracts';
+import { EventSubjects, IntegrationDeletedData } from '@app/contracts';
+import { OutboxEvent } from '@app/persistence';
 
-export class IntegrationDeletedEvent {
-  constructor(readonly data: IntegrationDeletedData) {}
+export function integrationDeletedEvent(data: IntegrationDeletedData): OutboxEvent<IntegrationDeletedData> {
+  return { type: EventSubjects.IntegrationDeleted, subject: data.id, data };
 }

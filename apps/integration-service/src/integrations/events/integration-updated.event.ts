@@ -1,8 +1,6 @@
-import { PublicIntegration } from '@app/contracts';
+import { EventSubjects, IntegrationUpdatedData, PublicIntegration } from '@app/contracts';
+import { OutboxEvent } from '@app/persistence';
 
-export class IntegrationUpdatedEvent {
-  constructor(
-    readonly integration: PublicIntegration,
-    readonly changedFields: string[],
-  ) {}
+export function integrationUpdatedEvent(integration: PublicIntegration, changedFields: string[]): OutboxEvent<IntegrationUpdatedData> {
+  return { type: EventSubjects.IntegrationUpdated, subject: integration.id, data: { integration, changed_fields: changedFields } };
 }

@@ -1,7 +1,7 @@
 import { AppException, IntegrationDto, IntegrationStatus } from '@app/contracts';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { IntegrationStatusChangedEvent } from '../../events/integration-status-changed.event';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { integrationStatusChangedEvent } from '../../events/integration-status-changed.event';
 import { IntegrationMapper } from '../../integration.mapper';
 import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
 import { assertTransition, canTransition } from '../../lifecycle/integration-lifecycle';
@@ -13,7 +13,6 @@ export class ChangeIntegrationStatusHandler implements ICommandHandler<ChangeInt
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,
-    private readonly events: EventBus,
   ) {}
 
   async execute({ id, to, reason, opts }: ChangeIntegrationStatusCommand): Promise<IntegrationDto | null> {
@@ -29,12 +28,13 @@ export class ChangeIntegrationStatusHandler implements ICommandHandler<ChangeInt
       if (opts.quietIfInvalid && !canTransition(from, to)) return null;
       assertTransition(from, to, row.name);
     }
-    if (!(await this.repo.transition(id, from, to, reason, opts.enabled === undefined ? {} : { enabled: opts.enabled }))) {
+    const next = await this.repo.transition(id, from, to, reason, opts.enabled === undefined ? {} : { enabled: opts.enabled }, (n) =>
+      from !== to ? [integrationStatusChangedEvent({ id, name: row.name, from, to, reason }, this.mapper.toPublic(n))] : [],
+    );
+    if (!next) {
       if (opts.quietIfInvalid) return null;
       throw new AppException('CONFLICT', `Integration "${row.name}" changed while it was being updated; try again`);
     }
-    const next = (await this.repo.findById(id))!;
-    if (from !== to) this.events.publish(new IntegrationStatusChangedEvent({ id, name: row.name, from, to, reason }, this.mapper.toPublic(next)));
     return this.mapper.toDto(next);
   }
 }

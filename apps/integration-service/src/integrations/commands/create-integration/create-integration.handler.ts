@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { IntegrationConfigDto, IntegrationDto, IntegrationStatus } from '@app/contracts';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { IntegrationCreatedEvent } from '../../events/integration-created.event';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { integrationCreatedEvent } from '../../events/integration-created.event';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
 import { IntegrationValidator } from '../../integration-validator';
@@ -15,7 +15,6 @@ export class CreateIntegrationHandler implements ICommandHandler<CreateIntegrati
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,
-    private readonly events: EventBus,
     private readonly validator: IntegrationValidator,
   ) {}
 
@@ -30,8 +29,7 @@ export class CreateIntegrationHandler implements ICommandHandler<CreateIntegrati
 
   async execute({ config }: CreateIntegrationCommand): Promise<IntegrationDto> {
     const row = this.build(config);
-    await this.repo.insert(row);
-    this.events.publish(new IntegrationCreatedEvent(this.mapper.toPublic(row)));
+    await this.repo.insert(row, [integrationCreatedEvent(this.mapper.toPublic(row))]);
     return this.mapper.toDto(row);
   }
 }

@@ -1,7 +1,8 @@
 import { AppException, BulkItemResultDto, BulkRegisterResultDto, IntegrationConfigDto, validateInto } from '@app/contracts';
+import { OutboxEvent } from '@app/persistence';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { IntegrationCreatedEvent } from '../../events/integration-created.event';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { integrationCreatedEvent } from '../../events/integration-created.event';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
 import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
@@ -20,7 +21,6 @@ export class RegisterBulkHandler implements ICommandHandler<RegisterBulkCommand,
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly creator: CreateIntegrationHandler,
     private readonly mapper: IntegrationMapper,
-    private readonly events: EventBus,
   ) {}
 
   async execute({ items, atomic }: RegisterBulkCommand): Promise<BulkRegisterResultDto> {
@@ -46,12 +46,12 @@ export class RegisterBulkHandler implements ICommandHandler<RegisterBulkCommand,
         return this.summary(results.map((r) => (r.success ? { name: r.name, success: false, error: 'Not created: another item failed and atomic was requested' } : r)));
       }
       try {
-        await this.repo.insertAll(rows as IntegrationEntity[]);
+        await this.repo.insertAll(rows as IntegrationEntity[], (rows as IntegrationEntity[]).map((r) => this.created(r)));
       } catch (e) {
         const err = e instanceof AppException ? e : new AppException('INTERNAL_ERROR', 'The batch could not be stored');
         return this.summary(results.map((r) => ({ name: r.name, success: false, error: err.message })));
       }
-      rows.forEach((row, i) => this.created(row!, results[i]));
+      rows.forEach((row, i) => (results[i].id = row!.id));
       return this.summary(results);
     }
 
@@ -59,8 +59,8 @@ export class RegisterBulkHandler implements ICommandHandler<RegisterBulkCommand,
       const row = rows[i];
       if (!row) continue;
       try {
-        await this.repo.insert(row);
-        this.created(row, results[i]);
+        await this.repo.insert(row, [this.created(row)]);
+        results[i].id = row.id;
       } catch (e) {
         results[i] = this.failure(row.name, e);
       }
@@ -68,9 +68,8 @@ export class RegisterBulkHandler implements ICommandHandler<RegisterBulkCommand,
     return this.summary(results);
   }
 
-  private created(row: IntegrationEntity, result: BulkItemResultDto): void {
-    result.id = row.id;
-    this.events.publish(new IntegrationCreatedEvent(this.mapper.toPublic(row)));
+  private created(row: IntegrationEntity): OutboxEvent {
+    return integrationCreatedEvent(this.mapper.toPublic(row));
   }
 
   private failure(name: string, e: unknown): BulkItemResultDto {

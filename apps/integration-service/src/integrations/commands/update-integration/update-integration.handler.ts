@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { AppException, IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { OutboxEvent } from '@app/persistence';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { IntegrationStatusChangedEvent } from '../../events/integration-status-changed.event';
-import { IntegrationUpdatedEvent } from '../../events/integration-updated.event';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { integrationStatusChangedEvent } from '../../events/integration-status-changed.event';
+import { integrationUpdatedEvent } from '../../events/integration-updated.event';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
 import { IntegrationValidator } from '../../integration-validator';
@@ -18,7 +19,6 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,
-    private readonly events: EventBus,
     private readonly validator: IntegrationValidator,
   ) {}
 
@@ -37,11 +37,10 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
     next.status_changed_at = status === current.status ? current.status_changed_at : next.updated_at;
     const changed = COMPARED.filter((k) => !isDeepStrictEqual(current[k], next[k]));
     if (!isDeepStrictEqual(storedSecrets, secrets)) changed.push('secrets' as keyof IntegrationEntity);
-    if (!(await this.repo.update(next))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
-    this.events.publish(new IntegrationUpdatedEvent(this.mapper.toPublic(next), changed as string[]));
-    if (status !== current.status) {
-      this.events.publish(new IntegrationStatusChangedEvent({ id, name: next.name, from: current.status as IntegrationStatus, to: status, reason: next.status_reason }, this.mapper.toPublic(next)));
-    }
+    const after = this.mapper.toPublic(next);
+    const events: OutboxEvent[] = [integrationUpdatedEvent(after, changed as string[])];
+    if (status !== current.status) events.push(integrationStatusChangedEvent({ id, name: next.name, from: current.status as IntegrationStatus, to: status, reason: next.status_reason }, after));
+    if (!(await this.repo.update(next, events))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
     return this.mapper.toDto(next);
   }
 }
