@@ -4,12 +4,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AccountEntity } from './accounts/account.entity';
 import { AccountsModule } from './accounts/accounts.module';
 import { FleetAwsModule } from './aws/fleet-aws.module';
-import { FleetEventsHandler } from './events/fleet-events.handler';
 import { CommandJobEntity, CommandOutputEntity, CommandResultEntity } from './fleet-commands/fleet-command.entity';
 import { FleetCommandsModule } from './fleet-commands/fleet-commands.module';
 import { CreateFleetCommands1764200000000 } from './migrations/1764200000000-create-fleet-commands';
 import { CreateFleet1764150000000 } from './migrations/1764150000000-create-fleet';
 import { SyncLeases1764300000000 } from './migrations/1764300000000-sync-leases';
+import { FleetOutbox1764400000000 } from './migrations/1764400000000-outbox';
 import { ResourceEntity } from './resources/resource.entity';
 import { ResourcesModule } from './resources/resources.module';
 import { SyncRunEntity } from './sync/sync-run.entity';
@@ -29,7 +29,8 @@ export class FleetServiceModule {
           app: ServiceName.FleetService,
           schema: SCHEMA,
           entities: [AccountEntity, ResourceEntity, SyncRunEntity, SyncTaskEntity, CommandJobEntity, CommandResultEntity, CommandOutputEntity],
-          migrations: [CreateFleet1764150000000, CreateFleetCommands1764200000000, SyncLeases1764300000000],
+          migrations: [CreateFleet1764150000000, CreateFleetCommands1764200000000, SyncLeases1764300000000, FleetOutbox1764400000000],
+          outbox: true,
         }),
         FleetAwsModule,
         AccountsModule,
@@ -37,7 +38,6 @@ export class FleetServiceModule {
         SyncModule,
         FleetCommandsModule,
       ],
-      providers: [FleetEventsHandler],
     };
   }
 }

@@ -1,8 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AccountStatus, AccountStatusChangedData, EventSubjects } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
-import { FleetDomainEvent } from '../events/fleet-domain.event';
+import { fleetEvent } from '../events/fleet-domain.event';
 import { AccountCredentials, checkAccountAccess, type AccountAccessResult } from '../inventory';
 import { accountRef } from './account.mapper';
 import type { AccountEntity } from './account.entity';
@@ -20,7 +19,6 @@ export class AccountAccessService {
     @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly credentials: AccountCredentials,
-    private readonly events: EventBus,
   ) {}
 
   get homeRegion(): string {
@@ -31,13 +29,10 @@ export class AccountAccessService {
     const result = await checkAccountAccess(this.credentials, accountRef(account), this.homeRegion);
     const status = result.ok ? AccountStatus.Ok : AccountStatus.Error;
     const message = result.ok ? null : (result.error ?? 'access check failed').slice(0, 2000);
-    const previous = await this.repo.setStatus(account.account_id, status, message);
-    if (previous !== null && previous !== status) {
-      if (!result.ok) this.logger.warn(`account ${account.account_id}: cannot act in the account: ${message}`);
-      this.events.publish(
-        new FleetDomainEvent<AccountStatusChangedData>(EventSubjects.FleetAccountStatusChanged, { account_id: account.account_id, from: previous, to: status, message }, account.account_id),
-      );
-    }
+    const previous = await this.repo.setStatus(account.account_id, status, message, (from) =>
+      from !== status ? [fleetEvent<AccountStatusChangedData>(EventSubjects.FleetAccountStatusChanged, { account_id: account.account_id, from, to: status, message }, account.account_id)] : [],
+    );
+    if (previous !== null && previous !== status && !result.ok) this.logger.warn(`account ${account.account_id}: cannot act in the account: ${message}`);
     return result;
   }
 

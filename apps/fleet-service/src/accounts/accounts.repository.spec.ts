@@ -1,8 +1,10 @@
-import { openServiceDataSource } from '@app/persistence';
+import { InProcessMessageBus } from '@app/messaging';
+import { createOutbox, openServiceDataSource } from '@app/persistence';
 import { createTestDatabase, ensureInfrastructure } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { CreateFleet1764150000000 } from '../migrations/1764150000000-create-fleet';
 import { SyncLeases1764300000000 } from '../migrations/1764300000000-sync-leases';
+import { FleetOutbox1764400000000 } from '../migrations/1764400000000-outbox';
 import { AccountEntity } from './account.entity';
 import { TypeOrmAccountsRepository } from './accounts.repository';
 import { newAccountRow } from './commands/create-account/create-account.handler';
@@ -18,18 +20,19 @@ describe('accounts lease (periodic sync across replicas)', () => {
   let b: TypeOrmAccountsRepository;
 
   const open = () =>
-    openServiceDataSource({ url: db.url, schema: 'fleet', entities: [AccountEntity], migrations: [CreateFleet1764150000000, SyncLeases1764300000000], migrationsRun: true, poolSize: 4, ssl: false, applicationName: 'lease-spec' });
+    openServiceDataSource({ url: db.url, schema: 'fleet', entities: [AccountEntity], migrations: [CreateFleet1764150000000, SyncLeases1764300000000, FleetOutbox1764400000000], migrationsRun: true, poolSize: 4, ssl: false, applicationName: 'lease-spec' });
 
   beforeAll(async () => {
     await ensureInfrastructure();
     db = await createTestDatabase('mcp_lease');
     sources.push(await open());
     sources.push(await open());
-    a = new TypeOrmAccountsRepository(sources[0]);
-    b = new TypeOrmAccountsRepository(sources[1]);
+    const repo = (ds: DataSource) => new TypeOrmAccountsRepository(ds, createOutbox(ds, 'fleet', new InProcessMessageBus(), 'lease-spec').outbox);
+    a = repo(sources[0]);
+    b = repo(sources[1]);
     const due = new Date(Date.now() - 60_000);
     for (let i = 0; i < 40; i++) {
-      await a.insert(newAccountRow({ account_id: String(100000000000 + i), name: `acct-${i}`, regions: ['us-east-1'], sync_interval_minutes: 15, enabled: i !== 39 }, due));
+      await a.insert(newAccountRow({ account_id: String(100000000000 + i), name: `acct-${i}`, regions: ['us-east-1'], sync_interval_minutes: 15, enabled: i !== 39 }, due), []);
     }
   });
 

@@ -1,4 +1,5 @@
 import { AppException } from '@app/contracts';
+import { Outbox, OutboxEvent } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
@@ -14,15 +15,15 @@ export interface AccountFilter {
   accountIds?: string[];
 }
 
-/** The port the account handlers and the sync depend on. */
+/** The port the account handlers and the sync depend on. Changes take their events (written to the outbox with them). */
 export interface AccountsRepository {
-  insert(row: AccountEntity): Promise<void>;
-  update(row: AccountEntity): Promise<boolean>;
-  delete(accountId: string): Promise<boolean>;
+  insert(row: AccountEntity, events: OutboxEvent[]): Promise<void>;
+  update(row: AccountEntity, events: OutboxEvent[]): Promise<boolean>;
+  delete(accountId: string, events: OutboxEvent[]): Promise<boolean>;
   findById(accountId: string): Promise<AccountEntity | null>;
   list(filter: AccountFilter, page: { limit: number; after?: string }): Promise<{ items: AccountEntity[]; total: number }>;
   /** Records the outcome of an access check; returns the previous status (null when the account is gone). */
-  setStatus(accountId: string, status: string, message: string | null): Promise<string | null>;
+  setStatus(accountId: string, status: string, message: string | null, events: (previous: string) => OutboxEvent[]): Promise<string | null>;
   /**
    * Claims up to `limit` enabled accounts whose periodic sync is due and that no live lease holds, for `owner`,
    * until `leaseSeconds` from now, each with a new `lease_token`. One statement (UPDATE … WHERE account_id IN
@@ -46,28 +47,45 @@ export const ACCOUNTS_REPOSITORY = Symbol('ACCOUNTS_REPOSITORY');
 export class TypeOrmAccountsRepository implements AccountsRepository {
   private readonly repo: Repository<AccountEntity>;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+  ) {
     this.repo = ds.getRepository(AccountEntity);
   }
 
-  async insert(row: AccountEntity): Promise<void> {
-    await this.repo.insert(asRow(row)).catch((e) => {
-      if (e instanceof QueryFailedError && (e.driverError as { code?: string })?.code === UNIQUE_VIOLATION) {
-        throw new AppException('ACCOUNT_EXISTS', `Account ${row.account_id} is already registered`);
-      }
-      throw e;
+  async insert(row: AccountEntity, events: OutboxEvent[]): Promise<void> {
+    await this.outbox.transaction(async (m, emit) => {
+      await m
+        .getRepository(AccountEntity)
+        .insert(asRow(row))
+        .catch((e) => {
+          if (e instanceof QueryFailedError && (e.driverError as { code?: string })?.code === UNIQUE_VIOLATION) {
+            throw new AppException('ACCOUNT_EXISTS', `Account ${row.account_id} is already registered`);
+          }
+          throw e;
+        });
+      emit(...events);
     });
   }
 
-  async update(row: AccountEntity): Promise<boolean> {
+  async update(row: AccountEntity, events: OutboxEvent[]): Promise<boolean> {
     const { account_id, created_at: _c, status: _s, status_message: _m, status_checked_at: _t, last_sync_at: _l, lease_owner: _o, lease_until: _u, lease_token: _k, ...values } = row;
-    const result = await this.repo.update({ account_id }, asRow(values));
-    return (result.affected ?? 0) > 0;
+    return this.outbox.transaction(async (m, emit) => {
+      const result = await m.getRepository(AccountEntity).update({ account_id }, asRow(values));
+      if (!result.affected) return false;
+      emit(...events);
+      return true;
+    });
   }
 
-  async delete(accountId: string): Promise<boolean> {
-    const result = await this.repo.delete({ account_id: accountId });
-    return (result.affected ?? 0) > 0;
+  async delete(accountId: string, events: OutboxEvent[]): Promise<boolean> {
+    return this.outbox.transaction(async (m, emit) => {
+      const result = await m.getRepository(AccountEntity).delete({ account_id: accountId });
+      if (!result.affected) return false;
+      emit(...events);
+      return true;
+    });
   }
 
   findById(accountId: string): Promise<AccountEntity | null> {
@@ -85,16 +103,19 @@ export class TypeOrmAccountsRepository implements AccountsRepository {
     return { items, total };
   }
 
-  async setStatus(accountId: string, status: string, message: string | null): Promise<string | null> {
-    // The previous status comes from the same statement, so two checks racing report their own transitions.
-    const rows = (await this.ds.query(
-      `UPDATE "fleet"."accounts" a SET status = $2, status_message = $3, status_checked_at = now()
-         FROM (SELECT account_id, status FROM "fleet"."accounts" WHERE account_id = $1 FOR UPDATE) old
-        WHERE a.account_id = old.account_id RETURNING old.status AS previous`,
-      [accountId, status, message],
-    )) as unknown;
-    const list = pgRows<{ previous: string }>(rows);
-    return list[0]?.previous ?? null;
+  async setStatus(accountId: string, status: string, message: string | null, events: (previous: string) => OutboxEvent[]): Promise<string | null> {
+    return this.outbox.transaction(async (m, emit) => {
+      // The previous status comes from the same statement, so two checks racing report their own transitions.
+      const rows = (await m.query(
+        `UPDATE "fleet"."accounts" a SET status = $2, status_message = $3, status_checked_at = now()
+           FROM (SELECT account_id, status FROM "fleet"."accounts" WHERE account_id = $1 FOR UPDATE) old
+          WHERE a.account_id = old.account_id RETURNING old.status AS previous`,
+        [accountId, status, message],
+      )) as unknown;
+      const previous = pgRows<{ previous: string }>(rows)[0]?.previous ?? null;
+      if (previous !== null) emit(...events(previous));
+      return previous;
+    });
   }
 
   async claimDue(owner: string, limit: number, leaseSeconds: number): Promise<AccountEntity[]> {

@@ -1,10 +1,15 @@
-/** A fact of fleet-service for the CQRS event bus; FleetEventsHandler carries it to NATS as a CloudEvent. */
-export class FleetDomainEvent<T = unknown> {
-  constructor(
-    /** EventSubjects value, e.g. fleet.account.created. */
-    readonly type: string,
-    readonly data: T,
-    /** CloudEvents `subject`: the entity the event is about (account id, sync id). */
-    readonly subject: string,
-  ) {}
+import { OutboxEvent } from '@app/persistence';
+
+/**
+ * A fact of fleet-service (account, resource, sync run, command), written to the outbox with the change it
+ * reports; payloads never carry external ids, output or credentials.
+ */
+export function fleetEvent<T>(
+  /** EventSubjects value, e.g. fleet.account.created. */
+  type: string,
+  data: T,
+  /** CloudEvents `subject`: the entity the event is about (account id, ARN, sync or command id). */
+  subject: string,
+): OutboxEvent<T> {
+  return { type, data, subject };
 }

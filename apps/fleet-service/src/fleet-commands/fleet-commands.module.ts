@@ -6,7 +6,6 @@ import { FleetAwsModule } from '../aws/fleet-aws.module';
 import { COMMAND_ACCOUNTS_READER, TypeOrmCommandAccountsReader } from './command-accounts.reader';
 import { CancelCommandHandler } from './commands/cancel-command/cancel-command.handler';
 import { RunCommandHandler } from './commands/run-command/run-command.handler';
-import { FleetCommandEventsHandler } from './events/fleet-command-events.handler';
 import { FLEET_COMMANDS_REPOSITORY, TypeOrmFleetCommandsRepository } from './fleet-commands.repository';
 import { FleetCommandsController } from './fleet-commands.controller';
 import { GetCommandOutputHandler } from './queries/get-command-output/get-command-output.handler';
@@ -33,7 +32,6 @@ import { ACCOUNT_SLOTS, COMMAND_POLICY, CommandRunner } from './run/command-runn
     ListCommandsHandler,
     ListCommandResultsHandler,
     GetCommandOutputHandler,
-    FleetCommandEventsHandler,
   ],
 })
 export class FleetCommandsModule {}

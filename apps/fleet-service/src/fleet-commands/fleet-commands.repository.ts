@@ -1,4 +1,5 @@
 import { CommandTargetStatus } from '@app/contracts';
+import { Outbox, OutboxEvent, rowsOf } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
@@ -22,18 +23,19 @@ export interface TargetCompletion {
 
 export type StatusCounts = Partial<Record<CommandTargetStatus, number>>;
 
-/** The port the fleet-command handlers and the runner depend on. */
+/** The port the fleet-command handlers and the runner depend on; changes take the events they cause (outbox). */
 export interface FleetCommandsRepository {
   /** The job and its PENDING targets, all or nothing. */
-  insertJob(job: CommandJobEntity, targets: Array<{ seq: number; account_id: string; region: string }>): Promise<void>;
+  insertJob(job: CommandJobEntity, targets: Array<{ seq: number; account_id: string; region: string }>, events: OutboxEvent[]): Promise<void>;
   findJob(id: string): Promise<CommandJobEntity | null>;
   listJobs(filter: { status?: string }, page: { limit: number; before?: { createdAt: string; id: string } }): Promise<CommandJobEntity[]>;
   counts(jobIds: string[]): Promise<Map<string, StatusCounts>>;
   markStarted(jobId: string, seq: number, at: Date): Promise<void>;
-  completeTarget(jobId: string, seq: number, c: TargetCompletion): Promise<void>;
+  completeTarget(jobId: string, seq: number, c: TargetCompletion, events: OutboxEvent[]): Promise<void>;
   /** Ends every target still in one of `from` with `to` and `error`; returns how many. */
   endTargets(jobId: string, from: CommandTargetStatus[], to: CommandTargetStatus, error: string | null): Promise<number>;
-  finishJob(jobId: string, status: string, reason: string | null): Promise<void>;
+  /** Ends a job still IN_PROGRESS (and writes `events` only then). */
+  finishJob(jobId: string, status: string, reason: string | null, events: OutboxEvent[]): Promise<void>;
   listResults(jobId: string, filter: { status?: string }, page: { limit: number; afterSeq?: number }): Promise<{ items: CommandResultEntity[]; total: number }>;
   findResult(jobId: string, accountId: string, region: string): Promise<CommandResultEntity | null>;
   /** `length` characters of one stored stream from `offset` (characters), and the stream's length; null without output. */
@@ -48,29 +50,27 @@ export interface FleetCommandsRepository {
 
 export const FLEET_COMMANDS_REPOSITORY = Symbol('FLEET_COMMANDS_REPOSITORY');
 
-/** TypeORM's query() returns rows for SELECT, or [rows, count] for UPDATE … RETURNING. */
-function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return (result as T[]) ?? [];
-}
-
 @Injectable()
 export class TypeOrmFleetCommandsRepository implements FleetCommandsRepository {
   private readonly jobs: Repository<CommandJobEntity>;
   private readonly results: Repository<CommandResultEntity>;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+  ) {
     this.jobs = ds.getRepository(CommandJobEntity);
     this.results = ds.getRepository(CommandResultEntity);
   }
 
-  async insertJob(job: CommandJobEntity, targets: Array<{ seq: number; account_id: string; region: string }>): Promise<void> {
-    await this.ds.transaction(async (m) => {
+  async insertJob(job: CommandJobEntity, targets: Array<{ seq: number; account_id: string; region: string }>, events: OutboxEvent[]): Promise<void> {
+    await this.outbox.transaction(async (m, emit) => {
       await m.getRepository(CommandJobEntity).insert(asRow<CommandJobEntity>(job));
       for (let i = 0; i < targets.length; i += 1000) {
         const rows = targets.slice(i, i + 1000).map((t) => ({ job_id: job.id, seq: t.seq, account_id: t.account_id, region: t.region, status: CommandTargetStatus.Pending, stdout_preview: '', stderr_preview: '', preview_truncated: false, output_bytes: 0 }));
         await m.getRepository(CommandResultEntity).insert(asRow<CommandResultEntity>(rows));
       }
+      emit(...events);
     });
   }
 
@@ -99,22 +99,24 @@ export class TypeOrmFleetCommandsRepository implements FleetCommandsRepository {
     await this.ds.query(`UPDATE "fleet"."command_results" SET status = $3, started_at = $4 WHERE job_id = $1 AND seq = $2 AND status = 'PENDING'`, [jobId, seq, CommandTargetStatus.InProgress, at]);
   }
 
-  async completeTarget(jobId: string, seq: number, c: TargetCompletion): Promise<void> {
-    // The output first, so that a target shown as finished always has it.
-    if (c.output) {
-      await this.ds.query(
-        `INSERT INTO "fleet"."command_outputs" (job_id, seq, stdout, stderr, truncated) VALUES ($1, $2, $3, $4, $5)
-           ON CONFLICT (job_id, seq) DO UPDATE SET stdout = EXCLUDED.stdout, stderr = EXCLUDED.stderr, truncated = EXCLUDED.truncated`,
-        [jobId, seq, c.output.stdout, c.output.stderr, c.output.truncated],
+  async completeTarget(jobId: string, seq: number, c: TargetCompletion, events: OutboxEvent[]): Promise<void> {
+    await this.outbox.transaction(async (m, emit) => {
+      if (c.output) {
+        await m.query(
+          `INSERT INTO "fleet"."command_outputs" (job_id, seq, stdout, stderr, truncated) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (job_id, seq) DO UPDATE SET stdout = EXCLUDED.stdout, stderr = EXCLUDED.stderr, truncated = EXCLUDED.truncated`,
+          [jobId, seq, c.output.stdout, c.output.stderr, c.output.truncated],
+        );
+      }
+      await m.query(
+        `UPDATE "fleet"."command_results"
+            SET status = $3, exit_code = $4, duration_ms = $5, error = $6, stdout_preview = $7, stderr_preview = $8,
+                preview_truncated = $9, output_bytes = $10, finished_at = $11, started_at = COALESCE(started_at, $11)
+          WHERE job_id = $1 AND seq = $2`,
+        [jobId, seq, c.status, c.exit_code, c.duration_ms, c.error, c.stdout_preview, c.stderr_preview, c.preview_truncated, c.output_bytes, c.finished_at],
       );
-    }
-    await this.ds.query(
-      `UPDATE "fleet"."command_results"
-          SET status = $3, exit_code = $4, duration_ms = $5, error = $6, stdout_preview = $7, stderr_preview = $8,
-              preview_truncated = $9, output_bytes = $10, finished_at = $11, started_at = COALESCE(started_at, $11)
-        WHERE job_id = $1 AND seq = $2`,
-      [jobId, seq, c.status, c.exit_code, c.duration_ms, c.error, c.stdout_preview, c.stderr_preview, c.preview_truncated, c.output_bytes, c.finished_at],
-    );
+      emit(...events);
+    });
   }
 
   async endTargets(jobId: string, from: CommandTargetStatus[], to: CommandTargetStatus, error: string | null): Promise<number> {
@@ -127,8 +129,13 @@ export class TypeOrmFleetCommandsRepository implements FleetCommandsRepository {
     return rows.length;
   }
 
-  async finishJob(jobId: string, status: string, reason: string | null): Promise<void> {
-    await this.ds.query(`UPDATE "fleet"."command_jobs" SET status = $2, status_reason = $3, finished_at = now() WHERE id = $1 AND status = 'IN_PROGRESS'`, [jobId, status, reason]);
+  async finishJob(jobId: string, status: string, reason: string | null, events: OutboxEvent[]): Promise<void> {
+    await this.outbox.transaction(async (m, emit) => {
+      const ended = rowsOf(
+        await m.query(`UPDATE "fleet"."command_jobs" SET status = $2, status_reason = $3, finished_at = now() WHERE id = $1 AND status = 'IN_PROGRESS' RETURNING id`, [jobId, status, reason]),
+      );
+      if (ended.length) emit(...events);
+    });
   }
 
   async listResults(jobId: string, filter: { status?: string }, page: { limit: number; afterSeq?: number }): Promise<{ items: CommandResultEntity[]; total: number }> {

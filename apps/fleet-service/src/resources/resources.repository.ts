@@ -1,3 +1,4 @@
+import { Outbox, OutboxEvent } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -43,20 +44,23 @@ export interface RemovedRow {
 export interface ResourcesRepository {
   /**
    * Upserts a batch by ARN in ONE statement (jsonb_to_recordset → INSERT … ON CONFLICT DO UPDATE) and returns
-   * only the rows that are new or changed, compared with the stored row in the same snapshot.
+   * only the rows that are new or changed, compared with the stored row in the same snapshot. The events `events`
+   * makes of those go to the outbox in the same transaction (one more statement).
    */
-  upsertBatch(rows: CollectedResource[], seenAt: Date, syncId: string): Promise<UpsertChange[]>;
+  upsertBatch(rows: CollectedResource[], seenAt: Date, syncId: string, events: (changes: UpsertChange[]) => OutboxEvent[]): Promise<UpsertChange[]>;
   /**
    * Marks removed what a successful task's scope no longer holds (not seen since `seenBefore`), only while the task's
    * run is still RUNNING under `fence.owner` and, for a periodic sync, the account's lease is still held under
    * `fence.leaseToken`; both rows are locked (FOR SHARE) for the statement, so neither can be ended or taken over
-   * halfway. Returns null when the fence no longer holds (nothing was marked).
+   * halfway. Returns null when the fence no longer holds (nothing was marked); the events `events` makes of the rows
+   * marked go to the outbox in the same transaction.
    */
   markRemoved(
     scope: { accountId: string; region: string | null; types: string[] },
     seenBefore: Date,
     removedAt: Date,
     fence: { syncId: string; owner: string; leaseToken: string | null },
+    events: (removed: RemovedRow[]) => OutboxEvent[],
   ): Promise<RemovedRow[] | null>;
   list(filter: ResourceFilter, page: { limit: number; afterArn?: string }): Promise<ResourceEntity[]>;
   findByArn(arn: string): Promise<ResourceEntity | null>;
@@ -103,19 +107,21 @@ SELECT i.arn,
 
 @Injectable()
 export class TypeOrmResourcesRepository implements ResourcesRepository {
-  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+  ) {}
 
-  async upsertBatch(rows: CollectedResource[], seenAt: Date, syncId: string): Promise<UpsertChange[]> {
+  async upsertBatch(rows: CollectedResource[], seenAt: Date, syncId: string, events: (changes: UpsertChange[]) => OutboxEvent[]): Promise<UpsertChange[]> {
     if (!rows.length) return [];
-    const result = await this.ds.query(UPSERT_SQL, [JSON.stringify(rows), seenAt.toISOString(), syncId]);
-    return pgRows<{ arn: string; is_new: boolean; old_name: string | null; old_state: string | null; old_tags: Record<string, string> | null; changed_properties: string[] | null }>(result).map((r) => ({
-      arn: r.arn,
-      isNew: r.is_new,
-      oldName: r.old_name,
-      oldState: r.old_state,
-      oldTags: r.old_tags,
-      changedProperties: r.changed_properties,
-    }));
+    return this.outbox.transaction(async (m, emit) => {
+      const result = await m.query(UPSERT_SQL, [JSON.stringify(rows), seenAt.toISOString(), syncId]);
+      const changes = pgRows<{ arn: string; is_new: boolean; old_name: string | null; old_state: string | null; old_tags: Record<string, string> | null; changed_properties: string[] | null }>(result).map(
+        (r): UpsertChange => ({ arn: r.arn, isNew: r.is_new, oldName: r.old_name, oldState: r.old_state, oldTags: r.old_tags, changedProperties: r.changed_properties }),
+      );
+      emit(...events(changes));
+      return changes;
+    });
   }
 
   async markRemoved(
@@ -123,26 +129,31 @@ export class TypeOrmResourcesRepository implements ResourcesRepository {
     seenBefore: Date,
     removedAt: Date,
     fence: { syncId: string; owner: string; leaseToken: string | null },
+    events: (removed: RemovedRow[]) => OutboxEvent[],
   ): Promise<RemovedRow[] | null> {
-    const result = await this.ds.query(
-      `WITH run AS (
-         SELECT 1 FROM "fleet"."sync_runs" WHERE id = $6 AND status = 'RUNNING' AND lease_owner = $7 FOR SHARE
-       ), lease AS (
-         SELECT 1 FROM "fleet"."accounts" WHERE account_id = $1 AND lease_token = $8::uuid FOR SHARE
-       ), fence AS (
-         SELECT EXISTS (SELECT 1 FROM run) AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM lease)) AS held
-       ), removed AS (
-         UPDATE "fleet"."resources" SET removed_at = $5
-          WHERE (SELECT held FROM fence) AND account_id = $1 AND ($2::text IS NULL OR region = $2) AND type = ANY($3::text[])
-            AND removed_at IS NULL AND last_seen_at < $4
-         RETURNING arn, account_id, region, service, type, name, state, tags
-       )
-       SELECT fence.held, removed.* FROM fence LEFT JOIN removed ON true`,
-      [scope.accountId, scope.region, scope.types, seenBefore.toISOString(), removedAt.toISOString(), fence.syncId, fence.owner, fence.leaseToken],
-    );
-    const rows = pgRows<RemovedRow & { held: boolean }>(result);
-    if (!rows[0]?.held) return null;
-    return rows.filter((r) => r.arn !== null).map(({ held: _h, ...r }) => r);
+    return this.outbox.transaction(async (m, emit) => {
+      const result = await m.query(
+        `WITH run AS (
+           SELECT 1 FROM "fleet"."sync_runs" WHERE id = $6 AND status = 'RUNNING' AND lease_owner = $7 FOR SHARE
+         ), lease AS (
+           SELECT 1 FROM "fleet"."accounts" WHERE account_id = $1 AND lease_token = $8::uuid FOR SHARE
+         ), fence AS (
+           SELECT EXISTS (SELECT 1 FROM run) AND ($8::uuid IS NULL OR EXISTS (SELECT 1 FROM lease)) AS held
+         ), removed AS (
+           UPDATE "fleet"."resources" SET removed_at = $5
+            WHERE (SELECT held FROM fence) AND account_id = $1 AND ($2::text IS NULL OR region = $2) AND type = ANY($3::text[])
+              AND removed_at IS NULL AND last_seen_at < $4
+           RETURNING arn, account_id, region, service, type, name, state, tags
+         )
+         SELECT fence.held, removed.* FROM fence LEFT JOIN removed ON true`,
+        [scope.accountId, scope.region, scope.types, seenBefore.toISOString(), removedAt.toISOString(), fence.syncId, fence.owner, fence.leaseToken],
+      );
+      const rows = pgRows<RemovedRow & { held: boolean }>(result);
+      if (!rows[0]?.held) return null;
+      const removed = rows.filter((r) => r.arn !== null).map(({ held: _h, ...r }) => r);
+      emit(...events(removed));
+      return removed;
+    });
   }
 
   async list(filter: ResourceFilter, page: { limit: number; afterArn?: string }): Promise<ResourceEntity[]> {

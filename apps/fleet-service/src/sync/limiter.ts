@@ -22,11 +22,3 @@ export class Limiter {
   }
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; resolves when all are done. */
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}

@@ -1,7 +1,8 @@
 import { SyncStatus, SyncTaskStatus } from '@app/contracts';
+import { Outbox, OutboxEvent } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { pgRows } from '../accounts/accounts.repository';
 import { SyncRunEntity } from './sync-run.entity';
@@ -21,21 +22,27 @@ export interface RunsToEnd {
   exclude: string[];
 }
 
+export interface RunWithTasks {
+  run: SyncRunEntity;
+  tasks: SyncTaskEntity[];
+}
+
 export interface SyncRepository {
   /** Records a RUNNING run leased to `run.lease_owner` for `leaseSeconds` (by the database clock). */
   createRun(run: SyncRunEntity, leaseSeconds: number): Promise<void>;
   addTasks(tasks: SyncTaskEntity[]): Promise<void>;
   /** Updates a task that has not ended yet; false when it had (an ended run's tasks are final). */
   updateTask(id: string, patch: Partial<SyncTaskEntity>): Promise<boolean>;
-  /** Ends a run still RUNNING; false when it had already been ended (by a sweep, after its lease expired). */
-  finishRun(id: string, status: string, finishedAt: Date, reason: string | null): Promise<boolean>;
+  /** Ends a run still RUNNING, with the events that announce it; false when it had already been ended (by a sweep, after its lease expired). */
+  finishRun(id: string, status: string, finishedAt: Date, reason: string | null, events: OutboxEvent[]): Promise<boolean>;
   /** Extends the leases of `owner`'s runs that are still RUNNING; returns their ids (the others were ended elsewhere). */
   renewRuns(owner: string, ids: string[], leaseSeconds: number): Promise<string[]>;
   /**
    * Ends RUNNING runs FAILED with `reason`, and their unfinished tasks with it as the error, in one statement:
-   * of two instances sweeping at once, each run is ended (and returned) by one.
+   * of two instances sweeping at once, each run is ended (and returned) by one. The events `events` makes of the
+   * ended runs go to the outbox in the same transaction.
    */
-  endRuns(which: RunsToEnd, reason: string): Promise<string[]>;
+  endRuns(which: RunsToEnd, reason: string, events: (ended: RunWithTasks[]) => OutboxEvent[]): Promise<RunWithTasks[]>;
   findRun(id: string): Promise<{ run: SyncRunEntity; tasks: SyncTaskEntity[] } | null>;
 }
 
@@ -46,7 +53,10 @@ export class TypeOrmSyncRepository implements SyncRepository {
   private readonly runs: Repository<SyncRunEntity>;
   private readonly tasks: Repository<SyncTaskEntity>;
 
-  constructor(@InjectDataSource() private readonly ds: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+  ) {
     this.runs = ds.getRepository(SyncRunEntity);
     this.tasks = ds.getRepository(SyncTaskEntity);
   }
@@ -64,9 +74,13 @@ export class TypeOrmSyncRepository implements SyncRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  async finishRun(id: string, status: string, finishedAt: Date, reason: string | null): Promise<boolean> {
-    const result = await this.runs.update({ id, status: SyncStatus.Running }, runRow({ status, finished_at: finishedAt, status_reason: reason, lease_until: null }));
-    return (result.affected ?? 0) > 0;
+  async finishRun(id: string, status: string, finishedAt: Date, reason: string | null, events: OutboxEvent[]): Promise<boolean> {
+    return this.outbox.transaction(async (m, emit) => {
+      const result = await m.getRepository(SyncRunEntity).update({ id, status: SyncStatus.Running }, runRow({ status, finished_at: finishedAt, status_reason: reason, lease_until: null }));
+      if (!result.affected) return false;
+      emit(...events);
+      return true;
+    });
   }
 
   async renewRuns(owner: string, ids: string[], leaseSeconds: number): Promise<string[]> {
@@ -79,8 +93,20 @@ export class TypeOrmSyncRepository implements SyncRepository {
     return pgRows<{ id: string }>(rows).map((r) => r.id);
   }
 
-  async endRuns(which: RunsToEnd, reason: string): Promise<string[]> {
-    const rows = await this.ds.query(
+  async endRuns(which: RunsToEnd, reason: string, events: (ended: RunWithTasks[]) => OutboxEvent[]): Promise<RunWithTasks[]> {
+    return this.outbox.transaction(async (m, emit) => {
+      const ended: RunWithTasks[] = [];
+      for (const id of await this.endRunsIn(m, which, reason)) {
+        const found = await this.findRunIn(m, id);
+        if (found) ended.push(found);
+      }
+      emit(...events(ended));
+      return ended;
+    });
+  }
+
+  private async endRunsIn(m: EntityManager, which: RunsToEnd, reason: string): Promise<string[]> {
+    const rows = await m.query(
       `WITH ended AS (
          UPDATE "fleet"."sync_runs" SET status = 'FAILED', status_reason = $1, finished_at = now(), lease_until = NULL
           WHERE status = 'RUNNING' AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[])) AND NOT (id = ANY($3::uuid[]))
@@ -97,10 +123,14 @@ export class TypeOrmSyncRepository implements SyncRepository {
     return pgRows<{ id: string }>(rows).map((r) => r.id);
   }
 
-  async findRun(id: string): Promise<{ run: SyncRunEntity; tasks: SyncTaskEntity[] } | null> {
-    const run = await this.runs.findOneBy({ id });
+  findRun(id: string): Promise<RunWithTasks | null> {
+    return this.findRunIn(this.ds.manager, id);
+  }
+
+  private async findRunIn(m: EntityManager, id: string): Promise<RunWithTasks | null> {
+    const run = await m.getRepository(SyncRunEntity).findOneBy({ id });
     if (!run) return null;
-    const tasks = await this.tasks.find({ where: { sync_id: id }, order: { seq: 'ASC' } });
+    const tasks = await m.getRepository(SyncTaskEntity).find({ where: { sync_id: id }, order: { seq: 'ASC' } });
     return { run, tasks };
   }
 }

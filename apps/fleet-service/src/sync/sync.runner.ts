@@ -12,28 +12,25 @@ import {
   SyncTaskStatus,
   SyncTrigger,
 } from '@app/contracts';
-import { EventPublisher, MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { OutboxEvent } from '@app/persistence';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { DEFAULT_RETRY, withRetry } from '@app/retry';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
 import { AccountAccessService } from '../accounts/account-access.service';
 import type { AccountEntity } from '../accounts/account.entity';
 import { accountRef } from '../accounts/account.mapper';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../accounts/accounts.repository';
-import { FleetDomainEvent } from '../events/fleet-domain.event';
+import { fleetEvent } from '../events/fleet-domain.event';
 import { AccountCredentials, awsErrorMessage, CollectorRegistry, GLOBAL_REGION, resolveRegions, type CollectedResource, type ResourceCollector } from '../inventory';
 import { describeChanges, isGone } from '../resources/resource-changes';
 import { toResourceRef } from '../resources/resource.mapper';
-import { RESOURCES_REPOSITORY, ResourcesRepository } from '../resources/resources.repository';
-import { forEachLimit, Limiter } from './limiter';
+import { RESOURCES_REPOSITORY, ResourcesRepository, UpsertChange } from '../resources/resources.repository';
+import { Limiter } from './limiter';
 import { stopMessage, SYNC_INTERRUPTED, SyncLeases } from './sync-leases';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncTaskEntity } from './sync-task.entity';
 import { RunsToEnd, SYNC_REPOSITORY, SyncRepository } from './sync.repository';
-
-/** Events of one batch are published this many at a time (JetStream acks are the slow part). */
-const PUBLISH_CONCURRENCY = 64;
 
 interface TaskPlan {
   row: SyncTaskEntity;
@@ -72,8 +69,9 @@ export function isTransientAwsError(e: unknown): boolean {
  * The sync engine. A run is planned per account (access check, regions resolved) into tasks: one per
  * account × region running the regional collectors, plus one global task per account. Tasks run with
  * bounded concurrency (`fleet.sync_concurrency`, shared by every run of this instance); each streams its
- * collectors into multi-row upserts of `fleet.sync_batch_size`, publishes discovered/changed events per batch,
- * and, only when every collector succeeded, marks what it no longer saw as removed.
+ * collectors into multi-row upserts of `fleet.sync_batch_size`, each writing its discovered/changed events to the
+ * outbox in the same transaction (the relay publishes them), and, only when every collector succeeded, marks what
+ * it no longer saw as removed, with its removed events.
  *
  * Leases (`fleet.lease_seconds`, renewed every quarter of it): each run has one, and a periodic sync also holds
  * each account's. A task whose account lease was taken over stops and removes nothing (the removal is fenced in
@@ -100,8 +98,6 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly credentials: AccountCredentials,
     private readonly registry: CollectorRegistry,
     private readonly access: AccountAccessService,
-    private readonly publisher: EventPublisher,
-    private readonly events: EventBus,
   ) {
     this.limiter = new Limiter(config.fleet.sync_concurrency);
     const lease = config.fleet.lease_seconds;
@@ -190,17 +186,13 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Ends RUNNING runs FAILED "interrupted" and publishes their completion: those whose lease expired
+   * Ends RUNNING runs FAILED "interrupted", with their fleet.sync.completed: those whose lease expired
    * (`expiredOnly`), or every one not running here (the in-process bus: no other instance exists), or `ids`.
    */
   private async sweep(expiredOnly: boolean, ids?: string[]): Promise<void> {
     const which: RunsToEnd = ids ? { ids, expiredOnly: false, exclude: [] } : { expiredOnly, exclude: this.leases.runIds() };
-    for (const id of await this.syncs.endRuns(which, SYNC_INTERRUPTED)) {
-      const found = await this.syncs.findRun(id);
-      if (!found) continue;
-      this.logger.warn(`sync ${id} was interrupted (${ids ? 'this instance is stopping' : `its instance ${found.run.lease_owner ?? 'unknown'} is gone`})`);
-      this.completed(found.run, found.tasks, SyncStatus.Failed, found.run.finished_at ?? new Date(), SYNC_INTERRUPTED);
-    }
+    const ended = await this.syncs.endRuns(which, SYNC_INTERRUPTED, (runs) => runs.map(({ run, tasks }) => this.completed(run, tasks, SyncStatus.Failed, run.finished_at ?? new Date(), SYNC_INTERRUPTED)));
+    for (const { run } of ended) this.logger.warn(`sync ${run.id} was interrupted (${ids ? 'this instance is stopping' : `its instance ${run.lease_owner ?? 'unknown'} is gone`})`);
   }
 
   private async execute(run: SyncRunEntity, accounts: AccountEntity[], req: StartSyncRequest): Promise<void> {
@@ -227,16 +219,15 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const status = interrupted ? SyncStatus.Failed : failed === 0 ? SyncStatus.Succeeded : failed === all.length ? SyncStatus.Failed : SyncStatus.Partial;
     const reason = interrupted ? SYNC_INTERRUPTED : null;
     const finishedAt = new Date();
-    if (!(await this.syncs.finishRun(run.id, status, finishedAt, reason))) {
+    if (!(await this.syncs.finishRun(run.id, status, finishedAt, reason, [this.completed(run, all, status, finishedAt, reason)]))) {
       this.logger.warn(`sync ${run.id} had already been ended elsewhere (its lease expired); its outcome here is dropped`);
       return;
     }
     await this.accounts.markSynced([...new Set(all.filter((t) => t.status === SyncTaskStatus.Succeeded).map((t) => t.account_id))]);
-    this.completed(run, all, status, finishedAt, reason);
   }
 
-  /** Logs a run's outcome and publishes fleet.sync.completed with the totals of its tasks. */
-  private completed(run: SyncRunEntity, all: SyncTaskEntity[], status: SyncStatus, finishedAt: Date, reason: string | null): void {
+  /** A run's outcome, logged, as the fleet.sync.completed event (with the totals of its tasks) that ends it. */
+  private completed(run: SyncRunEntity, all: SyncTaskEntity[], status: SyncStatus, finishedAt: Date, reason: string | null): OutboxEvent<SyncCompletedData> {
     const failed = all.filter((t) => t.status === SyncTaskStatus.Failed).length;
     const sum = (k: 'resources_seen' | 'discovered' | 'changed' | 'removed') => all.reduce((n, t) => n + t[k], 0);
     const data: SyncCompletedData = {
@@ -254,7 +245,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
       status_reason: reason,
     };
     this.logger.log(`sync ${run.id} ${status}: ${all.length} tasks (${failed} failed), ${data.resources_seen} resources, +${data.discovered} ~${data.changed} -${data.removed} in ${finishedAt.getTime() - run.started_at.getTime()} ms${reason ? ` (${reason})` : ''}`);
-    this.events.publish(new FleetDomainEvent<SyncCompletedData>(EventSubjects.FleetSyncCompleted, data, run.id));
+    return fleetEvent<SyncCompletedData>(EventSubjects.FleetSyncCompleted, data, run.id);
   }
 
   /** Checks access and resolves regions; an account that cannot be reached gets failed tasks with AWS's message. */
@@ -330,15 +321,11 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     };
     const retry = { ...DEFAULT_RETRY, max_attempts: this.config.fleet.collector_max_attempts };
     let buffer: CollectedResource[] = [];
-    // The events of one batch are published while the next batch is written: at most one batch of events in flight.
-    let publishing: Promise<void> = Promise.resolve();
     const flush = async () => {
       if (!buffer.length || signal.aborted) return;
       const batch = buffer;
       buffer = [];
-      const publishes = await this.ingest(batch, started, run.id, counts);
-      await publishing;
-      publishing = this.publishAll(publishes);
+      await this.ingest(batch, started, run.id, counts);
     };
     try {
       for (const collector of plan.collectors) {
@@ -363,23 +350,17 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
       await flush();
-      await publishing;
       if (signal.aborted) errors.unshift(stopMessage(signal.reason));
       // A task that failed anywhere removes nothing: a resource it did not see may simply not have been listed.
       if (!errors.length) {
         const fence = { syncId: run.id, owner: this.owner, leaseToken: this.leases.token(run.id, account.account_id) };
-        const removed = await this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, new Date(), fence);
-        if (removed === null) {
-          // Lost between the last heartbeat and now: the fence in the statement caught it.
-          errors.push(stopMessage(fence.leaseToken ? 'lease-lost' : 'ended'));
-        } else {
-          counts.removed += removed.length;
-          await this.publishAll(
-            removed.map((r) => () =>
-              this.publisher.publish<ResourceRemovedData>(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: new Date().toISOString(), sync_id: run.id }, { subject: r.arn }),
-            ),
-          );
-        }
+        const removedAt = new Date();
+        const removed = await this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, removedAt, fence, (rows) =>
+          rows.map((r) => fleetEvent<ResourceRemovedData>(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: removedAt.toISOString(), sync_id: run.id }, r.arn)),
+        );
+        // Lost between the last heartbeat and now: the fence in the statement caught it.
+        if (removed === null) errors.push(stopMessage(fence.leaseToken ? 'lease-lost' : 'ended'));
+        else counts.removed += removed.length;
       }
     } catch (e) {
       errors.push(awsErrorMessage(e));
@@ -406,37 +387,33 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     if (!(await this.syncs.updateTask(row.id, patch))) this.logger.warn(`sync task ${row.account_id}/${row.region} of ${row.sync_id} had been ended elsewhere; its outcome here is dropped`);
   }
 
-  /** One multi-row upsert; returns the publications of what is new or changed. */
-  private async ingest(batch: CollectedResource[], seenAt: Date, syncId: string, counts: Counts): Promise<Array<() => Promise<void>>> {
+  /** One multi-row upsert, with the events of what is new or changed in the same transaction. */
+  private async ingest(batch: CollectedResource[], seenAt: Date, syncId: string, counts: Counts): Promise<void> {
     const byArn = new Map<string, CollectedResource>();
     for (const r of batch) byArn.set(r.arn, r);
     counts.seen += byArn.size;
-    const changes = await this.resources.upsertBatch([...byArn.values()], seenAt, syncId);
-    const publishes: Array<() => Promise<void>> = [];
+    const made = { discovered: 0, changed: 0 };
+    await this.resources.upsertBatch([...byArn.values()], seenAt, syncId, (changes) => this.eventsOf(changes, byArn, syncId, made));
+    // Counted once committed: a batch that failed reported nothing.
+    counts.discovered += made.discovered;
+    counts.changed += made.changed;
+  }
+
+  private eventsOf(changes: UpsertChange[], byArn: Map<string, CollectedResource>, syncId: string, made: { discovered: number; changed: number }): OutboxEvent[] {
+    const events: OutboxEvent[] = [];
     for (const c of changes) {
       const r = byArn.get(c.arn);
       if (!r) continue;
       if (c.isNew) {
-        counts.discovered++;
-        publishes.push(() => this.publisher.publish<ResourceDiscoveredData>(EventSubjects.FleetResourceDiscovered, { resource: toResourceRef(r), sync_id: syncId }, { subject: r.arn }));
+        made.discovered++;
+        events.push(fleetEvent<ResourceDiscoveredData>(EventSubjects.FleetResourceDiscovered, { resource: toResourceRef(r), sync_id: syncId }, r.arn));
         continue;
       }
       const described = describeChanges(c, r);
       if (!described) continue;
-      counts.changed++;
-      publishes.push(() => this.publisher.publish<ResourceChangedData>(EventSubjects.FleetResourceChanged, { resource: toResourceRef(r), changes: described, sync_id: syncId }, { subject: r.arn }));
+      made.changed++;
+      events.push(fleetEvent<ResourceChangedData>(EventSubjects.FleetResourceChanged, { resource: toResourceRef(r), changes: described, sync_id: syncId }, r.arn));
     }
-    return publishes;
-  }
-
-  private async publishAll(publishes: Array<() => Promise<void>>): Promise<void> {
-    await forEachLimit(publishes, PUBLISH_CONCURRENCY, async (p) => {
-      try {
-        await p();
-      } catch (e) {
-        // The registry is the source of truth; a lost event is logged, it does not fail the sync.
-        this.logger.error(`could not publish a resource event: ${(e as Error).message}`);
-      }
-    });
+    return events;
   }
 }

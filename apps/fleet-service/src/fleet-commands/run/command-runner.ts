@@ -4,9 +4,8 @@ import { CommandCompletedData, CommandCountsDto, CommandStatus, CommandTargetCom
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EventBus } from '@nestjs/cqrs';
+import { fleetEvent } from '../../events/fleet-domain.event';
 import { AccountCredentials } from '../../inventory';
-import { FleetCommandEvent } from '../events/fleet-command.event';
 import type { CommandJobEntity } from '../fleet-command.entity';
 import { FLEET_COMMANDS_REPOSITORY, FleetCommandsRepository, StatusCounts, TargetCompletion } from '../fleet-commands.repository';
 import { AccountSlots } from './account-slots';
@@ -65,7 +64,6 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(RUNTIME_INFO) private readonly info: RuntimeInfo,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly credentials: AccountCredentials,
-    private readonly events: EventBus,
   ) {}
 
   get instanceId(): string {
@@ -150,18 +148,14 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.error(`command ${job.id} target ${account.account_id}/${region}: ${(e as Error).message}`);
       completion = this.ended(CommandTargetStatus.Failed, `internal error: ${headBytes((e as Error).message, 500).text}`);
     }
+    const completed = fleetEvent<CommandTargetCompletedData>(
+      EventSubjects.FleetCommandTargetCompleted,
+      { id: job.id, account_id: account.account_id, region, status: completion.status, exit_code: completion.exit_code, duration_ms: completion.duration_ms },
+      job.id,
+    );
     const stored = marked
-      .then(() => this.repo.completeTarget(job.id, target.seq, completion))
-      .catch((e: Error) => this.logger.error(`command ${job.id}: could not store the result of ${account.account_id}/${region}: ${e.message}`))
-      .then(() =>
-        this.events.publish(
-          new FleetCommandEvent<CommandTargetCompletedData>(
-            EventSubjects.FleetCommandTargetCompleted,
-            { id: job.id, account_id: account.account_id, region, status: completion.status, exit_code: completion.exit_code, duration_ms: completion.duration_ms },
-            job.id,
-          ),
-        ),
-      );
+      .then(() => this.repo.completeTarget(job.id, target.seq, completion, [completed]))
+      .catch((e: Error) => this.logger.error(`command ${job.id}: could not store the result of ${account.account_id}/${region}: ${e.message}`));
     this.trackWrite(job.id, stored);
     return completion.status === CommandTargetStatus.Failed || completion.status === CommandTargetStatus.TimedOut
       ? completion.status === CommandTargetStatus.Failed
@@ -286,11 +280,10 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
           ? `max_errors (${job.max_errors}) exceeded: ${errors} targets failed or timed out, ${counts.skipped} skipped`
           : `${counts.failed + counts.timed_out + counts.cancelled} of ${counts.total} targets did not succeed`;
     }
-    await this.repo.finishJob(job.id, status, reason);
+    await this.repo.finishJob(job.id, status, reason, [
+      fleetEvent<CommandCompletedData>(EventSubjects.FleetCommandCompleted, { id: job.id, status, status_reason: reason, counts, finished_at: new Date().toISOString() }, job.id),
+    ]);
     this.logger.log(`command ${job.id} (${job.service} ${job.operation}) by ${job.requested_by_name}: ${status} ${JSON.stringify(counts)}`);
-    this.events.publish(
-      new FleetCommandEvent<CommandCompletedData>(EventSubjects.FleetCommandCompleted, { id: job.id, status, status_reason: reason, counts, finished_at: new Date().toISOString() }, job.id),
-    );
   }
 
   private async heartbeat(): Promise<void> {
@@ -309,7 +302,7 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
     for (const job of await this.repo.runningJobs(staleSeconds)) {
       if (this.active.has(job.id)) continue;
       await this.repo.endTargets(job.id, [CommandTargetStatus.Pending, CommandTargetStatus.InProgress], CommandTargetStatus.Failed, INTERRUPTED);
-      await this.repo.finishJob(job.id, job.cancel_requested_at ? CommandStatus.Cancelled : CommandStatus.Failed, INTERRUPTED);
+      await this.repo.finishJob(job.id, job.cancel_requested_at ? CommandStatus.Cancelled : CommandStatus.Failed, INTERRUPTED, []);
       this.logger.warn(`command ${job.id} was interrupted (its runner ${job.owner_instance} is gone)`);
     }
   }

@@ -1,7 +1,7 @@
 import { AccountDto, AccountEventData, AccountStatus, AppException, CreateAccountRequest, EventSubjects } from '@app/contracts';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { FleetDomainEvent } from '../../../events/fleet-domain.event';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountAccessService } from '../../account-access.service';
 import { AccountEntity } from '../../account.entity';
 import { storedRegions, toAccountDto } from '../../account.mapper';
@@ -37,17 +37,15 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccountComman
   constructor(
     @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
     private readonly access: AccountAccessService,
-    private readonly events: EventBus,
   ) {}
 
   async execute({ request }: CreateAccountCommand): Promise<AccountDto> {
     const row = newAccountRow(request);
-    await this.repo.insert(row);
+    // The event carries the account as stored (PENDING); the access check's outcome follows as status.changed.
+    await this.repo.insert(row, [fleetEvent<AccountEventData>(EventSubjects.FleetAccountCreated, { account: toAccountDto(row) }, row.account_id)]);
     await this.access.checkWithin(row);
     const saved = await this.repo.findById(row.account_id);
     if (!saved) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${row.account_id} was deleted meanwhile`);
-    const dto = toAccountDto(saved);
-    this.events.publish(new FleetDomainEvent<AccountEventData>(EventSubjects.FleetAccountCreated, { account: dto }, dto.account_id));
-    return dto;
+    return toAccountDto(saved);
   }
 }

@@ -1,7 +1,7 @@
 import { AccountDeletedData, AppException, EventSubjects } from '@app/contracts';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { FleetDomainEvent } from '../../../events/fleet-domain.event';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountAccessService } from '../../account-access.service';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../../accounts.repository';
 import { DeleteAccountCommand } from './delete-account.command';
@@ -12,12 +12,11 @@ export class DeleteAccountHandler implements ICommandHandler<DeleteAccountComman
   constructor(
     @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
     private readonly access: AccountAccessService,
-    private readonly events: EventBus,
   ) {}
 
   async execute({ accountId }: DeleteAccountCommand): Promise<void> {
-    if (!(await this.repo.delete(accountId))) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${accountId} is not registered`);
+    const deleted = fleetEvent<AccountDeletedData>(EventSubjects.FleetAccountDeleted, { account_id: accountId }, accountId);
+    if (!(await this.repo.delete(accountId, [deleted]))) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${accountId} is not registered`);
     this.access.forget(accountId);
-    this.events.publish(new FleetDomainEvent<AccountDeletedData>(EventSubjects.FleetAccountDeleted, { account_id: accountId }, accountId));
   }
 }

@@ -1,8 +1,8 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AccountEventData, AppException, DiscoverAccountsResultDto, DiscoveredAccountDto, EventSubjects } from '@app/contracts';
 import { Inject, Logger } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { FleetDomainEvent } from '../../../events/fleet-domain.event';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountCredentials, listOrganizationAccounts, type OrganizationAccount } from '../../../inventory';
 import { AccountAccessService } from '../../account-access.service';
 import { toAccountDto } from '../../account.mapper';
@@ -23,7 +23,6 @@ export class DiscoverAccountsHandler implements ICommandHandler<DiscoverAccounts
     @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
     private readonly credentials: AccountCredentials,
     private readonly access: AccountAccessService,
-    private readonly events: EventBus,
   ) {}
 
   async execute({ request: req }: DiscoverAccountsCommand): Promise<DiscoverAccountsResultDto> {
@@ -58,7 +57,7 @@ export class DiscoverAccountsHandler implements ICommandHandler<DiscoverAccounts
         enabled: req.enabled ?? true,
       });
       try {
-        await this.repo.insert(row);
+        await this.repo.insert(row, [fleetEvent<AccountEventData>(EventSubjects.FleetAccountCreated, { account: toAccountDto(row) }, row.account_id)]);
       } catch (e) {
         if (e instanceof AppException && e.code === 'ACCOUNT_EXISTS') {
           out.push({ account_id: a.account_id, name: a.name, outcome: 'exists', role_arn: roleArn });
@@ -68,7 +67,6 @@ export class DiscoverAccountsHandler implements ICommandHandler<DiscoverAccounts
       }
       created++;
       out.push({ account_id: a.account_id, name: a.name, outcome: 'created', role_arn: roleArn });
-      this.events.publish(new FleetDomainEvent<AccountEventData>(EventSubjects.FleetAccountCreated, { account: toAccountDto(row) }, row.account_id));
       // Access is checked in the background (and again at each sync): an organization can have hundreds of accounts.
       void this.access.check(row).catch((e) => this.logger.error(`access check of ${row.account_id} failed: ${(e as Error).message}`));
     }

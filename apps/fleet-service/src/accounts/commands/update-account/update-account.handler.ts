@@ -1,7 +1,7 @@
 import { AccountDto, AccountEventData, AppException, EventSubjects } from '@app/contracts';
 import { Inject } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
-import { FleetDomainEvent } from '../../../events/fleet-domain.event';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountAccessService } from '../../account-access.service';
 import { storedRegions, toAccountDto } from '../../account.mapper';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../../accounts.repository';
@@ -13,7 +13,6 @@ export class UpdateAccountHandler implements ICommandHandler<UpdateAccountComman
   constructor(
     @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
     private readonly access: AccountAccessService,
-    private readonly events: EventBus,
   ) {}
 
   async execute({ request: req }: UpdateAccountCommand): Promise<AccountDto> {
@@ -31,13 +30,13 @@ export class UpdateAccountHandler implements ICommandHandler<UpdateAccountComman
       updated_at: new Date(),
     });
     if (intervalChanged) row.next_sync_at = new Date(Math.min(row.next_sync_at?.getTime() ?? Date.now(), Date.now() + row.sync_interval_minutes * 60_000));
-    if (!(await this.repo.update(row))) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${req.account_id} is not registered`);
+    // The event carries the settings as stored; a new access-check outcome follows as status.changed.
+    const updated = fleetEvent<AccountEventData>(EventSubjects.FleetAccountUpdated, { account: toAccountDto(row) }, row.account_id);
+    if (!(await this.repo.update(row, [updated]))) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${req.account_id} is not registered`);
     this.access.forget(row.account_id);
     await this.access.checkWithin(row);
     const saved = await this.repo.findById(row.account_id);
     if (!saved) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${req.account_id} is not registered`);
-    const dto = toAccountDto(saved);
-    this.events.publish(new FleetDomainEvent<AccountEventData>(EventSubjects.FleetAccountUpdated, { account: dto }, dto.account_id));
-    return dto;
+    return toAccountDto(saved);
   }
 }

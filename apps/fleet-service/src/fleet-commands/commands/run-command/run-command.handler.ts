@@ -3,10 +3,10 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { CommandPolicy } from '@app/cli-executor';
 import { AppException, CommandAcceptedDto, CommandDryRunDto, CommandStartedData, CommandStatus, EventSubjects } from '@app/contracts';
 import { Inject, Logger } from '@nestjs/common';
-import { CommandHandler, EventBus, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountCredentials, listEnabledRegions } from '../../../inventory';
 import { COMMAND_ACCOUNTS_READER, CommandAccount, CommandAccountsReader } from '../../command-accounts.reader';
-import { FleetCommandEvent } from '../../events/fleet-command.event';
 import { CommandJobEntity } from '../../fleet-command.entity';
 import { FLEET_COMMANDS_REPOSITORY, FleetCommandsRepository } from '../../fleet-commands.repository';
 import { COMMAND_POLICY, CommandRunner } from '../../run/command-runner';
@@ -28,7 +28,6 @@ export class RunCommandHandler implements ICommandHandler<RunCommandCommand, Com
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly credentials: AccountCredentials,
     private readonly runner: CommandRunner,
-    private readonly events: EventBus,
   ) {}
 
   async execute({ request }: RunCommandCommand): Promise<CommandAcceptedDto | CommandDryRunDto> {
@@ -82,15 +81,15 @@ export class RunCommandHandler implements ICommandHandler<RunCommandCommand, Com
     await this.repo.insertJob(
       job,
       targets.map((t) => ({ seq: t.seq, account_id: t.account.account_id, region: t.region })),
+      [
+        fleetEvent<CommandStartedData>(
+          EventSubjects.FleetCommandStarted,
+          { id: job.id, command: job.command, service: job.service, operation: job.operation, mutating: job.mutating, requested_by: who, targets_total: job.targets_total, created_at: now.toISOString() },
+          job.id,
+        ),
+      ],
     );
     this.logger.log(`command ${job.id} by ${who.name} (${who.role}): ${job.service} ${job.operation} on ${targets.length} targets`);
-    this.events.publish(
-      new FleetCommandEvent<CommandStartedData>(
-        EventSubjects.FleetCommandStarted,
-        { id: job.id, command: job.command, service: job.service, operation: job.operation, mutating: job.mutating, requested_by: who, targets_total: job.targets_total, created_at: now.toISOString() },
-        job.id,
-      ),
-    );
     this.runner.start(job, targets);
     return { id: job.id, status: CommandStatus.InProgress, targets_total: targets.length, location: `/api/v1/commands/${job.id}` };
   }
