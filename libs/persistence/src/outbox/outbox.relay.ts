@@ -12,6 +12,7 @@ export const OUTBOX_STORE = Symbol('OUTBOX_STORE');
 
 /** Tunables, overridable for tests. */
 export interface OutboxRelaySettings {
+  /** Events read per round (whole rows: at least one row). */
   batch: number;
   /** Publishes in flight at once (started in id order; JetStream acks are the slow part). */
   window: number;
@@ -26,7 +27,7 @@ export interface OutboxRelaySettings {
 export const OUTBOX_RELAY_SETTINGS = Symbol('OUTBOX_RELAY_SETTINGS');
 
 export const DEFAULT_OUTBOX_RELAY_SETTINGS: OutboxRelaySettings = {
-  batch: 500,
+  batch: 2000,
   window: 128,
   leaseSeconds: 30,
   sweepMs: 5000,
@@ -121,18 +122,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       // The holder drains everything, ours included, unless it was just letting go: look again soon.
       return (await this.store.any(this.ds)) ? 'contended' : 'drained';
     }
+    let leasedAt = Date.now();
     try {
       for (;;) {
         const rows = await this.store.oldest(this.ds, this.settings.batch);
         if (!rows.length) return 'drained';
-        const { published, error } = await this.publish(rows);
-        await this.store.delete(this.ds, published);
+        const { done, partly, error } = await this.publish(rows);
+        await this.store.delete(this.ds, done);
         if (error) {
-          this.logger.warn(`outbox relay: ${rows.length - published.length} event(s) not published (${error.message}); retrying with backoff`);
+          if (partly) await this.store.markPublished(this.ds, partly.id, partly.published);
+          this.logger.warn(`outbox relay: publishing failed (${error.message}); retrying with backoff`);
           return 'failed';
         }
-        // Renews the lease; lost (we stalled past it), the new holder goes on from here.
-        if (!(await this.store.acquire(this.ds, this.owner, this.settings.leaseSeconds))) return 'contended';
+        // Renews the lease (a third of the way through it); lost (we stalled past it), the new holder goes on from here.
+        if (Date.now() - leasedAt > (this.settings.leaseSeconds * 1000) / 3) {
+          if (!(await this.store.acquire(this.ds, this.owner, this.settings.leaseSeconds))) return 'contended';
+          leasedAt = Date.now();
+        }
       }
     } finally {
       // Let go when done or failing: another replica (whose bus may work) takes over at its next wake.
@@ -141,28 +147,41 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Publishes in id order with up to `window` in flight (one connection keeps their order); after a failure no
-   * further one starts. Returns the ids acknowledged and the first error.
+   * Publishes the rows' events in order with up to `window` in flight (one connection keeps their order); after a
+   * failure no further one starts. Returns the rows fully published and, on failure, the row published up to where.
    */
-  private async publish(rows: OutboxRow[]): Promise<{ published: string[]; error?: Error }> {
-    const published: string[] = [];
+  private async publish(rows: OutboxRow[]): Promise<{ done: string[]; partly?: { id: string; published: number }; error?: Error }> {
+    const source = `/aws-mcp-server/${this.app}`;
+    const queue = rows.flatMap((r) => r.events.slice(r.published).map((e) => ({ r, e })));
+    const acked = new Array<boolean>(queue.length).fill(false);
     let error: Error | undefined;
     let next = 0;
-    const source = `/aws-mcp-server/${this.app}`;
     const worker = async () => {
-      while (!error && next < rows.length) {
-        const r = rows[next++];
-        const event = createCloudEvent({ id: r.event_id, type: r.type, source, subject: r.subject ?? undefined, data: r.data, correlationId: r.correlation_id ?? undefined, time: new Date(r.created_at) });
+      while (!error && next < queue.length) {
+        const i = next++;
+        const { r, e } = queue[i];
+        const event = createCloudEvent({ id: e.id, type: e.type, source, subject: e.subject, data: e.data, correlationId: r.correlation_id ?? undefined, time: new Date(r.created_at) });
         try {
           await this.bus.publish(event);
-          published.push(r.id);
-          eventsPublished.inc({ app: this.app, type: r.type });
-        } catch (e) {
-          error ??= e as Error;
+          acked[i] = true;
+          eventsPublished.inc({ app: this.app, type: e.type });
+        } catch (err) {
+          error ??= err as Error;
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.settings.window, rows.length) }, worker));
-    return { published, error };
+    await Promise.all(Array.from({ length: Math.min(this.settings.window, queue.length) }, worker));
+    if (!error) return { done: rows.map((r) => r.id) };
+    // Only the unbroken prefix counts as out: what was acked after a failure goes again, under the same ids.
+    const prefix = acked.indexOf(false);
+    const done: string[] = [];
+    let seen = 0;
+    for (const r of rows) {
+      const pending = r.events.length - r.published;
+      if (seen + pending <= prefix) done.push(r.id);
+      else return { done, partly: prefix > seen ? { id: r.id, published: r.published + prefix - seen } : undefined, error };
+      seen += pending;
+    }
+    return { done, error };
   }
 }

@@ -16,28 +16,22 @@ export interface OutboxEvent<T = unknown> {
   id?: string;
 }
 
-/** An event as stored: id, correlation id (the request's) and subject settled. */
-export interface OutboxRecord {
-  id: string;
-  type: string;
-  subject: string | null;
-  data: unknown;
-  correlationId: string | null;
-}
+/** An event as stored: its id settled. */
+export type StoredEvent = OutboxEvent & { id: string };
 
+/** One row: the events of one transaction, in order; the first `published` of them are out already. */
 export interface OutboxRow {
   id: string;
-  event_id: string;
-  type: string;
-  subject: string | null;
-  data: unknown;
+  events: StoredEvent[];
+  published: number;
   correlation_id: string | null;
   created_at: Date;
 }
 
 /**
- * The SQL of one schema's `outbox` (events in commit order) and `outbox_relay` (the one lease that lets a single
- * replica relay at a time). Every statement stands alone, so none holds PGlite's single session.
+ * The SQL of one schema's `outbox` (one row per writing transaction, its events in order: a sync batch of 1000
+ * resources is one row, not 1000) and `outbox_relay` (the one lease that lets a single replica relay at a time).
+ * Every statement stands alone, so none holds PGlite's single session.
  */
 export class OutboxStore {
   private readonly table: string;
@@ -49,15 +43,9 @@ export class OutboxStore {
     this.lease = `${s}."outbox_relay"`;
   }
 
-  /** One statement for any number of events, in the given order. */
-  async insert(sql: SqlRunner, events: OutboxRecord[]): Promise<void> {
+  async insert(sql: SqlRunner, events: StoredEvent[], correlationId: string | null): Promise<void> {
     if (!events.length) return;
-    await sql.query(
-      `INSERT INTO ${this.table} ("event_id", "type", "subject", "data", "correlation_id")
-       SELECT x."event_id", x."type", x."subject", x."data", x."correlation_id"
-         FROM jsonb_to_recordset($1::jsonb) AS x("event_id" varchar, "type" varchar, "subject" text, "data" jsonb, "correlation_id" varchar)`,
-      [JSON.stringify(events.map((e) => ({ event_id: e.id, type: e.type, subject: e.subject, data: e.data, correlation_id: e.correlationId })))],
-    );
+    await sql.query(`INSERT INTO ${this.table} ("events", "n", "correlation_id") VALUES ($1::json, $2, $3)`, [JSON.stringify(events), events.length, correlationId]);
   }
 
   /** Takes or renews the relay lease; false while another owner holds it. */
@@ -78,17 +66,27 @@ export class OutboxStore {
     await sql.query(`UPDATE ${this.lease} SET "lease_until" = NULL WHERE "name" = 'relay' AND "owner" = $1`, [owner]);
   }
 
-  /** The oldest events (lowest id first). */
-  async oldest(sql: SqlRunner, limit: number): Promise<OutboxRow[]> {
+  /** The oldest rows (lowest id first), as many as hold about `events` events (at least one row). */
+  async oldest(sql: SqlRunner, events: number): Promise<OutboxRow[]> {
     return rowsOf<OutboxRow>(
-      // Ordered by the bigint column, not by the text it is returned as.
-      await sql.query(`SELECT o."id"::text AS "id", o."event_id", o."type", o."subject", o."data", o."correlation_id", o."created_at" FROM ${this.table} o ORDER BY o."id" LIMIT $1`, [limit]),
+      await sql.query(
+        `SELECT s."id"::text AS "id", s."events", s."published", s."correlation_id", s."created_at"
+           FROM (SELECT o.*, sum(o."n" - o."published") OVER (ORDER BY o."id") AS "upto" FROM ${this.table} o ORDER BY o."id" LIMIT 1000) s
+          WHERE s."upto" - (s."n" - s."published") < $1
+          ORDER BY s."id"`,
+        [events],
+      ),
     );
   }
 
   /** By id, never by range: a lower id may belong to a transaction that commits later. */
   async delete(sql: SqlRunner, ids: string[]): Promise<void> {
     if (ids.length) await sql.query(`DELETE FROM ${this.table} WHERE "id" = ANY($1::bigint[])`, [ids]);
+  }
+
+  /** A row whose first `published` events are out (a publish failed after them). */
+  async markPublished(sql: SqlRunner, id: string, published: number): Promise<void> {
+    await sql.query(`UPDATE ${this.table} SET "published" = $2 WHERE "id" = $1`, [id, published]);
   }
 
   async any(sql: SqlRunner): Promise<boolean> {

@@ -34,12 +34,12 @@ export class Outbox {
     return result;
   }
 
-  /** Writes events in the caller's open transaction; call `committed()` after it commits. */
+  /** Writes events in the caller's open transaction (one row, one statement); call `committed()` after it commits. */
   async write(tx: SqlRunner, events: OutboxEvent[]): Promise<void> {
-    const correlationId = currentCorrelationId() ?? null;
     await this.store.insert(
       tx,
-      events.map((e) => ({ id: e.id ?? randomUUID(), type: e.type, subject: e.subject ?? null, data: e.data, correlationId })),
+      events.map((e) => ({ ...e, id: e.id ?? randomUUID() })),
+      currentCorrelationId() ?? null,
     );
   }
 
