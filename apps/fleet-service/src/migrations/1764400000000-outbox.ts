@@ -4,8 +4,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The transactional outbox (@app/persistence): resource, account, sync and command events are written here in the
  * transaction of the change they report and published by the relay; `outbox_relay` is the lease that lets one
  * replica relay at a time. One row per transaction holds its events in order (`[{ id, type, subject, data }]`):
- * a sync batch of 1000 new resources is one row, not 1000. json, stored out of line uncompressed: it is only written
- * and read back whole.
+ * a sync batch of 1000 new resources is one row, not 1000. json, not jsonb: it is only written and read back whole.
  */
 export class FleetOutbox1764400000000 implements MigrationInterface {
   name = 'FleetOutbox1764400000000';
@@ -20,7 +19,6 @@ export class FleetOutbox1764400000000 implements MigrationInterface {
         "correlation_id" varchar(128),
         "created_at" timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`ALTER TABLE "fleet"."outbox" ALTER COLUMN "events" SET STORAGE EXTERNAL`);
     await q.query(`CREATE TABLE "fleet"."outbox_relay" ("name" varchar(32) PRIMARY KEY, "owner" varchar(64) NOT NULL, "lease_until" timestamptz)`);
   }
 

@@ -18,7 +18,6 @@ export class SharedOutbox1764400000000 implements MigrationInterface {
         "correlation_id" varchar(128),
         "created_at" timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`ALTER TABLE "health"."outbox_next" ALTER COLUMN "events" SET STORAGE EXTERNAL`);
     await q.query(`
       INSERT INTO "health"."outbox_next" ("events", "n", "created_at")
       SELECT json_build_array(json_build_object('id', "event_id", 'type', "type", 'subject', "subject", 'data', "data")), 1, "created_at"

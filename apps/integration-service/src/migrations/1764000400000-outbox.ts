@@ -4,8 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * The transactional outbox (@app/persistence): integration lifecycle events and dead letters are written here in the
  * transaction of the change they report and published by the relay; `outbox_relay` is the lease that lets one
  * replica relay at a time. One row per transaction holds its events in order (`[{ id, type, subject, data }]`):
- * a sync batch of 1000 new resources is one row, not 1000. json, stored out of line uncompressed: it is only written
- * and read back whole.
+ * a change's one or two events, or the dead letters of one flush, are one row. json, not jsonb: it is only written and
+ * read back whole.
  */
 export class IntegrationOutbox1764000400000 implements MigrationInterface {
   name = 'IntegrationOutbox1764000400000';
@@ -20,7 +20,6 @@ export class IntegrationOutbox1764000400000 implements MigrationInterface {
         "correlation_id" varchar(128),
         "created_at" timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`ALTER TABLE "integration"."outbox" ALTER COLUMN "events" SET STORAGE EXTERNAL`);
     await q.query(`CREATE TABLE "integration"."outbox_relay" ("name" varchar(32) PRIMARY KEY, "owner" varchar(64) NOT NULL, "lease_until" timestamptz)`);
   }
 
