@@ -1,3 +1,4 @@
+import { createOutboxTables } from '@app/persistence';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -9,22 +10,13 @@ export class SharedOutbox1764400000000 implements MigrationInterface {
   name = 'SharedOutbox1764400000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE TABLE "health"."outbox_next" (
-        "id" bigserial PRIMARY KEY,
-        "events" json NOT NULL,
-        "n" integer NOT NULL,
-        "published" integer NOT NULL DEFAULT 0,
-        "correlation_id" varchar(128),
-        "created_at" timestamptz NOT NULL DEFAULT now()
-      )`);
+    await createOutboxTables(q, 'health', 'outbox_next');
     await q.query(`
       INSERT INTO "health"."outbox_next" ("events", "n", "created_at")
       SELECT json_build_array(json_build_object('id', "event_id", 'type', "type", 'subject', "subject", 'data', "data")), 1, "created_at"
         FROM "health"."outbox" ORDER BY "id"`);
     await q.query(`DROP TABLE "health"."outbox"`);
     await q.query(`ALTER TABLE "health"."outbox_next" RENAME TO "outbox"`);
-    await q.query(`CREATE TABLE "health"."outbox_relay" ("name" varchar(32) PRIMARY KEY, "owner" varchar(64) NOT NULL, "lease_until" timestamptz)`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { openServiceDataSource } from '../data-source.factory';
 import { createOutbox } from './outbox.module';
 import { OutboxRelaySettings } from './outbox.relay';
+import { createOutboxTables } from './outbox.store';
 
 const SCHEMA = 'box';
 const FAST: Partial<OutboxRelaySettings> = { batch: 50, window: 8, sweepMs: 200, contendedMs: 50, backoff: { enabled: true, max_attempts: 1, initial_backoff_seconds: 0.2, max_backoff_seconds: 1, backoff_multiplier: 2, retry_on_status_codes: [] } };
@@ -44,9 +45,7 @@ describe('transactional outbox on PostgreSQL', () => {
     await ensureInfrastructure();
     db = await createTestDatabase('mcp_outbox_spec');
     const ds = await dataSource();
-    // The same tables every service's outbox migration creates.
-    await ds.query(`CREATE TABLE "box"."outbox" ("id" bigserial PRIMARY KEY, "events" json NOT NULL, "n" integer NOT NULL, "published" integer NOT NULL DEFAULT 0, "correlation_id" varchar(128), "created_at" timestamptz NOT NULL DEFAULT now())`);
-    await ds.query(`CREATE TABLE "box"."outbox_relay" ("name" varchar(32) PRIMARY KEY, "owner" varchar(64) NOT NULL, "lease_until" timestamptz)`);
+    await createOutboxTables(ds, SCHEMA);
     await ds.query(`CREATE TABLE "box"."items" ("n" integer PRIMARY KEY)`);
   }, 60000);
 

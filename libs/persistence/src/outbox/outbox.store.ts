@@ -29,6 +29,25 @@ export interface OutboxRow {
 }
 
 /**
+ * The tables OutboxStore reads and writes, for each service's own migration (`outbox` named otherwise only to swap
+ * it in). Frozen: a new shape is a new function and a new migration in every service, never an edit of this one.
+ */
+export async function createOutboxTables(sql: SqlRunner, schema: string, outbox = 'outbox'): Promise<void> {
+  const s = `"${schema.replace(/"/g, '')}"`;
+  // json, not jsonb: the events are only written and read back whole.
+  await sql.query(`
+    CREATE TABLE ${s}."${outbox}" (
+      "id" bigserial PRIMARY KEY,
+      "events" json NOT NULL,
+      "n" integer NOT NULL,
+      "published" integer NOT NULL DEFAULT 0,
+      "correlation_id" varchar(128),
+      "created_at" timestamptz NOT NULL DEFAULT now()
+    )`);
+  await sql.query(`CREATE TABLE ${s}."outbox_relay" ("name" varchar(32) PRIMARY KEY, "owner" varchar(64) NOT NULL, "lease_until" timestamptz)`);
+}
+
+/**
  * The SQL of one schema's `outbox` (one row per writing transaction, its events in order: a sync batch of 1000
  * resources is one row, not 1000) and `outbox_relay` (the one lease that lets a single replica relay at a time).
  * Every statement stands alone, so none holds PGlite's single session.
