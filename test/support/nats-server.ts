@@ -17,14 +17,15 @@ export function natsServerBinary(): string | undefined {
 }
 
 /**
- * A nats-server of its own (JetStream, store in `storeDir`) on a free loopback port, ready when this resolves.
+ * A nats-server of its own (JetStream, store in `storeDir`) on a free loopback port (or `port`: to start it again
+ * where its clients reconnect), ready when this resolves.
  * Tests and benchmarks use one each: on the machine's shared server, another run's services join the same queue
  * groups and answer our requests, and its streams overlap ours.
  */
-export async function startNatsServer(storeDir: string): Promise<NatsServer> {
+export async function startNatsServer(storeDir: string, port?: number): Promise<NatsServer> {
   const bin = natsServerBinary();
   if (!bin) throw new Error(`no nats-server binary (looked in ${NATS_SERVER_BINARIES.join(', ')})`);
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,11 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudEvent } from '@app/contracts';
 import { InProcessMessageBus, MessageBus, NatsMessageBus } from '@app/messaging';
 import { runWithCorrelation } from '@app/observability';
-import { createTestDatabase, ensureInfrastructure, freePort, waitFor } from '@app/testing';
+import { createTestDatabase, ensureInfrastructure, NatsServer, startNatsServer, waitFor } from '@app/testing';
 import { AckPolicy, connect, DeliverPolicy, NatsConnection } from 'nats';
 import { DataSource } from 'typeorm';
 import { openServiceDataSource } from '../data-source.factory';
@@ -144,21 +143,18 @@ describe('transactional outbox on PostgreSQL', () => {
   });
 
   describe('with NATS JetStream', () => {
-    let nats: ChildProcess | undefined;
-    let port: number;
+    let nats: NatsServer | undefined;
+    let port: number | undefined;
     let store: string;
     let nc: NatsConnection;
     const stream = `OUTBOX_SPEC_${Date.now().toString(36).toUpperCase()}`;
 
+    // Started again on the same port and store, as a server that was down comes back.
     const startNats = async () => {
-      nats = spawn('/usr/sbin/nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', store], { stdio: 'ignore' });
-      await waitFor(async () => !!(await connect({ servers: `127.0.0.1:${port}`, reconnect: false }).then((c) => c.close().then(() => true))), 10000, 100, 'nats-server');
+      nats = await startNatsServer(store, port);
+      port = Number(new URL(nats.url).port);
     };
-    const stopNats = async () => {
-      const n = nats;
-      if (!n || n.exitCode !== null) return;
-      await new Promise((r) => (n.once('exit', r), n.kill('SIGKILL')));
-    };
+    const stopNats = () => nats?.stop();
     const natsBuses: MessageBus[] = [];
     const bus = () =>
       NatsMessageBus.connect({ url: `nats://127.0.0.1:${port}`, name: 'outbox-spec', requestTimeoutMs: 2000, stream: { name: stream, subjects: ['box.>'], maxAgeHours: 1 } }).then((b) => (natsBuses.push(b), b));
@@ -181,7 +177,6 @@ describe('transactional outbox on PostgreSQL', () => {
     };
 
     beforeAll(async () => {
-      port = await freePort();
       store = mkdtempSync(join(tmpdir(), 'outbox-spec-js-'));
       await startNats();
       nc = await connect({ servers: `127.0.0.1:${port}`, maxReconnectAttempts: -1, reconnectTimeWait: 200 });
