@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InProcessMessageBus } from '@app/messaging';
 import { createOutbox, openServiceDataSource } from '@app/persistence';
-import { createTestDatabase, ensureInfrastructure } from '@app/testing';
+import { createTestDatabase, ensureInfrastructure, waitFor } from '@app/testing';
 import { DataSource } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { TypeOrmAccountsRepository } from '../accounts/accounts.repository';
@@ -59,7 +59,10 @@ describe('sync runs: leases, sweeps and the removal fence', () => {
     arn: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/${name}`, account_id: ACCOUNT, region: 'us-east-1', service: 'ec2', type: 'ec2:instance', name, state: 'running', tags: {}, created_at: null, properties: {},
   });
   const scope = { accountId: ACCOUNT, region: 'us-east-1', types: ['ec2:instance'] };
-  const outboxOf = (ds: DataSource) => createOutbox(ds, 'fleet', new InProcessMessageBus(), 'sync-lease-spec').outbox;
+  const bus = new InProcessMessageBus();
+  const published: string[] = [];
+  bus.subscribe('fleet.>', (e) => published.push(e.subject ?? ''));
+  const outboxOf = (ds: DataSource) => createOutbox(ds, 'fleet', bus, 'sync-lease-spec').outbox;
   /** Ends runs and gives their ids (writing no events). */
   const endRuns = async (repo: TypeOrmSyncRepository, ...args: [RunsToEnd, string]) => (await repo.endRuns(...args, () => [])).map((r) => r.run.id);
 
@@ -89,8 +92,8 @@ describe('sync runs: leases, sweeps and the removal fence', () => {
     const completed = (runs: Array<{ run: SyncRunEntity }>) => runs.map(({ run }) => ({ type: 'fleet.sync.completed', subject: run.id, data: { id: run.id } }));
     const swept = await Promise.all([mine.endRuns({ expiredOnly: true, exclude: [] }, 'interrupted: x', completed), theirs.endRuns({ expiredOnly: true, exclude: [] }, 'interrupted: x', completed)]);
     expect(swept.flat().map((r) => r.run.id)).toEqual([dead.run.id]);
-    const written = await sources[0].query(`SELECT x.e ->> 'subject' AS subject FROM fleet.outbox o, json_array_elements(o.events) AS x(e)`);
-    expect(written).toEqual([{ subject: dead.run.id }]);
+    await waitFor(() => published.includes(dead.run.id), 5000, 20, 'the sweep\'s fleet.sync.completed');
+    expect(published).toEqual([dead.run.id]);
     const ended = (await mine.findRun(dead.run.id))!;
     expect(ended.run).toMatchObject({ status: 'FAILED', status_reason: 'interrupted: x', lease_until: null });
     expect(ended.run.finished_at).toBeInstanceOf(Date);

@@ -87,12 +87,13 @@ export class OutboxStore {
 
   /** The oldest rows (lowest id first), as many as hold about `events` events (at least one row). */
   async oldest(sql: SqlRunner, events: number): Promise<OutboxRow[]> {
+    // Counted over the first rows only (a long backlog is not summed each time), events read for the picked ones.
     return rowsOf<OutboxRow>(
       await sql.query(
-        `SELECT s."id"::text AS "id", s."events", s."published", s."correlation_id", s."created_at"
-           FROM (SELECT o.*, sum(o."n" - o."published") OVER (ORDER BY o."id") AS "upto" FROM ${this.table} o ORDER BY o."id" LIMIT 1000) s
-          WHERE s."upto" - (s."n" - s."published") < $1
-          ORDER BY s."id"`,
+        `WITH head AS (SELECT "id", "n" - "published" AS "left" FROM ${this.table} ORDER BY "id" LIMIT 1000),
+              pick AS (SELECT "id" FROM (SELECT "id", "left", sum("left") OVER (ORDER BY "id") AS "upto" FROM head) h WHERE "upto" - "left" < $1)
+         SELECT o."id"::text AS "id", o."events", o."published", o."correlation_id", o."created_at"
+           FROM ${this.table} o JOIN pick ON pick."id" = o."id" ORDER BY o."id"`,
         [events],
       ),
     );
