@@ -1,4 +1,4 @@
-import { AppException } from '@app/contracts';
+import { AppException, parseCommandJson } from '@app/contracts';
 import { ChildProcess, spawn as nodeSpawn, SpawnOptions } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -267,7 +267,7 @@ function buildResult(
     signal: exit.signal,
     stdout: out,
     stderr: err,
-    json: stdout.truncated ? null : parseJson(out),
+    json: stdout.truncated ? null : parseCommandJson(out),
     duration_ms: Math.round(durationMs),
     truncated,
     output_bytes: stdout.bytes + stderr.bytes,
@@ -290,15 +290,6 @@ function buildResult(
   return result as CliResult;
 }
 
-function parseJson(text: string): unknown {
-  const t = text.trim();
-  if (!t.startsWith('{') && !t.startsWith('[')) return null;
-  try {
-    return JSON.parse(t) as unknown;
-  } catch {
-    return null;
-  }
-}
 
 function validateOptions(o: CliExecutorOptions): void {
   if (!o || typeof o !== 'object') throw new TypeError('CliExecutor needs options { region, credentials }');

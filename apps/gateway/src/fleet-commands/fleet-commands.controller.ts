@@ -11,6 +11,7 @@ import {
   CommandResultPageDto,
   ListCommandResultsQuery,
   ListCommandsQuery,
+  parseCommandJson,
   RpcSubjects,
   RunCommandBody,
 } from '@app/contracts';
@@ -134,17 +135,6 @@ export class FleetCommandsController {
     };
     const stdout = await rest('stdout', first.stdout, stdout_next_offset);
     const stderr = await rest('stderr', first.stderr, stderr_next_offset);
-    return { ...first, stdout, stderr, json: first.output_truncated ? null : parseJson(stdout) };
-  }
-}
-
-/** stdout parsed when it is one JSON document (the CLI's default output), else null. */
-function parseJson(text: string): unknown {
-  const t = text.trim();
-  if (!t.startsWith('{') && !t.startsWith('[')) return null;
-  try {
-    return JSON.parse(t) as unknown;
-  } catch {
-    return null;
+    return { ...first, stdout, stderr, json: first.output_truncated ? null : parseCommandJson(stdout) };
   }
 }

@@ -1,1 +1,2 @@
 export * from './fleet-command.dto';
+export * from './command-output';
