@@ -1,4 +1,4 @@
-import { createOutboxTables } from '@app/persistence';
+import { createOutboxTables, dropOutboxTables } from '@app/persistence';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
@@ -14,7 +14,6 @@ export class FleetOutbox1764400000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE "fleet"."outbox_relay"`);
-    await q.query(`DROP TABLE "fleet"."outbox"`);
+    await dropOutboxTables(q, 'fleet');
   }
 }

@@ -47,6 +47,13 @@ export async function createOutboxTables(sql: SqlRunner, schema: string, outbox 
   await sql.query(`CREATE TABLE ${s}."outbox_relay" ("name" varchar(32) PRIMARY KEY, "owner" varchar(64) NOT NULL, "lease_until" timestamptz)`);
 }
 
+/** The reverse of createOutboxTables, for the services' down migrations. */
+export async function dropOutboxTables(sql: SqlRunner, schema: string): Promise<void> {
+  const s = `"${schema.replace(/"/g, '')}"`;
+  await sql.query(`DROP TABLE ${s}."outbox_relay"`);
+  await sql.query(`DROP TABLE ${s}."outbox"`);
+}
+
 /**
  * The SQL of one schema's `outbox` (one row per writing transaction, its events in order: a sync batch of 1000
  * resources is one row, not 1000) and `outbox_relay` (the one lease that lets a single replica relay at a time).
