@@ -26,16 +26,13 @@ import { createStandaloneRuntime, RunningApp } from '@app/platform';
 import { startFleetService } from '../apps/fleet-service/src/main';
 import { createTestDatabase } from '../test/support/infra';
 import { startMoto } from '../test/support/moto';
+import { numberArg } from './args';
 
 const ROOT = resolve(__dirname, '../..');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ACCOUNTS = arg('accounts', 50);
+const ACCOUNTS = numberArg('accounts', 50);
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'];
-const CONCURRENCY = arg('concurrency', 8);
-const ROUNDS = arg('rounds', 2);
+const CONCURRENCY = numberArg('concurrency', 8);
+const ROUNDS = numberArg('rounds', 2);
 const COMMAND = 'sts get-caller-identity';
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REQUESTER = { name: 'bench', role: 'operator' };

@@ -27,17 +27,14 @@ import { createTestDatabase } from '../test/support/infra';
 import { startNatsServer } from '../test/support/nats-server';
 import { freePort } from '../test/support/ports';
 import { Pool } from 'undici';
+import { numberArg } from './args';
 
 const ROOT = process.env.BENCH_ROOT ?? resolve(__dirname, '../..');
 /** Where the built apps are (BENCH_DIST: a private copy, when others rebuild dist/ meanwhile). */
 const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const EVENTS = arg('events', 20_000);
-const RATE = arg('rate', 1000);
-const SECONDS = arg('seconds', 10);
+const EVENTS = numberArg('events', 20_000);
+const RATE = numberArg('rate', 1000);
+const SECONDS = numberArg('seconds', 10);
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const STREAM = 'MCP_EVENTS';
 const enc = new TextEncoder();

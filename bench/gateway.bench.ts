@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpuMeter, pidsNamed } from './cpu-usage';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { numberArg } from './args';
 
 // autocannon ships no type declarations
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -30,12 +31,8 @@ interface AutocannonResult {
 }
 
 const ROOT = resolve(__dirname, '../..');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const SECONDS = arg('seconds', 20);
-const CONNECTIONS = arg('connections', 50);
+const SECONDS = numberArg('seconds', 20);
+const CONNECTIONS = numberArg('connections', 50);
 
 async function run(url: string, headers: Record<string, string>, seconds: number): Promise<AutocannonResult> {
   return autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, pipelining: 1 });

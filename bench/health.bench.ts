@@ -23,18 +23,15 @@ import { Client } from 'pg';
 import { createTestDatabase } from '../test/support/infra';
 import { startNatsServer } from '../test/support/nats-server';
 import { freePort } from '../test/support/ports';
+import { numberArg } from './args';
 
 const ROOT = resolve(__dirname, '../..');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const INTEGRATIONS = arg('integrations', 10_000);
-const INTERVAL_S = arg('interval', 30);
-const WINDOWS = arg('windows', 2); // measured intervals
-const BASELINE_WINDOWS = arg('baseline-windows', 1);
-const REPLICAS = arg('replicas', 1);
-const WARMUP_S = arg('warmup', 10);
+const INTEGRATIONS = numberArg('integrations', 10_000);
+const INTERVAL_S = numberArg('interval', 30);
+const WINDOWS = numberArg('windows', 2); // measured intervals
+const BASELINE_WINDOWS = numberArg('baseline-windows', 1);
+const REPLICAS = numberArg('replicas', 1);
+const WARMUP_S = numberArg('warmup', 10);
 const OUT = REPLICAS > 1 ? `health-${REPLICAS}-replicas` : 'health';
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

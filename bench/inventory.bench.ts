@@ -31,16 +31,13 @@ import { startGateway } from '../apps/gateway/src/main';
 import { CollectorRegistry, type CollectedResource, type ResourceCollector } from '../apps/fleet-service/src/inventory';
 import { createTestDatabase } from '../test/support/infra';
 import { startMoto } from '../test/support/moto';
+import { numberArg } from './args';
 
 const ROOT = resolve(__dirname, '../..');
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const INGEST = arg('resources', 200_000);
-const STORED = arg('stored', 1_000_000);
-const QUERIES = arg('queries', 400);
-const IN_FLIGHT = arg('concurrency', 8);
+const INGEST = numberArg('resources', 200_000);
+const STORED = numberArg('stored', 1_000_000);
+const QUERIES = numberArg('queries', 400);
+const IN_FLIGHT = numberArg('concurrency', 8);
 /** Each query is measured one request at a time (latency) and with IN_FLIGHT at once (latency under load). */
 const LEVELS = [1, IN_FLIGHT];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-1'];
