@@ -1,5 +1,12 @@
 // Flat config: typescript-eslint's recommended rules plus the boundaries of design.md §6.
 const tseslint = require('typescript-eslint');
+const { builtinModules } = require('node:module');
+
+const BARRELS = [
+  { group: ['@app/*/*'], message: 'Import libs through their barrel (@app/<lib>), never by deep path.' },
+  { group: ['**/libs/*/src/**', '**/libs/*/src'], message: 'Import libs through their barrel (@app/<lib>).' },
+];
+const OTHER_APPS = { group: ['**/gateway/src/**', '**/fleet-service/src/**', '**/integration-service/src/**', '**/health-monitor/src/**', '**/standalone/src/**'], message: 'Apps never import other apps: talk over NATS, share through libs/contracts.' };
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '**/*.js'] },
@@ -11,15 +18,7 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-inferrable-types': 'off',
       '@typescript-eslint/no-unsafe-function-type': 'off',
       '@typescript-eslint/no-require-imports': 'off',
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@app/*/*'], message: 'Import libs through their barrel (@app/<lib>), never by deep path.' },
-            { group: ['**/libs/*/src/**', '**/libs/*/src'], message: 'Import libs through their barrel (@app/<lib>).' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', { patterns: BARRELS }],
     },
   },
   {
@@ -27,13 +26,31 @@ module.exports = tseslint.config(
     files: ['apps/gateway/**/*.ts', 'apps/fleet-service/**/*.ts', 'apps/integration-service/**/*.ts', 'apps/health-monitor/**/*.ts'],
     ignores: [],
     rules: {
+      'no-restricted-imports': ['error', { patterns: [...BARRELS, OTHER_APPS] }],
+    },
+  },
+  {
+    // The CLI is a client of the HTTP API like any other: it reaches the system through @app/api-client only.
+    files: ['apps/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...BARRELS, OTHER_APPS, { group: ['@app/*', '!@app/api-client', '@nestjs/*'], message: 'The CLI talks to the gateway over HTTP through @app/api-client, nothing else of the server.' }] },
+      ],
+    },
+  },
+  {
+    // The API client also runs in the browser (the console): no Node built-ins, nothing of the server.
+    files: ['libs/api-client/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@app/*/*'], message: 'Import libs through their barrel (@app/<lib>), never by deep path.' },
-            { group: ['**/libs/*/src/**', '**/libs/*/src'], message: 'Import libs through their barrel (@app/<lib>).' },
-            { group: ['**/gateway/src/**', '**/fleet-service/src/**', '**/integration-service/src/**', '**/health-monitor/src/**', '**/standalone/src/**'], message: 'Apps never import other apps: talk over NATS, share through libs/contracts.' },
+            ...BARRELS,
+            { group: ['node:*', ...builtinModules], message: 'The API client runs in browsers too: web APIs only (fetch, streams, crypto.randomUUID).' },
+            { group: ['@app/*', '@nestjs/*', 'class-validator', 'class-transformer'], message: 'The API client takes its types from the generated OpenAPI types, not from server code.' },
           ],
         },
       ],

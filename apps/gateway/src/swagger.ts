@@ -4,6 +4,12 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
 /** Swagger UI at /api/docs and the OpenAPI JSON at /api/docs-json. */
 export function setupSwagger(app: INestApplication, version: string): void {
+  const document = buildOpenApiDocument(app, version);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml', swaggerOptions: { persistAuthorization: false } });
+}
+
+/** The OpenAPI document of the gateway's routes (served at /api/docs-json; generated into libs/api-client). */
+export function buildOpenApiDocument(app: INestApplication, version: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('AWS MCP Server')
     .setDescription(
@@ -23,8 +29,7 @@ export function setupSwagger(app: INestApplication, version: string): void {
     .addTag('integrations', 'The integration registry (the seed\'s Integration Management API)')
     .addTag('system', 'The system\'s own health')
     .build();
-  const document = markPublicOperations(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsSchema] }));
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', yamlDocumentUrl: 'api/docs-yaml', swaggerOptions: { persistAuthorization: false } });
+  return markPublicOperations(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsSchema] }));
 }
 
 /** Operations marked @Public() need no credentials: an empty security list overrides the document's default. */
