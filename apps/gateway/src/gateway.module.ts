@@ -4,6 +4,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { AuditEntity } from './audit/audit.entity';
 import { AuthModule } from './auth/auth.module';
+import { CapabilitiesModule } from './capabilities.module';
 import { RefreshTokenEntity } from './auth/refresh-token.entity';
 import { EventsModule } from './events/events.module';
 import { CreateIdentity1764100000000 } from './migrations/1764100000000-create-identity';
@@ -34,6 +35,7 @@ export class GatewayModule {
         ServiceInfrastructureModule.forRoot(runtime, { app: APP, schema: 'gateway', entities: GATEWAY_ENTITIES, migrations: GATEWAY_MIGRATIONS }),
         AuthModule.forRoot({ jwtSecret: runtime.jwtSecret }),
         EventsModule,
+        CapabilitiesModule,
       ],
       controllers: [IntegrationsController, HooksController, InboundController, DeliveriesController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController],
     };

@@ -1,15 +1,15 @@
 import { RequirePermission } from '@app/auth';
-import { AccountDto, AccountPageDto, AccountSettingsDto, CreateAccountRequest, DiscoverAccountsRequest, DiscoverAccountsResultDto, ListAccountsQuery, RpcSubjects } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { AccountDto, AccountPageDto, AccountSettingsDto, CreateAccountRequest, DiscoverAccountsRequest, DiscoverAccountsResultDto, ListAccountsQuery } from '@app/contracts';
 import { ApiProblems } from '@app/platform';
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AccountsService } from './accounts.service';
 
 /** AWS accounts of the fleet. Thin: validate, then ask fleet-service over NATS (which validates the account id). */
 @ApiTags('accounts')
 @Controller('api/v1/accounts')
 export class AccountsController {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+  constructor(private readonly accounts: AccountsService) {}
 
   @Post()
   @RequirePermission('AccountsWrite')
@@ -17,7 +17,7 @@ export class AccountsController {
   @ApiCreatedResponse({ type: AccountDto })
   @ApiProblems(400, 409, 503)
   create(@Body() body: CreateAccountRequest): Promise<AccountDto> {
-    return this.bus.request(RpcSubjects.FleetAccountCreate, body);
+    return this.accounts.create(body);
   }
 
   @Post('discover')
@@ -27,7 +27,7 @@ export class AccountsController {
   @ApiOkResponse({ type: DiscoverAccountsResultDto })
   @ApiProblems(400, 502, 503)
   discover(@Body() body: DiscoverAccountsRequest): Promise<DiscoverAccountsResultDto> {
-    return this.bus.request(RpcSubjects.FleetAccountDiscover, body, { timeoutMs: 14_000 });
+    return this.accounts.discover(body);
   }
 
   @Get()
@@ -36,7 +36,7 @@ export class AccountsController {
   @ApiOkResponse({ type: AccountPageDto })
   @ApiProblems(400, 503)
   list(@Query() query: ListAccountsQuery): Promise<AccountPageDto> {
-    return this.bus.request(RpcSubjects.FleetAccountList, query);
+    return this.accounts.list(query);
   }
 
   @Get(':account_id')
@@ -46,7 +46,7 @@ export class AccountsController {
   @ApiOkResponse({ type: AccountDto })
   @ApiProblems(400, 404, 503)
   get(@Param('account_id') accountId: string): Promise<AccountDto> {
-    return this.bus.request(RpcSubjects.FleetAccountGet, { account_id: accountId });
+    return this.accounts.get(accountId);
   }
 
   @Put(':account_id')
@@ -56,7 +56,7 @@ export class AccountsController {
   @ApiOkResponse({ type: AccountDto })
   @ApiProblems(400, 404, 503)
   update(@Param('account_id') accountId: string, @Body() body: AccountSettingsDto): Promise<AccountDto> {
-    return this.bus.request(RpcSubjects.FleetAccountUpdate, { ...body, account_id: accountId });
+    return this.accounts.update(accountId, body);
   }
 
   @Delete(':account_id')
@@ -66,7 +66,7 @@ export class AccountsController {
   @ApiParam({ name: 'account_id', example: '123456789012' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404, 503)
-  async delete(@Param('account_id') accountId: string): Promise<void> {
-    await this.bus.request(RpcSubjects.FleetAccountDelete, { account_id: accountId });
+  delete(@Param('account_id') accountId: string): Promise<void> {
+    return this.accounts.delete(accountId);
   }
 }

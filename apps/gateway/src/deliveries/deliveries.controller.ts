@@ -1,15 +1,15 @@
 import { RequirePermission } from '@app/auth';
-import { CircuitDto, DeliveryDto, DeliveryPageDto, ListDeliveriesQuery, ReplayBody, ReplayResultDto, RpcSubjects } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { CircuitDto, DeliveryDto, DeliveryPageDto, ListDeliveriesQuery, ReplayBody, ReplayResultDto } from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { DeliveriesService } from './deliveries.service';
 
 /** Outbound deliveries of an integration: history with attempts, dead letters, retry, replay, circuit breaker. */
 @ApiTags('deliveries')
 @Controller('api/v1/integrations/:id')
 export class DeliveriesController {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+  constructor(private readonly deliveries: DeliveriesService) {}
 
   @Get('deliveries')
   @RequirePermission('IntegrationsRead')
@@ -18,7 +18,7 @@ export class DeliveriesController {
   @ApiOkResponse({ type: DeliveryPageDto })
   @ApiProblems(400, 404, 503)
   list(@Param('id', new ParseUuidPipe('id')) id: string, @Query() query: ListDeliveriesQuery): Promise<DeliveryPageDto> {
-    return this.bus.request(RpcSubjects.IntegrationDeliveriesList, { ...query, id });
+    return this.deliveries.list(id, query);
   }
 
   @Post('deliveries/:delivery_id/retry')
@@ -30,7 +30,7 @@ export class DeliveriesController {
   @ApiOkResponse({ type: DeliveryDto })
   @ApiProblems(400, 404, 409, 503)
   retry(@Param('id', new ParseUuidPipe('id')) id: string, @Param('delivery_id', new ParseUuidPipe('delivery_id')) deliveryId: string): Promise<DeliveryDto> {
-    return this.bus.request(RpcSubjects.IntegrationDeliveryRetry, { id, delivery_id: deliveryId });
+    return this.deliveries.retry(id, deliveryId);
   }
 
   @Post('replay')
@@ -41,7 +41,7 @@ export class DeliveriesController {
   @ApiOkResponse({ type: ReplayResultDto })
   @ApiProblems(400, 404, 503)
   replay(@Param('id', new ParseUuidPipe('id')) id: string, @Body() body: ReplayBody): Promise<ReplayResultDto> {
-    return this.bus.request(RpcSubjects.IntegrationReplay, { ...body, id }, { timeoutMs: 30000 });
+    return this.deliveries.replay(id, body);
   }
 
   @Get('circuit')
@@ -51,6 +51,6 @@ export class DeliveriesController {
   @ApiOkResponse({ type: CircuitDto })
   @ApiProblems(400, 404, 503)
   circuit(@Param('id', new ParseUuidPipe('id')) id: string): Promise<CircuitDto> {
-    return this.bus.request(RpcSubjects.IntegrationCircuitGet, { id });
+    return this.deliveries.circuit(id);
   }
 }

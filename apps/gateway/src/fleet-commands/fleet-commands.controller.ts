@@ -1,46 +1,11 @@
-import { RequirePermission } from '@app/auth';
-import {
-  CommandAcceptedDto,
-  CommandDryRunDto,
-  CommandDto,
-  CommandOutputDto,
-  CommandOutputFirstPart,
-  CommandOutputPart,
-  CommandPageDto,
-  CommandRequesterDto,
-  CommandResultPageDto,
-  ListCommandResultsQuery,
-  ListCommandsQuery,
-  parseCommandJson,
-  RpcSubjects,
-  RunCommandBody,
-} from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { Identity, RequirePermission } from '@app/auth';
+import { CommandAcceptedDto, CommandDryRunDto, CommandDto, CommandOutputDto, CommandPageDto, CommandResultPageDto, ListCommandResultsQuery, ListCommandsQuery, RunCommandBody } from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
-import { Body, Controller, createParamDecorator, ExecutionContext, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-
-/** The part of the guard's identity (`req.identity`, see auth/auth.guard.ts) that fleet commands record and check. */
-interface CallerIdentity {
-  name: string;
-  role: string;
-}
-
-/**
- * Who asks, as fleet-service's policy sees it: the authenticated identity, never the body. Without one (a
- * route reached without the guard) the caller is an anonymous viewer, who may only run reads. An unknown role
- * is refused by fleet-service's validation of `requested_by.role`.
- */
-export function requesterOf(identity: CallerIdentity | undefined): CommandRequesterDto {
-  return identity && typeof identity.name === 'string' && typeof identity.role === 'string'
-    ? { name: identity.name.slice(0, 256) || 'unnamed', role: identity.role as CommandRequesterDto['role'] }
-    : { name: 'anonymous', role: 'viewer' };
-}
-
-const Requester = createParamDecorator((_data: unknown, ctx: ExecutionContext): CommandRequesterDto =>
-  requesterOf(ctx.switchToHttp().getRequest<FastifyRequest & { identity?: CallerIdentity }>().identity),
-);
+import type { FastifyReply } from 'fastify';
+import { CurrentIdentity } from '../auth/current-identity';
+import { FleetCommandsService } from './fleet-commands.service';
 
 /**
  * Fleet commands: one AWS CLI command across accounts × regions (docs/fleet-commands.md). Thin: the body is
@@ -51,7 +16,7 @@ const Requester = createParamDecorator((_data: unknown, ctx: ExecutionContext): 
 @ApiExtraModels(CommandAcceptedDto, CommandDryRunDto)
 @Controller('api/v1/commands')
 export class FleetCommandsController {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+  constructor(private readonly commands: FleetCommandsService) {}
 
   @Post()
   @HttpCode(202)
@@ -64,8 +29,8 @@ export class FleetCommandsController {
   @ApiAcceptedResponse({ type: CommandAcceptedDto })
   @ApiOkResponse({ description: 'dry_run: true', schema: { $ref: getSchemaPath(CommandDryRunDto) } })
   @ApiProblems(400, 403, 413, 503)
-  async run(@Body() body: RunCommandBody, @Requester() requester: CommandRequesterDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAcceptedDto | CommandDryRunDto> {
-    const result = await this.bus.request<CommandAcceptedDto | CommandDryRunDto>(RpcSubjects.FleetCommandRun, { ...body, requested_by: requester }, { timeoutMs: 30_000 });
+  async run(@Body() body: RunCommandBody, @CurrentIdentity() identity: Identity | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAcceptedDto | CommandDryRunDto> {
+    const result = await this.commands.run(body, identity);
     if ('dry_run' in result) reply.status(200);
     else reply.header('location', result.location);
     return result;
@@ -77,7 +42,7 @@ export class FleetCommandsController {
   @ApiOkResponse({ type: CommandPageDto })
   @ApiProblems(400, 503)
   list(@Query() query: ListCommandsQuery): Promise<CommandPageDto> {
-    return this.bus.request(RpcSubjects.FleetCommandList, query);
+    return this.commands.list(query);
   }
 
   @Get(':id')
@@ -87,7 +52,7 @@ export class FleetCommandsController {
   @ApiOkResponse({ type: CommandDto })
   @ApiProblems(400, 404, 503)
   get(@Param('id', new ParseUuidPipe('id')) id: string): Promise<CommandDto> {
-    return this.bus.request(RpcSubjects.FleetCommandGet, { id });
+    return this.commands.get(id);
   }
 
   @Post(':id/cancel')
@@ -97,8 +62,8 @@ export class FleetCommandsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiAcceptedResponse({ type: CommandDto })
   @ApiProblems(400, 404, 409, 503)
-  cancel(@Param('id', new ParseUuidPipe('id')) id: string, @Requester() requester: CommandRequesterDto): Promise<CommandDto> {
-    return this.bus.request(RpcSubjects.FleetCommandCancel, { id, requested_by: requester });
+  cancel(@Param('id', new ParseUuidPipe('id')) id: string, @CurrentIdentity() identity: Identity | undefined): Promise<CommandDto> {
+    return this.commands.cancel(id, identity);
   }
 
   @Get(':id/results')
@@ -108,7 +73,7 @@ export class FleetCommandsController {
   @ApiOkResponse({ type: CommandResultPageDto })
   @ApiProblems(400, 404, 503)
   results(@Param('id', new ParseUuidPipe('id')) id: string, @Query() query: ListCommandResultsQuery): Promise<CommandResultPageDto> {
-    return this.bus.request(RpcSubjects.FleetCommandResults, { ...query, id });
+    return this.commands.results(id, query);
   }
 
   @Get(':id/results/:account_id/:region')
@@ -119,22 +84,7 @@ export class FleetCommandsController {
   @ApiParam({ name: 'region', example: 'us-east-1' })
   @ApiOkResponse({ type: CommandOutputDto })
   @ApiProblems(400, 404, 503)
-  async result(@Param('id', new ParseUuidPipe('id')) id: string, @Param('account_id') accountId: string, @Param('region') region: string): Promise<CommandOutputDto> {
-    // The output crosses NATS in parts (its 1 MB max_payload); assembled here, up to the stored bound (16 MiB per stream).
-    const target = { id, account_id: accountId, region };
-    const { stdout_next_offset, stderr_next_offset, ...first } = await this.bus.request<CommandOutputFirstPart>(RpcSubjects.FleetCommandResult, target, { timeoutMs: 30_000 });
-    const rest = async (stream: 'stdout' | 'stderr', head: string, offset: number | null): Promise<string> => {
-      const parts = [head];
-      for (let next = offset; next !== null; ) {
-        const part: CommandOutputPart = await this.bus.request(RpcSubjects.FleetCommandResult, { ...target, stream, offset: next }, { timeoutMs: 30_000 });
-        parts.push(part.chunk);
-        if (part.next_offset !== null && part.next_offset <= next) throw new Error(`fleet-service returned no progress reading ${stream} at ${next}`);
-        next = part.next_offset;
-      }
-      return parts.join('');
-    };
-    const stdout = await rest('stdout', first.stdout, stdout_next_offset);
-    const stderr = await rest('stderr', first.stderr, stderr_next_offset);
-    return { ...first, stdout, stderr, json: first.output_truncated ? null : parseCommandJson(stdout) };
+  result(@Param('id', new ParseUuidPipe('id')) id: string, @Param('account_id') accountId: string, @Param('region') region: string): Promise<CommandOutputDto> {
+    return this.commands.output({ id, account_id: accountId, region });
   }
 }

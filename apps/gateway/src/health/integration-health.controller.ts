@@ -1,15 +1,15 @@
 import { RequirePermission } from '@app/auth';
-import { HealthHistoryPageDto, HealthHistoryQuery, IntegrationHealthDto, RpcSubjects } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { HealthHistoryPageDto, HealthHistoryQuery, IntegrationHealthDto } from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { IntegrationHealthService } from './integration-health.service';
 
 /** Integration health from health-monitor. Thin: validate, then ask over NATS. */
 @ApiTags('health')
 @Controller('api/v1/integrations')
 export class IntegrationHealthController {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+  constructor(private readonly health: IntegrationHealthService) {}
 
   @Get(':id/health')
   @RequirePermission('IntegrationsRead')
@@ -21,7 +21,7 @@ export class IntegrationHealthController {
   @ApiOkResponse({ type: IntegrationHealthDto })
   @ApiProblems(400, 401, 403, 404, 503)
   get(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationHealthDto> {
-    return this.bus.request(RpcSubjects.HealthGet, { id });
+    return this.health.get(id);
   }
 
   @Get(':id/health/history')
@@ -31,6 +31,6 @@ export class IntegrationHealthController {
   @ApiOkResponse({ type: HealthHistoryPageDto })
   @ApiProblems(400, 401, 403, 404, 503)
   history(@Param('id', new ParseUuidPipe('id')) id: string, @Query() query: HealthHistoryQuery): Promise<HealthHistoryPageDto> {
-    return this.bus.request(RpcSubjects.HealthHistory, { ...query, id });
+    return this.health.history(id, query);
   }
 }

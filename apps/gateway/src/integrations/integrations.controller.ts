@@ -1,15 +1,15 @@
 import { RequirePermission } from '@app/auth';
-import { BulkRegisterRequest, BulkRegisterResultDto, IntegrationConfigDto, IntegrationDto, IntegrationPageDto, IntegrationTypeDto, ListIntegrationsQuery, RpcSubjects, TestIntegrationBody, TestIntegrationResultDto } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { BulkRegisterRequest, BulkRegisterResultDto, IntegrationConfigDto, IntegrationDto, IntegrationPageDto, IntegrationTypeDto, ListIntegrationsQuery, TestIntegrationBody, TestIntegrationResultDto } from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { IntegrationsService } from './integrations.service';
 
 /** The seed's Integration Management API. Thin: validate, then ask integration-service over NATS. */
 @ApiTags('integrations')
 @Controller('api/v1/integrations')
 export class IntegrationsController {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+  constructor(private readonly integrations: IntegrationsService) {}
 
   @Post()
   @RequirePermission('IntegrationsWrite')
@@ -17,7 +17,7 @@ export class IntegrationsController {
   @ApiCreatedResponse({ type: IntegrationDto })
   @ApiProblems(400, 409, 413, 503)
   create(@Body() body: IntegrationConfigDto): Promise<IntegrationDto> {
-    return this.bus.request(RpcSubjects.IntegrationCreate, body);
+    return this.integrations.create(body);
   }
 
   @Post('bulk')
@@ -27,7 +27,7 @@ export class IntegrationsController {
   @ApiOkResponse({ type: BulkRegisterResultDto })
   @ApiProblems(400, 413, 503)
   bulk(@Body() body: BulkRegisterRequest): Promise<BulkRegisterResultDto> {
-    return this.bus.request(RpcSubjects.IntegrationBulk, body, { timeoutMs: 30000 });
+    return this.integrations.bulk(body);
   }
 
   @Get('types')
@@ -36,7 +36,7 @@ export class IntegrationsController {
   @ApiOkResponse({ type: [IntegrationTypeDto] })
   @ApiProblems(503)
   types(): Promise<IntegrationTypeDto[]> {
-    return this.bus.request(RpcSubjects.IntegrationTypes, {});
+    return this.integrations.types();
   }
 
   @Get()
@@ -45,7 +45,7 @@ export class IntegrationsController {
   @ApiOkResponse({ type: IntegrationPageDto })
   @ApiProblems(400, 503)
   list(@Query() query: ListIntegrationsQuery): Promise<IntegrationPageDto> {
-    return this.bus.request(RpcSubjects.IntegrationList, query);
+    return this.integrations.list(query);
   }
 
   @Get(':id')
@@ -55,7 +55,7 @@ export class IntegrationsController {
   @ApiOkResponse({ type: IntegrationDto })
   @ApiProblems(400, 404, 503)
   get(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationDto> {
-    return this.bus.request(RpcSubjects.IntegrationGet, { id });
+    return this.integrations.get(id);
   }
 
   @Put(':id')
@@ -65,7 +65,7 @@ export class IntegrationsController {
   @ApiOkResponse({ type: IntegrationDto })
   @ApiProblems(400, 404, 409, 503)
   update(@Param('id', new ParseUuidPipe('id')) id: string, @Body() body: IntegrationConfigDto): Promise<IntegrationDto> {
-    return this.bus.request(RpcSubjects.IntegrationUpdate, { id, config: body });
+    return this.integrations.update(id, body);
   }
 
   @Delete(':id')
@@ -75,8 +75,8 @@ export class IntegrationsController {
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblems(400, 404, 503)
-  async delete(@Param('id', new ParseUuidPipe('id')) id: string): Promise<void> {
-    await this.bus.request(RpcSubjects.IntegrationDelete, { id });
+  delete(@Param('id', new ParseUuidPipe('id')) id: string): Promise<void> {
+    return this.integrations.delete(id);
   }
 
   @Post(':id/test')
@@ -87,7 +87,7 @@ export class IntegrationsController {
   @ApiOkResponse({ type: TestIntegrationResultDto })
   @ApiProblems(400, 404, 409, 503)
   test(@Param('id', new ParseUuidPipe('id')) id: string, @Body() body: TestIntegrationBody): Promise<TestIntegrationResultDto> {
-    return this.bus.request(RpcSubjects.IntegrationTest, { id, ...body }, { timeoutMs: 65000 });
+    return this.integrations.test(id, body);
   }
 
   @Post(':id/enable')
@@ -98,7 +98,7 @@ export class IntegrationsController {
   @ApiOkResponse({ type: IntegrationDto })
   @ApiProblems(400, 404, 409, 503)
   enable(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationDto> {
-    return this.bus.request(RpcSubjects.IntegrationLifecycle, { id, action: 'enable' });
+    return this.integrations.lifecycle(id, 'enable');
   }
 
   @Post(':id/disable')
@@ -109,7 +109,7 @@ export class IntegrationsController {
   @ApiOkResponse({ type: IntegrationDto })
   @ApiProblems(400, 404, 409, 503)
   disable(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationDto> {
-    return this.bus.request(RpcSubjects.IntegrationLifecycle, { id, action: 'disable' });
+    return this.integrations.lifecycle(id, 'disable');
   }
 
   @Post(':id/deprecate')
@@ -120,6 +120,6 @@ export class IntegrationsController {
   @ApiOkResponse({ type: IntegrationDto })
   @ApiProblems(400, 404, 409, 503)
   deprecate(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationDto> {
-    return this.bus.request(RpcSubjects.IntegrationLifecycle, { id, action: 'deprecate' });
+    return this.integrations.lifecycle(id, 'deprecate');
   }
 }

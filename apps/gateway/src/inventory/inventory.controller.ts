@@ -1,15 +1,15 @@
 import { RequirePermission } from '@app/auth';
-import { RpcSubjects, StartSyncRequest, SyncAcceptedDto, SyncRunDto } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { StartSyncRequest, SyncAcceptedDto, SyncRunDto } from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { InventoryService } from './inventory.service';
 
 /** Inventory syncs: start one on demand, follow its progress. */
 @ApiTags('inventory')
 @Controller('api/v1/inventory')
 export class InventoryController {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+  constructor(private readonly inventory: InventoryService) {}
 
   @Post('sync')
   @HttpCode(202)
@@ -18,7 +18,7 @@ export class InventoryController {
   @ApiAcceptedResponse({ type: SyncAcceptedDto })
   @ApiProblems(400, 404, 503)
   start(@Body() body: StartSyncRequest): Promise<SyncAcceptedDto> {
-    return this.bus.request(RpcSubjects.FleetSyncStart, body);
+    return this.inventory.startSync(body);
   }
 
   @Get('sync/:id')
@@ -28,6 +28,6 @@ export class InventoryController {
   @ApiOkResponse({ type: SyncRunDto })
   @ApiProblems(400, 404, 503)
   get(@Param('id', new ParseUuidPipe('id')) id: string): Promise<SyncRunDto> {
-    return this.bus.request(RpcSubjects.FleetSyncGet, { id });
+    return this.inventory.getSync(id);
   }
 }

@@ -1,15 +1,15 @@
 import { RequirePermission } from '@app/auth';
-import { ListResourcesQuery, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery, RpcSubjects } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { ListResourcesQuery, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery } from '@app/contracts';
 import { ApiProblems } from '@app/platform';
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ResourcesService } from './resources.service';
 
 /** The resource registry: every account and region in one queryable place. */
 @ApiTags('resources')
 @Controller('api/v1/resources')
 export class ResourcesController {
-  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+  constructor(private readonly resources: ResourcesService) {}
 
   @Get()
   @RequirePermission('InventoryRead')
@@ -17,7 +17,7 @@ export class ResourcesController {
   @ApiOkResponse({ type: ResourcePageDto })
   @ApiProblems(400, 503)
   list(@Query() query: ListResourcesQuery): Promise<ResourcePageDto> {
-    return this.bus.request(RpcSubjects.FleetResourceList, query);
+    return this.resources.list(query);
   }
 
   @Get('summary')
@@ -26,7 +26,7 @@ export class ResourcesController {
   @ApiOkResponse({ type: ResourceSummaryDto })
   @ApiProblems(400, 503)
   summary(@Query() query: ResourceSummaryQuery): Promise<ResourceSummaryDto> {
-    return this.bus.request(RpcSubjects.FleetResourceSummary, query);
+    return this.resources.summary(query);
   }
 
   @Get(':arn')
@@ -36,6 +36,6 @@ export class ResourcesController {
   @ApiOkResponse({ type: ResourceDto })
   @ApiProblems(400, 404, 503)
   get(@Param('arn') arn: string): Promise<ResourceDto> {
-    return this.bus.request(RpcSubjects.FleetResourceGet, { arn });
+    return this.resources.get(arn);
   }
 }

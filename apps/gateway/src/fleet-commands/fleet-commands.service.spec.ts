@@ -1,4 +1,4 @@
-import { requesterOf } from './fleet-commands.controller';
+import { requesterOf } from './fleet-commands.service';
 
 describe('requesterOf', () => {
   it('takes the name and role of the authenticated identity', () => {

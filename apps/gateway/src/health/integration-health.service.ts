@@ -1,0 +1,17 @@
+import { HealthHistoryPageDto, HealthHistoryQuery, IntegrationHealthDto, RpcSubjects } from '@app/contracts';
+import { MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { Inject, Injectable } from '@nestjs/common';
+
+/** Integration health from health-monitor, for every door. */
+@Injectable()
+export class IntegrationHealthService {
+  constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
+
+  get(id: string): Promise<IntegrationHealthDto> {
+    return this.bus.request(RpcSubjects.HealthGet, { id });
+  }
+
+  history(id: string, query: HealthHistoryQuery): Promise<HealthHistoryPageDto> {
+    return this.bus.request(RpcSubjects.HealthHistory, { ...query, id });
+  }
+}
