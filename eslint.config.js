@@ -7,6 +7,7 @@ const BARRELS = [
   { group: ['**/libs/*/src/**', '**/libs/*/src'], message: 'Import libs through their barrel (@app/<lib>).' },
 ];
 const OTHER_APPS = { group: ['**/gateway/src/**', '**/fleet-service/src/**', '**/integration-service/src/**', '**/health-monitor/src/**', '**/standalone/src/**'], message: 'Apps never import other apps: talk over NATS, share through libs/contracts.' };
+const reactHooks = require('eslint-plugin-react-hooks');
 
 module.exports = tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/results/**', '**/*.js'] },
@@ -55,6 +56,12 @@ module.exports = tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The web console (React): the rules of hooks; it talks to the API only through @app/api-client.
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { ...reactHooks.configs.recommended.rules },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],

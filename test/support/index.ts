@@ -6,3 +6,4 @@ export * from './system';
 export * from './http';
 export * from './webhook-sink';
 export * from './holding-proxy';
+export * from './browser';

@@ -23,7 +23,8 @@ export async function hardenGateway(nest: NestFastifyApplication, config: AppCon
   const fastify = nest.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   await nest.register(helmet as never, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-origin' } } as never);
   fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    void reply.header('content-security-policy', req.url.startsWith('/api/docs') ? DOCS_CSP : API_CSP);
+    // The console's pages set their own (console/console-static.ts).
+    if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', req.url.startsWith('/api/docs') ? DOCS_CSP : API_CSP);
     if (!reply.hasHeader('cache-control') && req.url.startsWith('/api/v1/')) void reply.header('cache-control', 'no-store');
     return payload;
   });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ServiceName } from '@app/contracts';
 import { AppRuntime, createDistributedRuntime, failStartup, handleShutdownSignals, loadConfigOrExit, RunningApp, startApp } from '@app/platform';
 import { GatewayModule } from './gateway.module';
+import { serveConsole } from './console/console-static';
 import { hardenGateway } from './http-hardening';
 import { keepWebhookRawBody } from './inbound/webhook-raw-body';
 import { setupSwagger } from './swagger';
@@ -18,6 +19,7 @@ export async function startGateway(runtime: AppRuntime): Promise<RunningApp> {
       // POST /api/v1/hooks/{id} needs the raw bytes for signature checks (that route only, bounded).
       keepWebhookRawBody(nest);
       setupSwagger(nest, runtime.version);
+      await serveConsole(nest);
     },
   });
 }

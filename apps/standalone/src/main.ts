@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     const gateway = await startGateway(runtime);
     apps.push(gateway);
     handleShutdownSignals(apps, runtime);
-    new Logger('Standalone').log(`AWS MCP Server ${runtime.version} is up. Swagger UI: ${gateway.url}/api/docs`);
+    new Logger('Standalone').log(`AWS MCP Server ${runtime.version} is up. Console: ${gateway.url}/  Swagger UI: ${gateway.url}/api/docs`);
   } catch (e) {
     for (const a of apps.reverse()) await a.close().catch(() => undefined);
     await runtime.close().catch(() => undefined);
