@@ -14,7 +14,8 @@ export default defineConfig({
   base: '/',
   publicDir: resolve(here, 'public'),
   oxc: { jsx: { runtime: 'automatic' } },
-  resolve: { alias: {} },
+  // The one API client, shared with the CLI (libs/api-client), by the same alias as everywhere else.
+  resolve: { alias: { '@app/api-client': resolve(here, '../../libs/api-client/src/index.ts') } },
   build: {
     outDir: resolve(here, '../../dist/console'),
     emptyOutDir: true,
