@@ -7,3 +7,4 @@ export * from './http';
 export * from './webhook-sink';
 export * from './holding-proxy';
 export * from './browser';
+export * from './postgres-cluster';

@@ -6,7 +6,9 @@ import { freePort, waitFor } from './ports';
 export interface NatsServer {
   url: string;
   pid: number;
-  stop(): Promise<void>;
+  port: number;
+  /** SIGTERM by default; SIGKILL for a crash. Resolves when the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 const NATS_SERVER_BINARIES = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
@@ -27,10 +29,10 @@ export async function startNatsServer(storeDir: string, port?: number): Promise<
   if (!bin) throw new Error(`no nats-server binary (looked in ${NATS_SERVER_BINARIES.join(', ')})`);
   port ??= await freePort();
   const child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
-  const stop = async () => {
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
+    child.kill(signal);
     await exited;
   };
   const url = `nats://127.0.0.1:${port}`;
@@ -50,5 +52,5 @@ export async function startNatsServer(storeDir: string, port?: number): Promise<
     child.kill('SIGKILL');
     throw e;
   }
-  return { url, pid: child.pid!, stop };
+  return { url, pid: child.pid!, port, stop };
 }

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { connect } from 'nats';
 import { api } from './http';
 import { createTestDatabase, ensureInfrastructure, NATS_URL } from './infra';
-import { natsServerBinary, startNatsServer } from './nats-server';
+import { NatsServer, natsServerBinary, startNatsServer } from './nats-server';
 import { freePort, waitFor } from './ports';
 
 // The repository root, from test/support (ts-jest) or dist/test/support (benchmarks built with swc).
@@ -47,6 +47,14 @@ export interface SystemOptions {
   dataDir?: string;
   /** Node options for every process, e.g. `--cpu-prof` (NODE_OPTIONS refuses that one). */
   nodeArgs?: string[];
+  /**
+   * The PostgreSQL server (admin URL) to create this system's database on, e.g. a private `startPostgresCluster()` a
+   * fault test stops and starts. Default: this machine's (distributed) or PGlite (standalone); standalone uses it
+   * through DATABASE_URL instead of PGlite.
+   */
+  postgresUrl?: string;
+  /** Distributed mode: a PostgreSQL server per app (a database of its own there), e.g. to stop one app's database alone. */
+  appPostgresUrl?: Partial<Record<(typeof APPS)[number], string>>;
 }
 
 export type TestRole = 'admin' | 'operator' | 'viewer';
@@ -66,6 +74,8 @@ export class SystemUnderTest {
   private readonly workDir = mkdtempSync(join(tmpdir(), 'mcp-e2e-'));
   private cleanups: Array<() => Promise<void>> = [];
   private baseEnv: Record<string, string> = {};
+  /** Environment of one app on top of baseEnv (its own DATABASE_URL). */
+  private readonly appEnv = new Map<AppName, Record<string, string>>();
 
   /** The PostgreSQL database of this system (distributed mode). */
   get databaseName(): string | undefined {
@@ -108,13 +118,18 @@ export class SystemUnderTest {
   private async startStandalone(): Promise<void> {
     const dataDir = this.opts.dataDir ?? join(this.workDir, 'data');
     this.baseEnv = { ...this.cleanEnv(), MCP_DATA_DIR: dataDir, MCP_INTEGRATIONS_DATA_DIR: join(dataDir, 'integrations') };
+    if (this.opts.postgresUrl) {
+      const db = await createTestDatabase('mcp_e2e', this.opts.postgresUrl);
+      this.cleanups.push(() => db.drop());
+      this.baseEnv.DATABASE_URL = db.url;
+    }
     const p = await this.spawnApp('standalone');
     this.baseUrl = `http://127.0.0.1:${p.port}`;
   }
 
   private async startDistributed(): Promise<void> {
     await ensureInfrastructure();
-    const db = await createTestDatabase();
+    const db = await createTestDatabase('mcp_e2e', this.opts.postgresUrl);
     this.cleanups.push(() => db.drop());
     // A stream of our own (its subjects overlap the default one's, so that one is removed first).
     this.streamName = `MCP_E2E_${Date.now().toString(36).toUpperCase()}`;
@@ -131,6 +146,11 @@ export class SystemUnderTest {
       MCP_DATA_DIR: join(this.workDir, 'data'),
       MCP_INTEGRATIONS_DATA_DIR: join(this.workDir, 'data', 'integrations'),
     };
+    for (const [app, url] of Object.entries(this.opts.appPostgresUrl ?? {})) {
+      const own = await createTestDatabase('mcp_e2e', url);
+      this.cleanups.push(() => own.drop());
+      this.appEnv.set(app as AppName, { DATABASE_URL: own.url });
+    }
     for (const app of APPS) await this.spawnApp(app);
     this.baseUrl = `http://127.0.0.1:${this.procs.get('gateway')!.port}`;
   }
@@ -143,9 +163,25 @@ export class SystemUnderTest {
   private async startOwnNats(): Promise<string> {
     if (!natsServerBinary()) return NATS_URL;
     const server = await startNatsServer(join(this.workDir, 'jetstream'));
+    this.natsServer = server;
     this.natsPid = server.pid;
-    this.cleanups.push(() => server.stop());
+    this.cleanups.push(() => this.natsServer!.stop());
     return server.url;
+  }
+
+  private natsServer?: NatsServer;
+
+  /** Stops this system's own nats-server (distributed mode): SIGKILL by default, a crash. */
+  async stopNats(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (!this.natsServer) throw new Error('this system has no nats-server of its own');
+    await this.natsServer.stop(signal);
+  }
+
+  /** Starts this system's nats-server again, on the same port and store, where the apps reconnect. */
+  async startNats(): Promise<void> {
+    if (!this.natsServer) throw new Error('this system has no nats-server of its own');
+    this.natsServer = await startNatsServer(join(this.workDir, 'jetstream'), this.natsServer.port);
+    this.natsPid = this.natsServer.pid;
   }
 
   private async clearOverlappingStreams(): Promise<void> {
@@ -178,7 +214,7 @@ export class SystemUnderTest {
     const fd = openSync(log, 'a');
     const child = spawn(process.execPath, [...(this.opts.nodeArgs ?? []), join(ROOT, 'dist/apps', name, 'src/main.js')], {
       cwd: this.workDir,
-      env: { ...this.baseEnv, MCP_SERVER_PORT: String(port), ...extraEnv },
+      env: { ...this.baseEnv, ...this.appEnv.get(name), MCP_SERVER_PORT: String(port), ...extraEnv },
       stdio: ['ignore', fd, fd],
     });
     const proc: Proc = { name, child, port, log };
@@ -215,7 +251,7 @@ export class SystemUnderTest {
     const fd = openSync(log, 'a');
     const child = spawn(process.execPath, [...(this.opts.nodeArgs ?? []), join(ROOT, 'dist/apps', name, 'src/main.js')], {
       cwd: this.workDir,
-      env: { ...this.baseEnv, MCP_SERVER_PORT: String(port), ...extraEnv },
+      env: { ...this.baseEnv, ...this.appEnv.get(name), MCP_SERVER_PORT: String(port), ...extraEnv },
       stdio: ['ignore', fd, fd],
     });
     const proc: Proc = { name, child, port, log };

@@ -1,4 +1,4 @@
-import { AppException } from '@app/contracts';
+import { AppException, unavailableException } from '@app/contracts';
 import { currentCorrelationId, messageDuration, messagesHandled, normaliseCorrelationId, runWithCorrelation } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import { MessageContext, ReplyEnvelope, RequestHandler } from './message-bus';
@@ -26,6 +26,12 @@ export async function runHandler(app: string, handler: RequestHandler, payload: 
       if (e instanceof AppException) {
         if (e.status >= 500) logger.warn(`${subject} failed: ${e.code}: ${e.message}`);
         return { ok: false, error: e.toPayload() };
+      }
+      // The service's database (or another dependency) is down: the caller gets 503 + Retry-After, not a 500.
+      const unavailable = unavailableException(e);
+      if (unavailable) {
+        logger.warn(`${subject} failed: ${unavailable.message}`);
+        return { ok: false, error: unavailable.toPayload() };
       }
       const errorId = normaliseCorrelationId(undefined);
       logger.error({ msg: `${subject} failed with an unexpected error`, error_id: errorId, err: e });

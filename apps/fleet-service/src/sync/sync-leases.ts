@@ -15,6 +15,17 @@ export function stopMessage(reason: unknown): string {
   return STOP_MESSAGES[reason as SyncStopReason] ?? SYNC_INTERRUPTED;
 }
 
+/**
+ * A write of the sync found its database unreachable. The task stops there (retrying the collector would not help),
+ * and the run is ended with `message` ("database unavailable: ECONNREFUSED") as soon as the database answers again.
+ */
+export class SyncDatabaseError extends Error {
+  constructor(readonly reason: string) {
+    super(`database unavailable: ${reason}`);
+    this.name = 'SyncDatabaseError';
+  }
+}
+
 /** Renewal of what this instance holds: each returns the ids/tokens still held (the others were lost). */
 export interface SyncLeaseStore {
   renewRuns(runIds: string[]): Promise<string[]>;

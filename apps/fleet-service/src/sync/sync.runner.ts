@@ -11,6 +11,7 @@ import {
   SyncStatus,
   SyncTaskStatus,
   SyncTrigger,
+  unavailability,
 } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { OutboxEvent } from '@app/persistence';
@@ -27,7 +28,7 @@ import { describeChanges, isGone } from '../resources/resource-changes';
 import { toResourceRef } from '../resources/resource.mapper';
 import { RESOURCES_REPOSITORY, ResourcesRepository, UpsertChange } from '../resources/resources.repository';
 import { Limiter } from './limiter';
-import { stopMessage, SYNC_INTERRUPTED, SyncLeases } from './sync-leases';
+import { stopMessage, SYNC_INTERRUPTED, SyncDatabaseError, SyncLeases } from './sync-leases';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncTaskEntity } from './sync-task.entity';
 import { RunsToEnd, SYNC_REPOSITORY, SyncRepository } from './sync.repository';
@@ -40,6 +41,14 @@ interface TaskPlan {
   region: string;
   /** Removal scope: the task's region, or null for the global task (global collectors place resources in any region). */
   scopeRegion: string | null;
+}
+
+/**
+ * What a run learns while it runs: why it could not be carried out (its database went away, or something broke).
+ * Set once, by the first failure; the run then ends FAILED with it as `status_reason`.
+ */
+interface RunState {
+  failure?: string;
 }
 
 interface Counts {
@@ -196,34 +205,82 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async execute(run: SyncRunEntity, accounts: AccountEntity[], req: StartSyncRequest): Promise<void> {
+    const state: RunState = {};
     let seq = 0;
     const nextSeq = () => seq++;
     let interrupted = false;
     await Promise.all(
       accounts.map(async (account) => {
         const signal = this.leases.signal(run.id, account.account_id);
-        const plans = await this.limiter.run(() => this.plan(run, account, req, nextSeq));
+        const plans = await this.limiter.run(() => this.plan(run, account, req, nextSeq)).catch((e: unknown) => this.failed(state, e, []));
         await Promise.all(
           plans.map((p) =>
             this.limiter.run(async () => {
-              await this.runTask(run, p, signal);
+              await this.runTask(run, p, signal).catch((e: unknown) => this.failed(state, e, undefined));
               if (signal.reason === 'shutdown') interrupted = true;
             }),
           ),
         );
       }),
     );
-    const all = (await this.syncs.findRun(run.id))?.tasks ?? [];
-    const failed = all.filter((t) => t.status === SyncTaskStatus.Failed).length;
-    // An interrupted run is FAILED whatever its tasks did, as a run ended by a sweep is.
-    const status = interrupted ? SyncStatus.Failed : failed === 0 ? SyncStatus.Succeeded : failed === all.length ? SyncStatus.Failed : SyncStatus.Partial;
-    const reason = interrupted ? SYNC_INTERRUPTED : null;
-    const finishedAt = new Date();
-    if (!(await this.syncs.finishRun(run.id, status, finishedAt, reason, [this.completed(run, all, status, finishedAt, reason)]))) {
-      this.logger.warn(`sync ${run.id} had already been ended elsewhere (its lease expired); its outcome here is dropped`);
-      return;
+    if (!state.failure) {
+      try {
+        const all = (await this.syncs.findRun(run.id))?.tasks ?? [];
+        const failed = all.filter((t) => t.status === SyncTaskStatus.Failed).length;
+        // An interrupted run is FAILED whatever its tasks did, as a run ended by a sweep is.
+        const status = interrupted ? SyncStatus.Failed : failed === 0 ? SyncStatus.Succeeded : failed === all.length ? SyncStatus.Failed : SyncStatus.Partial;
+        const reason = interrupted ? SYNC_INTERRUPTED : null;
+        const finishedAt = new Date();
+        if (!(await this.syncs.finishRun(run.id, status, finishedAt, reason, [this.completed(run, all, status, finishedAt, reason)]))) {
+          this.logger.warn(`sync ${run.id} had already been ended elsewhere (its lease expired); its outcome here is dropped`);
+          return;
+        }
+        await this.accounts.markSynced([...new Set(all.filter((t) => t.status === SyncTaskStatus.Succeeded).map((t) => t.account_id))]);
+        return;
+      } catch (e) {
+        this.failed(state, e, undefined);
+      }
     }
-    await this.accounts.markSynced([...new Set(all.filter((t) => t.status === SyncTaskStatus.Succeeded).map((t) => t.account_id))]);
+    await this.endWithFailure(run, state.failure!);
+  }
+
+  /** Records why the run cannot go on normally (the first reason wins) and returns `fallback`. */
+  private failed<T>(state: RunState, e: unknown, fallback: T): T {
+    const u = e instanceof SyncDatabaseError ? e : unavailability(e) ? new SyncDatabaseError(unavailability(e)!.reason) : undefined;
+    if (!u) this.logger.error(`sync step failed: ${(e as Error)?.stack ?? String(e)}`);
+    state.failure ??= u ? u.message : `failed: ${((e as Error)?.message ?? String(e)).slice(0, 500)}`;
+    return fallback;
+  }
+
+  /**
+   * Ends a run that could not finish normally FAILED with its reason, and its unfinished tasks with it, as soon as
+   * the database takes the write: retried with backoff (0.5 s → 5 s) while the run stays tracked, so this instance's
+   * heartbeat keeps its lease and no other instance ends it "interrupted" meanwhile.
+   */
+  private async endWithFailure(run: SyncRunEntity, reason: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ended = await this.syncs.endRuns({ ids: [run.id], expiredOnly: false, exclude: [] }, reason, (runs) =>
+          runs.map(({ run: r, tasks }) => this.completed(r, tasks, SyncStatus.Failed, r.finished_at ?? new Date(), reason)),
+        );
+        if (!ended.length) this.logger.warn(`sync ${run.id} had already been ended elsewhere; its failure here (${reason}) is dropped`);
+        return;
+      } catch (e) {
+        if (this.stopping) return; // the shutdown ends this instance's runs (onModuleDestroy)
+        if (attempt === 1) this.logger.warn(`sync ${run.id} failed (${reason}) and cannot be recorded yet (${(e as Error).message}); retrying until the database answers`);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** Math.min(attempt, 5))).unref());
+      }
+    }
+  }
+
+  /** Runs `work` (a write of the sync); a database that cannot be reached becomes a SyncDatabaseError. */
+  private async db<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      const u = e instanceof SyncDatabaseError ? undefined : unavailability(e);
+      throw u ? new SyncDatabaseError(u.reason) : e;
+    }
   }
 
   /** A run's outcome, logged, as the fleet.sync.completed event (with the totals of its tasks) that ends it. */
@@ -277,11 +334,15 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
       const rows = [...regions.map((r) => task(r, regional)), ...(global.length ? [task(GLOBAL_REGION, global)] : [])].map((t) =>
         Object.assign(t, { status: SyncTaskStatus.Failed, error, duration_ms: 0, started_at: now, finished_at: now }),
       );
-      await this.syncs.addTasks(rows);
+      await this.db(() => this.syncs.addTasks(rows));
       return [];
     };
 
-    const access = await this.access.check(account).catch((e: Error) => ({ ok: false as const, error: e.message }));
+    const access = await this.access.check(account).catch((e: Error) => {
+      const u = unavailability(e);
+      if (u) throw new SyncDatabaseError(u.reason); // the check records the account's status: our database, not AWS, failed
+      return { ok: false as const, error: e.message };
+    });
     const explicit = account.regions.includes('*') ? ['*'] : account.regions.filter((r) => !req.regions || req.regions.includes(r));
     if (!access.ok) return failAll(explicit, access.error ?? 'cannot act in the account');
 
@@ -295,7 +356,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     const plans: TaskPlan[] = [];
     if (regional.length) for (const region of regions) plans.push({ row: task(region, regional), account, collectors: regional, region, scopeRegion: region });
     if (global.length) plans.push({ row: task(GLOBAL_REGION, global), account, collectors: global, region: home, scopeRegion: null });
-    await this.syncs.addTasks(plans.map((p) => p.row));
+    await this.db(() => this.syncs.addTasks(plans.map((p) => p.row)));
     return plans;
   }
 
@@ -308,7 +369,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     }
     row.status = SyncTaskStatus.Running;
     row.started_at = started;
-    await this.syncs.updateTask(row.id, { status: row.status, started_at: started });
+    await this.db(() => this.syncs.updateTask(row.id, { status: row.status, started_at: started }));
     const counts: Counts = { seen: 0, discovered: 0, changed: 0, removed: 0 };
     const errors: string[] = [];
     const batchSize = this.config.fleet.sync_batch_size;
@@ -325,7 +386,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
       if (!buffer.length || signal.aborted) return;
       const batch = buffer;
       buffer = [];
-      await this.ingest(batch, started, run.id, counts);
+      await this.db(() => this.ingest(batch, started, run.id, counts));
     };
     try {
       for (const collector of plan.collectors) {
@@ -343,9 +404,10 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
               }
             },
             retry,
-            { shouldRetry: isTransientAwsError, onRetry: ({ attempt, error }) => this.logger.warn(`${collector.type} in ${account.account_id}/${plan.region}: attempt ${attempt} failed (${awsErrorMessage(error)}); retrying`) },
+            { shouldRetry: (e) => !(e instanceof SyncDatabaseError) && isTransientAwsError(e), onRetry: ({ attempt, error }) => this.logger.warn(`${collector.type} in ${account.account_id}/${plan.region}: attempt ${attempt} failed (${awsErrorMessage(error)}); retrying`) },
           );
         } catch (e) {
+          if (e instanceof SyncDatabaseError) throw e; // not the collector's failure: the task stops here
           errors.push(`${collector.type}: ${awsErrorMessage(e)}`);
         }
       }
@@ -355,14 +417,19 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
       if (!errors.length) {
         const fence = { syncId: run.id, owner: this.owner, leaseToken: this.leases.token(run.id, account.account_id) };
         const removedAt = new Date();
-        const removed = await this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, removedAt, fence, (rows) =>
+        const removed = await this.db(() => this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, removedAt, fence, (rows) =>
           rows.map((r) => fleetEvent<ResourceRemovedData>(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: removedAt.toISOString(), sync_id: run.id }, r.arn)),
-        );
+        ));
         // Lost between the last heartbeat and now: the fence in the statement caught it.
         if (removed === null) errors.push(stopMessage(fence.leaseToken ? 'lease-lost' : 'ended'));
         else counts.removed += removed.length;
       }
     } catch (e) {
+      if (e instanceof SyncDatabaseError) {
+        // Recorded now if the database is back already; otherwise the run's end records it (endWithFailure).
+        await this.finishTask(row, started, counts, e.message).catch(() => undefined);
+        throw e;
+      }
       errors.push(awsErrorMessage(e));
     }
     await this.finishTask(row, started, counts, errors.length ? errors.join('; ').slice(0, 4000) : null);
@@ -384,7 +451,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     if (error) this.logger.warn(`sync task ${row.account_id}/${row.region} failed: ${error}`);
     const { id: _id, sync_id: _s, seq: _q, account_id: _a, region: _r, types: _t, ...patch } = row;
     // False when the run was ended meanwhile (its lease expired): its tasks' outcome is already recorded.
-    if (!(await this.syncs.updateTask(row.id, patch))) this.logger.warn(`sync task ${row.account_id}/${row.region} of ${row.sync_id} had been ended elsewhere; its outcome here is dropped`);
+    if (!(await this.db(() => this.syncs.updateTask(row.id, patch)))) this.logger.warn(`sync task ${row.account_id}/${row.region} of ${row.sync_id} had been ended elsewhere; its outcome here is dropped`);
   }
 
   /** One multi-row upsert, with the events of what is new or changed in the same transaction. */

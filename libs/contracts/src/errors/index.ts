@@ -1,3 +1,4 @@
 export * from './error-codes';
 export * from './app.exception';
 export * from './validate';
+export * from './unavailable';

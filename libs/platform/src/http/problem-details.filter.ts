@@ -1,4 +1,4 @@
-import { AppException, FieldError, problemType } from '@app/contracts';
+import { AppException, FieldError, problemType, unavailableException } from '@app/contracts';
 import { currentCorrelationId, normaliseCorrelationId } from '@app/observability';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -42,6 +42,12 @@ export function toAppException(error: unknown, logger?: Logger): AppException {
     const status = fastifyError.statusCode;
     const detail = fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(fastifyError.message ?? '') ? 'The request body is not valid JSON' : (fastifyError.message ?? 'Bad request');
     return new AppException(HTTP_CODES[status] ?? 'BAD_REQUEST', detail, { status });
+  }
+  // A dependency that is down (the database, most often) is a 503 with Retry-After, as a missing NATS responder is.
+  const unavailable = unavailableException(error);
+  if (unavailable) {
+    logger?.warn(unavailable.message);
+    return unavailable;
   }
   const errorId = normaliseCorrelationId(undefined);
   logger?.error({ msg: 'Unhandled error', error_id: errorId, err: error });
