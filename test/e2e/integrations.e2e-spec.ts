@@ -70,6 +70,20 @@ describe(`Integration registry (${process.env.E2E_MODE ?? 'standalone'})`, () =>
     expect(res.body).toMatchObject({ status: 409, code: 'INTEGRATION_NAME_TAKEN', instance: '/api/v1/integrations' });
   });
 
+  it('logs a failed statement without its parameters or row values', async () => {
+    const canary = `row-value-CANARY-${Date.now().toString(36)}`;
+    const first = await http.post('/api/v1/integrations', webhook(`dup-${canary}`, { description: canary }));
+    expect(first.status).toBe(201);
+    // the unique index on lower(name) refuses the second row inside PostgreSQL
+    expect((await http.post('/api/v1/integrations', webhook(`DUP-${canary}`, { description: canary }))).status).toBe(409);
+    const log = sut.logOf(sut.mode === 'standalone' ? 'standalone' : 'integration-service');
+    expect(log).toContain('duplicate key value violates unique constraint');
+    for (const leak of [canary.toLowerCase(), canary, 'PARAMETERS', 'Failing row contains', 'Key (lower']) expect(log.includes(leak) ? leak : 'absent').toBe('absent');
+    // every line the process wrote is one JSON object of the project's logger
+    const stray = log.split('\n').filter((l) => l.trim() && !l.startsWith('{'));
+    expect(stray).toEqual([]);
+  });
+
   it('names every bad field in a 400 and creates nothing', async () => {
     const before = (await http.get('/api/v1/integrations')).body.total;
     const res = await http.post('/api/v1/integrations', {

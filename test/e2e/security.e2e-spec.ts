@@ -141,15 +141,15 @@ describe(`Gateway security (${MODE})`, () => {
   }
 
   /** A token signed with the real secret, so that only the claim under test makes it invalid. */
-  async function forge(session: { id: string; tokens: { access_token: string } }, change: { exp?: number; nbf?: number; iss?: string; aud?: string; alg?: string } = {}) {
+  async function forge(session: { id: string; tokens: { access_token: string } }, change: { exp?: number; nbf?: number; iat?: number; iss?: string; aud?: string; alg?: string; sid?: string } = {}) {
     const now = Math.floor(Date.now() / 1000);
     const { sid } = decodeJwt(session.tokens.access_token) as { sid: string };
-    return new SignJWT({ role: 'admin', sid })
+    return new SignJWT({ role: 'admin', sid: change.sid ?? sid })
       .setProtectedHeader({ alg: change.alg ?? 'HS256', typ: 'JWT' })
       .setSubject(session.id)
       .setIssuer(change.iss ?? 'aws-mcp-server')
       .setAudience(change.aud ?? 'aws-mcp-server-api')
-      .setIssuedAt(now - 10)
+      .setIssuedAt(change.iat ?? now - 10)
       .setNotBefore(change.nbf ?? now - 10)
       .setExpirationTime(change.exp ?? now + 600)
       .setJti(randomUUID())
@@ -200,6 +200,10 @@ describe(`Gateway security (${MODE})`, () => {
         hs512_same_secret: await forge(s, { alg: 'HS512' }),
         wrong_issuer: await forge(s, { iss: 'someone-else' }),
         wrong_audience: await forge(s, { aud: 'another-api' }),
+        // another user's session: the session must belong to the subject
+        someone_elses_session: await forge(s, { sid: (decodeJwt(viewer.tokens.access_token) as { sid: string }).sid }),
+        // a lifetime longer than ours (900 s): not a token we issued, however recent
+        lifetime_beyond_the_ttl: await forge(s, { iat: now, nbf: now, exp: now + 2 * 900 }),
         garbage: 'not.a.jwt',
       };
       const accepted: string[] = [];
@@ -248,6 +252,33 @@ describe(`Gateway security (${MODE})`, () => {
       expect((await anon().post('/api/v1/auth/login', { username: s.username, password: s.password })).status).toBe(401);
     });
 
+    it('keeps one admin when the last two are demoted, disabled or deleted at the same moment', async () => {
+      type U = { id: string; username: string; role: string; disabled: boolean };
+      const users = async () => (await sut.api().get('/api/v1/users')).body.items as U[];
+      const bootstrap = (await users()).find((u) => u.username === 'admin')!;
+      const changes: Array<[string, (id: string) => Promise<{ status: number }>]> = [
+        ['demote', (id) => sut.api().raw('PATCH', `/api/v1/users/${id}`, { role: 'viewer' })],
+        ['disable', (id) => sut.api().raw('PATCH', `/api/v1/users/${id}`, { disabled: true })],
+        ['delete', (id) => sut.api().delete(`/api/v1/users/${id}`)],
+      ];
+      const outcomes: string[] = [];
+      for (const [what, change] of changes) {
+        for (let round = 0; round < 3; round++) {
+          // exactly two active admin users, both fresh: the others demoted, the bootstrap one disabled meanwhile
+          // (the harness's admin API key is not a user and stays admin)
+          const fresh = await Promise.all([1, 2].map(async (n) => (await sut.api().post('/api/v1/users', { username: `race-${what}-${round}-${n}-${randomUUID().slice(0, 6)}`, password: `pw-${randomUUID()}`, role: 'admin' })).body.id as string));
+          for (const u of (await users()).filter((x) => x.role === 'admin' && !x.disabled && !fresh.includes(x.id) && x.id !== bootstrap.id)) await sut.api().raw('PATCH', `/api/v1/users/${u.id}`, { role: 'viewer' });
+          expect((await sut.api().raw('PATCH', `/api/v1/users/${bootstrap.id}`, { disabled: true })).status).toBe(200);
+          const results = await Promise.all(fresh.map((id) => change(id)));
+          const left = (await users()).filter((u) => u.role === 'admin' && !u.disabled).length;
+          outcomes.push(`${what}: ${results.map((r) => r.status).sort().join('/')} → ${left} admin(s)`);
+          expect((await sut.api().raw('PATCH', `/api/v1/users/${bootstrap.id}`, { disabled: false })).status).toBe(200);
+        }
+      }
+      const expected = (what: string) => `${what}: ${what === 'delete' ? '204/409' : '200/409'} → 1 admin(s)`;
+      expect(outcomes).toEqual(changes.flatMap(([what]) => [expected(what), expected(what), expected(what)]));
+    }, 60000);
+
     it('keeps the last admin: it cannot be demoted, disabled or deleted', async () => {
       const users = (await sut.api().get('/api/v1/users')).body.items as Array<{ id: string; username: string; role: string; disabled: boolean }>;
       const admins = users.filter((u) => u.role === 'admin' && !u.disabled);
@@ -282,6 +313,16 @@ describe(`Gateway security (${MODE})`, () => {
       // a key with the right id and a wrong secret, and a malformed one
       expect((await anon().get('/api/v1/integrations', { 'x-api-key': `${created.body.prefix}_${'A'.repeat(43)}` })).status).toBe(401);
       expect((await anon().get('/api/v1/integrations', { 'x-api-key': 'mcp_nope' })).status).toBe(401);
+    });
+
+    it('refuses a key from the moment it expires, even right after a request accepted it', async () => {
+      const expiresAt = Date.now() + 2500;
+      const key = await sut.api().post('/api/v1/api-keys', { name: 'expiring', role: 'viewer', expires_at: new Date(expiresAt).toISOString() });
+      expect(key.status).toBe(201);
+      secrets.push(key.body.key);
+      expect((await anon().get('/api/v1/integrations', { 'x-api-key': key.body.key })).status).toBe(200); // a positive verdict, now cached
+      await new Promise((r) => setTimeout(r, expiresAt - Date.now() + 100));
+      expect((await anon().get('/api/v1/integrations', { 'x-api-key': key.body.key })).status).toBe(401);
     });
 
     it('refuses an expired key and an expiry in the past', async () => {
@@ -374,6 +415,62 @@ describe(`Gateway security (${MODE})`, () => {
       // probes are never limited
       expect((await callFrom('127.0.0.6', sut.baseUrl, 'GET', '/health/live')).status).toBe(200);
     }, 120000);
+  });
+
+  describe('login lockout under concurrency', () => {
+    const MAX_FAILURES = 5;
+    /** Password verifications (argon2) a gateway has run: the guesses it actually evaluated. */
+    async function verifications(urls: string[]): Promise<number> {
+      let total = 0;
+      for (const url of urls) total += Number(/^auth_password_verifications_total (\d+)/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+      return total;
+    }
+
+    /**
+     * `size` logins for one fresh user at once, all wrong but one (the right password is sent last), spread over
+     * `urls` round robin, each from an address of its own (so that only the username's count is in play).
+     */
+    async function burst(size: number, urls: string[], net: number) {
+      const victim = await userWithSession('viewer');
+      const before = await verifications(urls);
+      const results = await Promise.all(
+        Array.from({ length: size }, (_, i) =>
+          callFrom(`127.${net}.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`, urls[i % urls.length], 'POST', '/api/v1/auth/login', { username: victim.username, password: i === size - 1 ? victim.password : `guess-${i}` }),
+        ),
+      );
+      const evaluated = (await verifications(urls)) - before;
+      const statuses = results.map((r) => r.status);
+      const after = await callFrom(`127.${net}.9.1`, urls[0], 'POST', '/api/v1/auth/login', { username: victim.username, password: victim.password });
+      return { evaluated, statuses, succeeded: statuses.filter((s) => s === 200).length, after: after.status };
+    }
+
+    function expectAtMostTheLimit(r: Awaited<ReturnType<typeof burst>>) {
+      expect(r.statuses.filter((s) => ![200, 401, 429].includes(s))).toEqual([]);
+      expect(r.evaluated).toBeLessThanOrEqual(MAX_FAILURES);
+      expect(r.succeeded).toBeLessThanOrEqual(1);
+      // Without a success every slot went to a wrong guess: the limit was reached and the account is locked,
+      // so the right password gets no token either.
+      if (r.succeeded === 0) {
+        expect(r.evaluated).toBe(MAX_FAILURES);
+        expect(r.after).toBe(429);
+      }
+    }
+
+    it.each([60, 200])('evaluates at most the limit of guesses in %i parallel logins on one gateway', async (size) => {
+      expectAtMostTheLimit(await burst(size, [sut.baseUrl], size === 60 ? 20 : 21));
+    }, 120000);
+
+    if (MODE === 'distributed') {
+      it('holds the limit across two gateway replicas', async () => {
+        const replica = await sut.spawnReplica('gateway');
+        try {
+          const urls = [sut.baseUrl, `http://127.0.0.1:${replica.port}`];
+          for (const [size, net] of [[60, 22], [200, 23]]) expectAtMostTheLimit(await burst(size, urls, net));
+        } finally {
+          await sut.stopReplica(replica);
+        }
+      }, 180000);
+    }
   });
 
   describe('OIDC', () => {

@@ -239,6 +239,8 @@ export class SystemUnderTest {
 
   /** Extra instances of an app (distributed mode), beside the one spawnApp started: see spawnReplica. */
   readonly replicas: Proc[] = [];
+  /** Replicas stopped during the run: their logs still count (allLogs). */
+  private readonly stoppedReplicas: Proc[] = [];
 
   /**
    * Starts one more instance of a service (distributed mode), on a port of its own, and waits until it is ready.
@@ -274,6 +276,8 @@ export class SystemUnderTest {
   async stopReplica(proc: Proc, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) return proc.child.exitCode;
     proc.stopping = true;
+    const i = this.replicas.indexOf(proc);
+    if (i >= 0) this.stoppedReplicas.push(...this.replicas.splice(i, 1));
     return new Promise((resolveExit) => {
       const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20000);
       proc.child.once('exit', (code) => {
@@ -354,9 +358,16 @@ export class SystemUnderTest {
     }
   }
 
-  /** All log output so far, every process. */
+  /** All log output so far, every process (replicas included). */
   allLogs(): string {
-    return [...this.procs.keys()].map((n) => this.logOf(n)).join('\n');
+    const replicaLogs = this.replicas.concat(this.stoppedReplicas).map((r) => {
+      try {
+        return readFileSync(r.log, 'utf8');
+      } catch {
+        return '';
+      }
+    });
+    return [...[...this.procs.keys()].map((n) => this.logOf(n)), ...replicaLogs].join('\n');
   }
 
   /** Stops one app: SIGTERM (graceful) by default, or SIGKILL. */

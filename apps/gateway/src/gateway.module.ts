@@ -8,6 +8,7 @@ import { CapabilitiesModule } from './capabilities.module';
 import { RefreshTokenEntity } from './auth/refresh-token.entity';
 import { EventsModule } from './events/events.module';
 import { CreateIdentity1764100000000 } from './migrations/1764100000000-create-identity';
+import { LoginAttempts1764600000000 } from './migrations/1764600000000-login-attempts';
 import { UserEntity } from './users/user.entity';
 import { IntegrationHealthController } from './health/integration-health.controller';
 import { IntegrationsController } from './integrations/integrations.controller';
@@ -22,7 +23,7 @@ import { ResourcesController } from './resources/resources.controller';
 
 const APP = ServiceName.Gateway;
 const GATEWAY_ENTITIES = [UserEntity, RefreshTokenEntity, ApiKeyEntity, AuditEntity];
-const GATEWAY_MIGRATIONS = [CreateIdentity1764100000000];
+const GATEWAY_MIGRATIONS = [CreateIdentity1764100000000, LoginAttempts1764600000000];
 
 /** The HTTP edge. It owns identities (users, API keys, audit); everything else goes over NATS to the service that owns it. */
 @Module({})

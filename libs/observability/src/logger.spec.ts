@@ -65,3 +65,30 @@ describe('log redaction', () => {
     expect(JSON.stringify(lines[0])).toContain('[Object]');
   });
 });
+
+describe('database errors in logs', () => {
+  /** What pg throws (a DatabaseError) and TypeORM wraps (a QueryFailedError), with a row's values inside. */
+  function queryFailed(message: string, detail: string) {
+    const driverError = Object.assign(new Error(message), { name: 'error', severity: 'ERROR', code: '23505', detail, constraint: 'users_username_key', routine: '_bt_check_unique' });
+    return Object.assign(new Error(message), { name: 'QueryFailedError', query: 'INSERT INTO "users" VALUES ($1, $2)', parameters: ['alice-CANARY', '$argon2id$v=19$CANARY'], driverError, detail, code: '23505' });
+  }
+
+  it('keeps the code, the constraint and the statement but not the parameters or the row', () => {
+    const { log, lines } = capture();
+    log.error({ err: queryFailed('duplicate key value violates unique constraint "users_username_key"', 'Key (lower(username))=(alice-canary) already exists.') }, 'failed');
+    log.warn({ err: queryFailed('null value in column "role" violates not-null constraint', 'Failing row contains (alice-CANARY, $argon2id$v=19$CANARY, null).') }, 'failed');
+    const text = JSON.stringify(lines);
+    expect(text).not.toMatch(/canary/i);
+    expect(lines[0]).toMatchObject({ err: { code: '23505', query: 'INSERT INTO "users" VALUES ($1, $2)', message: 'duplicate key value violates unique constraint "users_username_key"', driverError: { constraint: 'users_username_key' } } });
+  });
+
+  it('scrubs the input PostgreSQL quotes in its messages, in errors, fields and message strings', () => {
+    const { log, lines } = capture();
+    const err = Object.assign(new Error('invalid input syntax for type uuid: "not-a-uuid-CANARY"'), { code: '22P02', severity: 'ERROR', routine: 'string_to_uuid' });
+    log.error({ err, error: 'invalid input value for enum role: "CANARY"' }, 'rpc failed: invalid byte sequence for encoding "UTF8": 0x00 CANARY');
+    log.info('value "9999999999CANARY" is out of range for type integer');
+    expect(JSON.stringify(lines)).not.toContain('CANARY');
+    expect(lines[0].msg).toBe('rpc failed: invalid byte sequence for encoding "UTF8": [VALUE]');
+    expect((lines[0].err as { message: string }).message).toBe('invalid input syntax for type uuid: [VALUE]');
+  });
+});

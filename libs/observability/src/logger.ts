@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
 import pino, { Logger as PinoLogger } from 'pino';
 import { currentCorrelationId } from './correlation';
+import { censorDatabaseError, scrubDatabaseText } from './database-errors';
 
 export interface LoggerOptions {
   level: string;
@@ -23,9 +24,10 @@ const MAX_DEPTH = 8;
  * Replaces pino's path-based `redact`, whose wildcard paths cost more than the rest of a log line put together.
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubDatabaseText(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[Object]';
-  if (value instanceof Error) return redactSecrets(pino.stdSerializers.err(value), depth);
+  if (value instanceof Error) return redactSecrets(censorDatabaseError(pino.stdSerializers.err(value) as unknown as Record<string, unknown>), depth);
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     const json = (value as { toJSON(): unknown }).toJSON();
     return json === value ? value : redactSecrets(json, depth);
@@ -81,6 +83,13 @@ export function createPino(opts: LoggerOptions): PinoLogger {
       },
       // redactSecrets has already serialized every Error (pino's own serializer would take the copy for an error again)
       serializers: { err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e) },
+      hooks: {
+        // Message strings are censored like fields: a database error's message can quote a value.
+        logMethod(args, method) {
+          for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = scrubDatabaseText(args[i] as string);
+          return method.apply(this, args as Parameters<typeof method>);
+        },
+      },
       formatters: {
         level: (label, number) => (opts.format === 'json' ? { level: label } : { level: number }),
         log: (obj) => redactSecrets(obj) as Record<string, unknown>,

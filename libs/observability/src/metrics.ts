@@ -28,3 +28,5 @@ export const messageDuration = once(
 export const eventsPublished = once('events_published_total', () => new Counter({ name: 'events_published_total', help: 'Domain events published', labelNames: ['app', 'type'] as const }));
 
 export const metricsRegistry: Registry = register;
+/** Password verifications (argon2) a gateway ran for logins: what a brute-force attempt actually gets evaluated. */
+export const passwordVerifications = once('auth_password_verifications_total', () => new Counter({ name: 'auth_password_verifications_total', help: 'Login passwords verified (argon2id), known and unknown users alike' }));

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, DataSourceOptions, MixedList } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { TypeOrmLogger } from './typeorm-logger';
 
 /** Data sources whose connections share one database session (PGlite): named statements would collide there. */
 const sharedSessions = new WeakSet<DataSource>();
@@ -30,7 +31,7 @@ export function dataSourceOptions(o: ServiceDatabaseOptions): DataSourceOptions 
     migrationsTableName: 'migrations',
     migrationsRun: false,
     synchronize: false,
-    logging: ['error'],
+    logger: new TypeOrmLogger(),
     ssl: o.ssl ? { rejectUnauthorized: true } : false,
     applicationName: o.applicationName,
     extra: { max: o.poolSize, connectionTimeoutMillis: 5000 },

@@ -17,6 +17,8 @@ import { RequestLimits } from './request-limits';
 import { RouteDeclarationsCheck } from './route-declarations.check';
 import { SessionsRepository } from './sessions.repository';
 import { JWT_SECRET, TokenService } from './token.service';
+import { LoginAttemptsRepository } from './login-attempts.repository';
+import { LoginThrottle } from './login-throttle';
 
 /**
  * Identity at the edge: login and sessions, users, API keys, the global guard (authentication, per-identity
@@ -29,6 +31,8 @@ import { JWT_SECRET, TokenService } from './token.service';
     TokenService,
     Authenticator,
     AuthService,
+    LoginAttemptsRepository,
+    LoginThrottle,
     RequestLimits,
     SessionsRepository,
     UsersRepository,

@@ -5,7 +5,7 @@ import { AppException, TokenResponseDto } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { UsersRepository } from '../users/users.repository';
 import { Authenticator, sha256Hex } from './authenticator';
-import { LoginThrottle } from './login-throttle';
+import { LoginThrottle, loginLocked } from './login-throttle';
 import { verifyPassword } from './passwords';
 import { SessionsRepository } from './sessions.repository';
 import { TokenService } from './token.service';
@@ -17,7 +17,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger('Auth');
-  readonly throttle: LoginThrottle;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -25,32 +24,24 @@ export class AuthService {
     private readonly sessions: SessionsRepository,
     private readonly tokens: TokenService,
     private readonly authenticator: Authenticator,
-  ) {
-    const a = config.auth;
-    this.throttle = new LoginThrottle({
-      maxFailures: a.login_max_failures,
-      maxFailuresPerAddress: a.login_max_failures * 4,
-      windowMs: a.login_failure_window_seconds * 1000,
-      lockoutMs: a.login_lockout_seconds * 1000,
-    });
-  }
+    private readonly throttle: LoginThrottle,
+  ) {}
 
   /** Tokens, and who logged in (for the audit record). */
   async login(username: string, password: string, address: string): Promise<{ tokens: TokenResponseDto; identity: Identity }> {
-    const locked = this.throttle.lockedFor(username, address);
-    if (locked) throw new AppException('AUTH_LOCKED', `Too many failed logins: try again in ${locked} s`, { retryAfterSeconds: locked });
+    // A slot first, then the password: however many logins arrive at once, no more guesses are checked than the limit.
+    await this.throttle.begin(username, address);
     const user = await this.users.findByUsername(username);
     const ok = await verifyPassword(user?.password_hash, password);
     if (!ok || !user || user.disabled || !isRole(user.role)) {
-      const delay = this.throttle.fail(username, address);
+      const { delayMs, lockedForSeconds } = await this.throttle.fail(username, address);
       // The attempted name is logged only when it is a real user: people type passwords into the username field.
       this.logger.warn({ msg: 'login failed', username: user ? user.username : '(unknown user)', client_address: address });
-      await sleep(delay);
-      const nowLocked = this.throttle.lockedFor(username, address);
-      if (nowLocked) throw new AppException('AUTH_LOCKED', `Too many failed logins: try again in ${nowLocked} s`, { retryAfterSeconds: nowLocked });
+      await sleep(delayMs);
+      if (lockedForSeconds) throw loginLocked(lockedForSeconds);
       throw new AppException('AUTH_INVALID_CREDENTIALS', 'Invalid username or password');
     }
-    this.throttle.succeed(username);
+    await this.throttle.succeed(username, address);
     this.logger.log({ msg: 'login', username: user.username, client_address: address });
     const sessionId = randomUUID();
     const tokens = await this.startSession(user.id, user.role as Role, sessionId);

@@ -28,7 +28,7 @@ const unauthorized = (detail = 'Missing, invalid or expired credentials') => new
 export class Authenticator {
   private readonly logger = new Logger('Auth');
   private readonly users = new TtlCache<{ role: Role; username: string } | null>(CACHE_MS);
-  private readonly sessions = new TtlCache<boolean>(CACHE_MS);
+  private readonly sessions = new TtlCache<string | null>(CACHE_MS);
   private readonly keys = new TtlCache<Identity | null>(CACHE_MS);
 
   constructor(
@@ -56,7 +56,8 @@ export class Authenticator {
     if (!claims) throw unauthorized();
     const user = await this.user(claims.sub);
     if (!user) throw unauthorized();
-    if (!(await this.sessionActive(claims.sid))) throw unauthorized('The session has ended');
+    // The session must be live and be this user's: a token naming one user's subject and another's session is forged.
+    if ((await this.sessionOwner(claims.sid)) !== claims.sub) throw unauthorized('The session has ended');
     // The user's current role, so that a demotion applies before the token expires.
     return { kind: 'user', id: claims.sub, name: user.username, role: user.role, sessionId: claims.sid };
   }
@@ -83,7 +84,8 @@ export class Authenticator {
     const matches = timingSafeEqual(given, stored) && !!row;
     const valid = matches && !row!.revoked_at && (!row!.expires_at || row!.expires_at.getTime() > Date.now()) && isRole(row!.role);
     const identity: Identity | null = valid ? { kind: 'api_key', id: row!.id, name: row!.name, role: row!.role as Role } : null;
-    this.keys.set(cacheKey, identity);
+    // A positive verdict is never trusted past the key's expiry.
+    this.keys.set(cacheKey, identity, identity && row!.expires_at ? row!.expires_at.getTime() - Date.now() : CACHE_MS);
     if (!identity) throw unauthorized('Invalid, revoked or expired API key');
     void this.apiKeys.touch(identity.id).catch((e: Error) => this.logger.warn(`could not record API key use: ${e.message}`));
     return identity;
@@ -98,12 +100,13 @@ export class Authenticator {
     return value;
   }
 
-  private async sessionActive(familyId: string): Promise<boolean> {
+  /** The user whose live session this is, or null when it has ended (logged out, revoked by reuse or a password change). */
+  private async sessionOwner(familyId: string): Promise<string | null> {
     const cached = this.sessions.get(familyId);
     if (cached !== undefined) return cached;
-    const active = await this.sessionsRepo.familyActive(familyId);
-    this.sessions.set(familyId, active);
-    return active;
+    const owner = await this.sessionsRepo.activeFamilyOwner(familyId);
+    this.sessions.set(familyId, owner);
+    return owner;
   }
 
   /** Forget what was cached, so that a change made on this instance applies at once (others follow within 5 s). */

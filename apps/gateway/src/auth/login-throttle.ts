@@ -1,72 +1,61 @@
-interface Failures {
-  count: number;
-  first: number;
-  lockedUntil: number;
-}
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AppException } from '@app/contracts';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { AttemptKey } from './login-attempts';
+import { LoginAttemptsRepository } from './login-attempts.repository';
 
-export interface LoginThrottleOptions {
-  maxFailures: number;
-  /** Failures per client address before it is locked (several usernames from one place). */
-  maxFailuresPerAddress: number;
-  windowMs: number;
-  lockoutMs: number;
-  maxKeys?: number;
-}
+const PRUNE_EVERY_MS = 10 * 60_000;
+
+export const loginLocked = (seconds: number) => new AppException('AUTH_LOCKED', `Too many failed logins: try again in ${seconds} s`, { retryAfterSeconds: seconds });
 
 /**
- * Failed logins per username and per client address: each failure slows the next answer down, and too many
- * within the window lock the username (or the address) out for a while. A success clears the username's count
- * but not the address's, so an attacker cannot reset it by logging into an account of their own.
+ * The login lockout, per username (case-insensitive) and per client address, counted in PostgreSQL so that every
+ * replica sees the same counts and parallel requests cannot outrun them: a login takes a slot before its password
+ * is checked (`begin`), and gives it back only if the password was right (`succeed`). Failures slow the answer
+ * down (200 ms per failure so far, up to 2 s); a key whose slots are all failures is locked for `lockout`.
  */
-export class LoginThrottle {
-  private readonly entries = new Map<string, Failures>();
+@Injectable()
+export class LoginThrottle implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Auth');
+  private pruner?: NodeJS.Timeout;
 
   constructor(
-    private readonly opts: LoginThrottleOptions,
-    private readonly now: () => number = Date.now,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: LoginAttemptsRepository,
   ) {}
 
-  private keys(username: string, address: string): Array<[string, number]> {
+  onModuleInit(): void {
+    this.pruner = setInterval(() => {
+      this.repo.prune(this.config.auth.login_failure_window_seconds).catch((e: Error) => this.logger.warn(`could not prune login attempts: ${e.message}`));
+    }, PRUNE_EVERY_MS);
+    this.pruner.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruner);
+  }
+
+  private keys(username: string, address: string): AttemptKey[] {
+    const max = this.config.auth.login_max_failures;
     return [
-      [`u:${username.toLowerCase()}`, this.opts.maxFailures],
-      [`a:${address}`, this.opts.maxFailuresPerAddress],
+      { key: `u:${username.toLowerCase()}`, max },
+      { key: `a:${address}`, max: max * 4 }, // several usernames from one place (password spraying)
     ];
   }
 
-  private get(key: string): Failures | undefined {
-    const f = this.entries.get(key);
-    if (f && f.lockedUntil <= this.now() && this.now() - f.first > this.opts.windowMs) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return f;
+  /** Takes a slot for one password check, or refuses with 429 AUTH_LOCKED. */
+  async begin(username: string, address: string): Promise<void> {
+    const r = await this.repo.reserve(this.keys(username, address), { windowMs: this.config.auth.login_failure_window_seconds * 1000 });
+    if (!r.allowed) throw loginLocked(r.retryAfterSeconds);
   }
 
-  /** Seconds until the username or address may try again, or 0. */
-  lockedFor(username: string, address: string): number {
-    const now = this.now();
-    let until = 0;
-    for (const [key] of this.keys(username, address)) until = Math.max(until, this.get(key)?.lockedUntil ?? 0);
-    return until > now ? Math.ceil((until - now) / 1000) : 0;
+  /** The password was wrong: how long to hold the answer back, and the lock it caused (seconds, or 0). */
+  async fail(username: string, address: string): Promise<{ delayMs: number; lockedForSeconds: number }> {
+    const { attempts, lockedForSeconds } = await this.repo.failed(this.keys(username, address), this.config.auth.login_lockout_seconds);
+    return { delayMs: Math.min(2000, 200 * attempts), lockedForSeconds };
   }
 
-  /** Records a failure; returns how long to hold the answer back (grows with the failures so far). */
-  fail(username: string, address: string): number {
-    const now = this.now();
-    let most = 0;
-    for (const [key, max] of this.keys(username, address)) {
-      const f = this.get(key) ?? { count: 0, first: now, lockedUntil: 0 };
-      f.count++;
-      if (f.count >= max) f.lockedUntil = now + this.opts.lockoutMs;
-      this.entries.delete(key);
-      if (this.entries.size >= (this.opts.maxKeys ?? 100_000)) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(key, f);
-      most = Math.max(most, f.count);
-    }
-    return Math.min(2000, 200 * most);
-  }
-
-  succeed(username: string): void {
-    this.entries.delete(`u:${username.toLowerCase()}`);
+  async succeed(username: string, address: string): Promise<void> {
+    await this.repo.succeeded(this.keys(username, address));
   }
 }

@@ -1,3 +1,4 @@
+import { passwordVerifications } from '@app/observability';
 import { hash, verify } from '@node-rs/argon2';
 
 /** OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane (the library's defaults, spelled out). */
@@ -17,6 +18,7 @@ let dummy: Promise<string> | undefined;
 export async function verifyPassword(phc: string | undefined, password: string): Promise<boolean> {
   dummy ??= hashPassword('dummy password for unknown users');
   const target = phc ?? (await dummy);
+  passwordVerifications.inc();
   try {
     const ok = await verify(target, password);
     return ok && phc !== undefined;

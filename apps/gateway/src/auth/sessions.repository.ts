@@ -37,9 +37,9 @@ export class SessionsRepository {
     await this.ds.query(`UPDATE "gateway"."refresh_tokens" SET "revoked_at" = now() WHERE "user_id" = $1 AND "revoked_at" IS NULL`, [userId]);
   }
 
-  /** Whether the session still stands (not logged out, not revoked by reuse or a password change). */
-  async familyActive(familyId: string): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(`SELECT 1 FROM "gateway"."refresh_tokens" WHERE "family_id" = $1 AND "revoked_at" IS NULL LIMIT 1`, [familyId]);
-    return rows.length > 0;
+  /** The user of the session when it still stands (not logged out, not revoked by reuse or a password change), else null. */
+  async activeFamilyOwner(familyId: string): Promise<string | null> {
+    const rows: Array<{ user_id: string }> = await this.ds.query(`SELECT "user_id" FROM "gateway"."refresh_tokens" WHERE "family_id" = $1 AND "revoked_at" IS NULL LIMIT 1`, [familyId]);
+    return rows[0]?.user_id ?? null;
   }
 }

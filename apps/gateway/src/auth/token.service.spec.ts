@@ -35,6 +35,8 @@ describe('TokenService', () => {
       aud: await signed('HS256', { aud: 'other' }),
       expired: await signed('HS256', { exp: now - 60 }),
       too_old: await signed('HS256', { iat: now - 3600, exp: now + 60 }),
+      longer_life_than_issued: await signed('HS256', { iat: now, exp: now + 2 * config.auth.access_token_ttl_seconds }),
+      exp_before_iat: await signed('HS256', { iat: now, exp: now - 1 }),
     };
     for (const [what, token] of Object.entries(bad)) expect({ what, claims: await tokens.verifyLocal(token) }).toEqual({ what, claims: undefined });
     expect(await tokens.verifyLocal(await signed('HS256'))).toEqual(claims);

@@ -121,6 +121,9 @@ export class TokenService {
         maxTokenAge: this.accessTtlSeconds + CLOCK_TOLERANCE_SECONDS,
       });
       if (typeof payload.sub !== 'string' || !isRole(payload.role) || typeof payload.sid !== 'string') return undefined;
+      // We issue exp = iat + TTL: a longer life was not issued by us, however recent its iat.
+      const life = payload.exp! - payload.iat!;
+      if (life <= 0 || life > this.accessTtlSeconds + CLOCK_TOLERANCE_SECONDS) return undefined;
       const claims: LocalClaims = { sub: payload.sub, role: payload.role, sid: payload.sid };
       this.verified.set(token, claims, payload.exp! * 1000 - Date.now());
       return claims;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { rowsOf } from '@app/persistence';
 import { DataSource, Repository } from 'typeorm';
 import { UserEntity } from './user.entity';
 
@@ -40,18 +41,32 @@ export class UsersRepository {
     return rows[0] ?? false;
   }
 
-  async update(id: string, fields: Partial<Pick<UserEntity, 'password_hash' | 'role' | 'disabled'>>): Promise<UserEntity | null> {
-    await this.repo.update({ id }, { ...fields, updated_at: new Date() });
-    return this.findById(id);
-  }
-
-  async delete(id: string): Promise<boolean> {
-    const r = await this.repo.delete({ id });
-    return (r.affected ?? 0) > 0;
-  }
-
-  /** Active admins other than `exceptId`: the last one cannot be removed, disabled or demoted. */
-  countOtherActiveAdmins(exceptId: string): Promise<number> {
-    return this.repo.createQueryBuilder('u').where('u.role = :role AND u.disabled = false AND u.id <> :id', { role: 'admin', id: exceptId }).getCount();
+  /**
+   * Changes (or, with `fields` null, deletes) a user while no other change to an active admin can interleave: the
+   * active admins and the user are locked first (`FOR UPDATE`, in id order, so that two such changes wait for each
+   * other instead of deadlocking), then `check` sees the user as it is now and how many other active admins there
+   * are, and may throw to change nothing. Two admins demoted at the same moment cannot both see the other as the
+   * one that remains. Null when the user does not exist.
+   */
+  async changeGuarded(id: string, fields: Partial<Pick<UserEntity, 'password_hash' | 'role' | 'disabled'>> | null, check: (user: UserEntity, otherActiveAdmins: number) => void): Promise<UserEntity | null> {
+    return this.ds.transaction(async (m) => {
+      await m.query(`SELECT "id" FROM "gateway"."users" WHERE ("role" = 'admin' AND NOT "disabled") OR "id" = $1 ORDER BY "id" FOR UPDATE`, [id]);
+      const [user] = rowsOf<UserEntity>(await m.query(`SELECT * FROM "gateway"."users" WHERE "id" = $1`, [id]));
+      if (!user) return null;
+      const [{ n }] = rowsOf<{ n: number }>(await m.query(`SELECT count(*)::int AS "n" FROM "gateway"."users" WHERE "role" = 'admin' AND NOT "disabled" AND "id" <> $1`, [id]));
+      check(user, n);
+      if (fields === null) {
+        await m.query(`DELETE FROM "gateway"."users" WHERE "id" = $1`, [id]);
+        return user;
+      }
+      const [updated] = rowsOf<UserEntity>(
+        await m.query(
+          `UPDATE "gateway"."users" SET "password_hash" = COALESCE($2, "password_hash"), "role" = COALESCE($3, "role"), "disabled" = COALESCE($4, "disabled"), "updated_at" = now()
+            WHERE "id" = $1 RETURNING *`,
+          [id, fields.password_hash ?? null, fields.role ?? null, fields.disabled ?? null],
+        ),
+      );
+      return updated;
+    });
   }
 }

@@ -59,25 +59,28 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   async update(id: string, body: UpdateUserRequest): Promise<UserDto> {
-    const u = await this.users.findById(id);
-    if (!u) throw new AppException('USER_NOT_FOUND', `No user ${id}`);
-    const losesAdmin = u.role === Role.Admin && !u.disabled && ((body.role && body.role !== Role.Admin) || body.disabled === true);
-    if (losesAdmin && (await this.users.countOtherActiveAdmins(id)) === 0) throw new AppException('USER_LAST_ADMIN', 'The last active admin cannot be demoted or disabled');
     const fields: Partial<UserEntity> = {};
     if (body.role) fields.role = body.role;
     if (body.disabled !== undefined) fields.disabled = body.disabled;
+    // hashed before the rows are locked: argon2 takes tens of milliseconds
     if (body.password) fields.password_hash = await hashPassword(body.password);
-    const updated = await this.users.update(id, fields);
+    const updated = await this.users.changeGuarded(id, fields, (u, otherAdmins) => {
+      const losesAdmin = isActiveAdmin(u) && ((body.role && body.role !== Role.Admin) || body.disabled === true);
+      if (losesAdmin && otherAdmins === 0) throw new AppException('USER_LAST_ADMIN', 'The last active admin cannot be demoted or disabled');
+    });
+    if (!updated) throw new AppException('USER_NOT_FOUND', `No user ${id}`);
     if (body.password || body.disabled) await this.sessions.revokeUser(id);
     this.authenticator.forgetUser(id);
-    return toUserDto(updated!);
+    return toUserDto(updated);
   }
 
   async delete(id: string): Promise<void> {
-    const u = await this.users.findById(id);
-    if (!u) throw new AppException('USER_NOT_FOUND', `No user ${id}`);
-    if (u.role === Role.Admin && !u.disabled && (await this.users.countOtherActiveAdmins(id)) === 0) throw new AppException('USER_LAST_ADMIN', 'The last active admin cannot be deleted');
-    await this.users.delete(id);
+    const deleted = await this.users.changeGuarded(id, null, (u, otherAdmins) => {
+      if (isActiveAdmin(u) && otherAdmins === 0) throw new AppException('USER_LAST_ADMIN', 'The last active admin cannot be deleted');
+    });
+    if (!deleted) throw new AppException('USER_NOT_FOUND', `No user ${id}`);
     this.authenticator.forgetUser(id);
   }
 }
+
+const isActiveAdmin = (u: UserEntity) => u.role === Role.Admin && !u.disabled;
