@@ -18,7 +18,9 @@ async function render(): Promise<Map<string, string>> {
   const document = await createOpenApiDocument();
   const json = `${JSON.stringify(document, null, 2)}\n`;
   // openapi-typescript takes the document as a value: no file or network lookup, the same output everywhere.
-  const types = HEADER + astToString(await openapiTS(JSON.parse(json), { silent: true }));
+  // defaultNonNullable off: a field with a default is optional in a request (the server fills it in), and the
+  // gateway's responses list what they always carry in `required` anyway.
+  const types = HEADER + astToString(await openapiTS(JSON.parse(json), { silent: true, defaultNonNullable: false }));
   return new Map([
     [DOCUMENT, json],
     [TYPES, types],

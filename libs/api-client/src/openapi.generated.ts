@@ -802,13 +802,13 @@ export interface components {
              * @description API_KEY: header or query parameter name
              * @default X-API-Key
              */
-            name: string;
+            name?: string;
             /**
              * @description API_KEY: where the key goes
              * @default header
              * @enum {string}
              */
-            in: "header" | "query";
+            in?: "header" | "query";
             /** @description BASIC: user name */
             username?: string;
             /** @description BASIC: password (secret) */
@@ -1095,7 +1095,7 @@ export interface components {
              * @description All or nothing: when any item fails, none is created
              * @default false
              */
-            atomic: boolean;
+            atomic?: boolean;
         };
         BulkItemResultDto: {
             /** @description The name given in the item (or `#<index>` when it had none) */
@@ -1136,7 +1136,7 @@ export interface components {
              * @description Also send an `integration.test` CloudEvent through the connector (OUTBOUND and BIDIRECTIONAL)
              * @default false
              */
-            send_test_event: boolean;
+            send_test_event?: boolean;
         };
         TestIntegrationResultDto: {
             /** Format: uuid */
@@ -1336,9 +1336,9 @@ export interface components {
              * @description Periodic sync interval
              * @default 60
              */
-            sync_interval_minutes: number;
+            sync_interval_minutes?: number;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             /** @example 123456789012 */
             account_id: string;
         };
@@ -1380,12 +1380,15 @@ export interface components {
             role_name: string;
             /** @description ExternalId for every discovered account (write-only) */
             external_id?: string | null;
-            /** @default * */
-            regions: Record<string, never>;
+            /**
+             * @description Regions of the new accounts: "*" (each account's enabled regions) or a list
+             * @default *
+             */
+            regions?: "*" | string[];
             /** @default 60 */
-            sync_interval_minutes: number;
+            sync_interval_minutes?: number;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
             /**
              * @description Region to call Organizations from
              * @example us-east-1
@@ -1442,9 +1445,9 @@ export interface components {
              * @description Periodic sync interval
              * @default 60
              */
-            sync_interval_minutes: number;
+            sync_interval_minutes?: number;
             /** @default true */
-            enabled: boolean;
+            enabled?: boolean;
         };
         StartSyncRequest: {
             /**
@@ -1666,27 +1669,27 @@ export interface components {
              * @description Targets running at once
              * @default 8
              */
-            max_concurrency: number;
+            max_concurrency?: number;
             /**
              * @description Once more targets than this have failed or timed out, no new target starts (running ones finish, the rest are SKIPPED). A count, or a percentage of all targets.
              * @default 0
              */
-            max_errors: number | string;
+            max_errors?: number | string;
             /**
              * @description Per target; the CLI is then stopped and the target is TIMED_OUT
              * @default 300
              */
-            timeout_seconds: number;
+            timeout_seconds?: number;
             /**
              * @description Required (with the operator or admin role) for commands that change anything
              * @default false
              */
-            allow_mutations: boolean;
+            allow_mutations?: boolean;
             /**
              * @description Expand the targets and check the policy; run nothing, store nothing
              * @default false
              */
-            dry_run: boolean;
+            dry_run?: boolean;
         };
         CommandRequesterViewDto: {
             name: string;

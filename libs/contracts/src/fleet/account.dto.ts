@@ -115,7 +115,7 @@ export class DiscoverAccountsRequest {
   @IsOptional() @IsString() @Matches(/^[\w+=,.@:/-]{2,1224}$/, { message: 'external_id must be 2-1224 characters of letters, digits and +=,.@:/-_' })
   external_id?: string | null;
 
-  @ApiPropertyOptional({ default: '*' })
+  @ApiPropertyOptional({ default: '*', description: 'Regions of the new accounts: "*" (each account\'s enabled regions) or a list', oneOf: [{ type: 'string', enum: ['*'] }, { type: 'array', items: { type: 'string', example: 'us-east-1' } }] })
   @IsOptional() @IsRegionSelection()
   regions?: string[] | '*' = '*';
 
