@@ -1,7 +1,7 @@
 import { type components, unwrap } from '@app/api-client';
 import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { bool, contextOf, examples, paged, withPaging } from '../shared/command';
-import { ReportedFailure, ExitCode } from '../shared/exit-codes';
+import { ExitCode, ReportedFailure, UsageError } from '../shared/exit-codes';
 import { keyValues, list, positiveInt, readDocument } from '../shared/input';
 import { col, type View } from '../shared/output';
 
@@ -76,12 +76,21 @@ export function registerAccounts(program: Command): void {
       ctx.print(await unwrap(ctx.client().POST('/api/v1/accounts', { body })), { ...ACCOUNTS, rows: (a) => [a] });
     });
 
-  accountOptions(accounts.command('update').description('Change an account\'s settings (admin)').argument('<account-id>', '12-digit account id'))
+  accountOptions(accounts.command('update').description('Change some of an account\'s settings (admin); the others stay as they are').argument('<account-id>', '12-digit account id'))
     .addHelpText('after', examples('aws-mcp accounts update 123456789012 --enabled false', 'aws-mcp accounts update 123456789012 --regions "*"'))
     .action(async (accountId, opts, cmd) => {
       const ctx = contextOf(cmd);
-      const body = { ...(opts.file ? readDocument(opts.file) : {}), ...accountFields(opts) } as AccountSettings;
-      ctx.print(await unwrap(ctx.client().PUT('/api/v1/accounts/{account_id}', { params: { path: { account_id: accountId } }, body })), { ...ACCOUNTS, rows: (a) => [a] });
+      const path = { params: { path: { account_id: accountId } } };
+      // PUT replaces every setting: start from the current ones. The external id is write-only (never returned),
+      // so a PUT without it would clear it: ask for it again rather than drop it silently.
+      const current = await unwrap(ctx.client().GET('/api/v1/accounts/{account_id}', path));
+      const changes = { ...(opts.file ? readDocument(opts.file) : {}), ...accountFields(opts) } as Partial<AccountSettings>;
+      if (current.external_id_set && changes.external_id === undefined && (changes.role_arn === undefined || changes.role_arn === current.role_arn)) {
+        throw new UsageError(`account ${accountId} has an external id, which the API never returns and an update replaces: give it again with --external-id`);
+      }
+      const { name, role_arn, regions, tags, sync_interval_minutes, enabled } = current;
+      const body: AccountSettings = { name, role_arn, regions, tags, sync_interval_minutes, enabled, ...changes };
+      ctx.print(await unwrap(ctx.client().PUT('/api/v1/accounts/{account_id}', { ...path, body })), { ...ACCOUNTS, rows: (a) => [a] });
     });
 
   accounts

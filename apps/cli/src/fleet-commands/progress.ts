@@ -82,11 +82,11 @@ export class CommandProgress {
     const done = all.filter((t) => isDone(t.status)).length;
     const running = all.filter((t) => t.status === 'IN_PROGRESS').length;
     const failed = all.filter((t) => isDone(t.status) && t.status !== 'SUCCESS').length;
-    const room = Math.max(3, (this.out.rows ?? 24) - 3);
+    const room = Math.max(3, (this.out.rows || 24) - 3);
     const rank = (t: TargetState) => (t.status === 'IN_PROGRESS' ? 0 : isDone(t.status) && t.status !== 'SUCCESS' ? 1 : t.status === 'PENDING' ? 2 : 3);
     const shown = all.length <= room ? all : [...all].sort((a, b) => rank(a) - rank(b)).slice(0, room - 1);
     const width = Math.max(9, ...all.map((t) => t.region.length));
-    const cols = this.out.columns ?? 120;
+    const cols = this.out.columns || 120;
     const lines = [`${this.title} — ${done}/${all.length} done, ${running} running${failed ? `, ${failed} not successful` : ''}`, ...shown.map((t) => `  ${targetLine(t, width)}`)];
     if (shown.length < all.length) lines.push(`  … and ${all.length - shown.length} more`);
     this.erase();

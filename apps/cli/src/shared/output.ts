@@ -74,7 +74,8 @@ function genericGrid(data: unknown): Grid | undefined {
       const keys = [...new Set(data.flatMap((r) => Object.keys(r as object)))];
       return { header: keys, rows: data.map((r) => keys.map((k) => cell((r as Record<string, unknown>)[k]))) };
     }
-    return { rows: data.map((v) => [cell(v)]) };
+    // A list of lists (`items[].[id,name]`) is rows of cells, as the aws CLI prints it.
+    return { rows: data.map((v) => (Array.isArray(v) ? v.map((x) => cell(x)) : [cell(v)])) };
   }
   if (isObject(data)) return { rows: Object.entries(data).map(([k, v]) => [k, cell(v)]) };
   return undefined;
