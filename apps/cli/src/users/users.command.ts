@@ -21,7 +21,7 @@ export function registerUsers(program: Command): void {
 
   users
     .command('list')
-    .description('Every user')
+    .description('Every user with its role and state')
     .addHelpText('after', examples('aws-mcp users list', 'aws-mcp users list -o json --query "items[?role==\'admin\'].username"'))
     .action(async (_opts, cmd) => {
       const ctx = contextOf(cmd);
