@@ -322,7 +322,7 @@ describe(`aws-mcp CLI (${MODE})`, () => {
   }
 
   // Standalone only: the refresh is the client's own logic, the same against either mode, and the wait costs a minute.
-  if (MODE === 'standalone') it('an access token that expired on the server is refreshed once, the rotated tokens saved, the old refresh token dead', async () => {
+  if (MODE === 'standalone') it('an access token that expired on the server is refreshed once and the rotated tokens saved; logout ends the session', async () => {
     // Tokens live 60 s here (the least the config allows), and the CLI renews them 30 s ahead: wait until the
     // current one has expired on the server (plus its 5 s clock tolerance); nothing else uses the profile meanwhile.
     const before = profile();
