@@ -10,7 +10,15 @@ module.exports = {
   testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.e2e-spec\\.ts$', '/apps/console/'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/e2e/setup/global.setup.ts', slowTestThreshold: 60 },
+    // `*.distributed.e2e-spec.ts`: meaningful over NATS only, run in the distributed pass only.
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: process.env.E2E_MODE === 'distributed' ? [] : ['\\.distributed\\.e2e-spec\\.ts$'],
+      globalSetup: '<rootDir>/test/e2e/setup/global.setup.ts',
+      slowTestThreshold: 60,
+    },
     // The web console in Debian's Chromium against the standalone system, as `npm start` runs it (once, not per mode).
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.e2e-spec.ts'], globalSetup: '<rootDir>/test/e2e/setup/global.setup.ts', slowTestThreshold: 120 },
   ],

@@ -24,6 +24,8 @@ describe(`Fleet sync leases and interrupted runs (${MODE})`, () => {
   let db: Client | undefined;
   let nc: NatsConnection | undefined;
   const completed: any[] = [];
+  /** Every fleet.> event seen on NATS, by id (a wildcard watcher also sees each JetStream delivery of an event). */
+  const fleetEvents = new Map<string, any>();
 
   const runs = async () => (await db!.query(`SELECT id, status, trigger, lease_owner, lease_until FROM fleet.sync_runs ORDER BY started_at`)).rows;
   const account = async () => (await db!.query(`SELECT lease_owner, lease_until, lease_token, next_sync_at FROM fleet.accounts WHERE account_id = $1`, [ACCOUNT])).rows[0];
@@ -63,6 +65,13 @@ describe(`Fleet sync leases and interrupted runs (${MODE})`, () => {
       const sub = nc.subscribe('fleet.sync.completed');
       void (async () => {
         for await (const m of sub) completed.push(JSON.parse(new TextDecoder().decode(m.data)).data);
+      })();
+      const all = nc.subscribe('fleet.>');
+      void (async () => {
+        for await (const m of all) {
+          const e = JSON.parse(new TextDecoder().decode(m.data));
+          fleetEvents.set(e.id, e);
+        }
       })();
     }
   }, 240_000);
@@ -105,6 +114,14 @@ describe(`Fleet sync leases and interrupted runs (${MODE})`, () => {
       await waitFor(async () => (await getRun(run.id)).status !== 'RUNNING', 60_000, 250, 'the sync to finish');
       const done = await getRun(run.id);
       expect(done).toMatchObject({ status: 'SUCCEEDED', trigger: 'SCHEDULE', status_reason: null, tasks_failed: 0 });
+      // No request started it: the run got a correlation id of its own, and every event it caused carries it.
+      await waitFor(() => [...fleetEvents.values()].some((e) => e.type === 'fleet.sync.completed' && e.data.id === run.id), 10_000, 100, 'fleet.sync.completed');
+      const ofRun = [...fleetEvents.values()].filter((e) => e.data?.sync_id === run.id || (e.type === 'fleet.sync.completed' && e.data.id === run.id));
+      expect(ofRun.filter((e) => e.type === 'fleet.resource.discovered').length).toBeGreaterThan(0);
+      expect(ofRun.filter((e) => typeof e.correlationid !== 'string')).toEqual([]);
+      expect(new Set(ofRun.map((e) => e.correlationid)).size).toBe(1);
+      // and so does every other fleet event (the account's, from the request that created it)
+      expect([...fleetEvents.values()].filter((e) => typeof e.correlationid !== 'string').map((e) => e.type)).toEqual([]);
       // Released with the next sync an interval away; still the only run.
       await waitFor(async () => (await account()).lease_token === null, 10_000, 100, 'the lease to be released');
       expect((await account()).next_sync_at.getTime()).toBeGreaterThan(Date.now() + 55 * 60_000);

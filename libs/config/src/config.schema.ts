@@ -82,6 +82,15 @@ export const ConfigSchema = z
           .optional(),
         request_timeout_ms: int(100, 120000).default(5000),
         stream: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be a JetStream stream name').default('MCP_EVENTS'),
+        /**
+         * One deployment among several on a NATS: `<prefix>.` goes before every subject (requests and events), and
+         * `<prefix>_` (dots as underscores) before the stream, durable consumer and queue group names. Empty: none.
+         */
+        prefix: z
+          .string()
+          .max(64, 'must be at most 64 characters')
+          .regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/, 'must be NATS subject tokens (letters, digits, _ or -) separated by dots, e.g. acme.prod')
+          .default(''),
         stream_max_age_hours: int(1, 24 * 365).default(168),
       })
       .strict()

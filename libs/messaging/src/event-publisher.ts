@@ -1,5 +1,5 @@
 import { createCloudEvent } from '@app/contracts';
-import { currentCorrelationId, eventsPublished } from '@app/observability';
+import { currentCorrelationId, eventsPublished, normaliseCorrelationId } from '@app/observability';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MESSAGE_BUS, MessageBus } from './message-bus';
 
@@ -16,7 +16,7 @@ export class EventPublisher {
   ) {}
 
   async publish<T>(type: string, data: T, opts: { subject?: string; id?: string } = {}): Promise<void> {
-    const event = createCloudEvent({ type, source: `/aws-mcp-server/${this.app}`, data, subject: opts.subject, id: opts.id, correlationId: currentCorrelationId() });
+    const event = createCloudEvent({ type, source: `/aws-mcp-server/${this.app}`, data, subject: opts.subject, id: opts.id, correlationId: currentCorrelationId() ?? normaliseCorrelationId(undefined) });
     await this.bus.publish(event);
     eventsPublished.inc({ app: this.app, type });
     this.logger.debug(`published ${type} ${event.id}`);

@@ -1,4 +1,5 @@
 import { AppException, CloudEvent } from '@app/contracts';
+import { runForEvent } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
 import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
@@ -144,7 +145,7 @@ export class InProcessMessageBus implements MessageBus {
         const item = d.queue[0];
         item.deliveries++;
         try {
-          await d.opts.handler(JSON.parse(JSON.stringify(item.event)), { subject: item.subject, sequence: item.sequence, redelivered: item.deliveries > 1, deliveryCount: item.deliveries });
+          await runForEvent(item.event.correlationid, () => d.opts.handler(JSON.parse(JSON.stringify(item.event)), { subject: item.subject, sequence: item.sequence, redelivered: item.deliveries > 1, deliveryCount: item.deliveries }));
           d.queue.shift();
         } catch (e) {
           this.logger.warn(`consumer ${d.opts.durable} failed on ${item.subject} #${item.sequence}: ${(e as Error).message}; will retry`);

@@ -1,5 +1,5 @@
 import { AppException, CloudEvent, isCloudEvent } from '@app/contracts';
-import { CORRELATION_HEADER } from '@app/observability';
+import { CORRELATION_HEADER, runForEvent } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import {
   AckPolicy,
@@ -25,7 +25,16 @@ export interface NatsBusOptions {
   name: string;
   requestTimeoutMs: number;
   stream: { name: string; subjects: readonly string[]; maxAgeHours: number };
+  /**
+   * The deployment's prefix (`nats.prefix`, e.g. `acme.prod`), or empty: put in front of every subject on the wire (rpc
+   * and events), the stream name, durable consumer names and queue groups, so that several deployments share one
+   * NATS. Handlers and contracts never see it: subjects are translated here, both ways.
+   */
+  prefix?: string;
 }
+
+/** `acme.prod` → `acme_prod`: stream and durable names allow no dots. */
+const nameToken = (prefix: string) => prefix.replace(/\./g, '_');
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -45,11 +54,33 @@ export class NatsMessageBus implements MessageBus {
   /** Why the connection is known to be down (a disconnect or reconnect attempt was reported), or undefined while it is up. */
   private down?: string;
 
+  /** `<prefix>.` or empty. */
+  private readonly wirePrefix: string;
+  /** The event stream's name on the server (prefixed). */
+  readonly streamName: string;
+
   private constructor(
     private readonly nc: NatsConnection,
     private readonly opts: NatsBusOptions,
   ) {
     this.js = nc.jetstream();
+    this.wirePrefix = opts.prefix ? `${opts.prefix}.` : '';
+    this.streamName = opts.prefix ? `${nameToken(opts.prefix)}_${opts.stream.name}` : opts.stream.name;
+  }
+
+  /** A subject or pattern as it is on the wire: with the deployment prefix. */
+  wireSubject(subject: string): string {
+    return this.wirePrefix + subject;
+  }
+
+  /** A subject from the wire as handlers know it (without the prefix). */
+  localSubject(subject: string): string {
+    return this.wirePrefix && subject.startsWith(this.wirePrefix) ? subject.slice(this.wirePrefix.length) : subject;
+  }
+
+  /** A durable consumer's (or queue group's) name on the server: prefixed, so deployments never share one. */
+  durableName(durable: string): string {
+    return this.opts.prefix ? `${nameToken(this.opts.prefix)}_${durable}` : durable;
   }
 
   static async connect(opts: NatsBusOptions): Promise<NatsMessageBus> {
@@ -95,7 +126,9 @@ export class NatsMessageBus implements MessageBus {
   /** Creates the event stream, or widens its subjects; idempotent and shared by every app. */
   ensureStream(): Promise<void> {
     this.streamReady ??= (async () => {
-      const { name, subjects, maxAgeHours } = this.opts.stream;
+      const name = this.streamName;
+      const subjects = this.opts.stream.subjects.map((s) => this.wireSubject(s));
+      const { maxAgeHours } = this.opts.stream;
       const config = { name, subjects: [...subjects], retention: RetentionPolicy.Limits, storage: StorageType.File, max_age: nanos(maxAgeHours * 3600_000), duplicate_window: nanos(120_000) };
       try {
         const info = await this.jsm.streams.info(name);
@@ -122,7 +155,7 @@ export class NatsMessageBus implements MessageBus {
     const timeout = opts.timeoutMs ?? this.opts.requestTimeoutMs;
     let reply;
     try {
-      reply = await this.nc.request(subject, encode(payload), { timeout, headers: h });
+      reply = await this.nc.request(this.wireSubject(subject), encode(payload), { timeout, headers: h });
     } catch (e) {
       throw this.transportError(subject, e as NatsError, timeout);
     }
@@ -135,7 +168,7 @@ export class NatsMessageBus implements MessageBus {
     h.set(CORRELATION_HEADER, outgoingCorrelationId());
     const out: T[] = [];
     try {
-      const it = await this.nc.requestMany(subject, encode(payload), { maxWait: opts.timeoutMs ?? 1000, headers: h });
+      const it = await this.nc.requestMany(this.wireSubject(subject), encode(payload), { maxWait: opts.timeoutMs ?? 1000, headers: h });
       for await (const m of it) {
         try {
           out.push(unwrapReply<T>(decode(m.data)));
@@ -157,8 +190,8 @@ export class NatsMessageBus implements MessageBus {
 
   serve(subject: string, handler: RequestHandler, opts: ServeOptions = {}): Closeable {
     const app = opts.app ?? opts.queue ?? 'unknown';
-    const sub = this.nc.subscribe(subject, {
-      queue: opts.queue,
+    const sub = this.nc.subscribe(this.wireSubject(subject), {
+      queue: opts.queue === undefined ? undefined : this.wireSubject(opts.queue),
       callback: (err, msg) => {
         if (err) return this.logger.error(`subscription ${subject} failed: ${err.message}`);
         let payload: unknown;
@@ -183,16 +216,17 @@ export class NatsMessageBus implements MessageBus {
     if (event.correlationid) h.set(CORRELATION_HEADER, event.correlationid);
     h.set('ce-type', event.type);
     h.set('ce-source', event.source);
-    await this.js.publish(subject, encode(event), { msgID: event.id, headers: h });
+    await this.js.publish(this.wireSubject(subject), encode(event), { msgID: event.id, headers: h });
   }
 
   async consume(opts: ConsumeOptions): Promise<Closeable> {
     await this.ensureStream();
-    const stream = this.opts.stream.name;
+    const stream = this.streamName;
+    const durable = this.durableName(opts.durable);
     // nats-server 2.9 filters on one subject only: with several patterns the consumer reads all and skips the rest.
-    const filter = opts.subjects.length === 1 ? opts.subjects[0] : undefined;
+    const filter = opts.subjects.length === 1 ? this.wireSubject(opts.subjects[0]) : undefined;
     const config = {
-      durable_name: opts.durable,
+      durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: opts.deliverFrom === 'all' ? DeliverPolicy.All : DeliverPolicy.New,
       ack_wait: nanos(opts.ackWaitMs ?? 30_000),
@@ -200,13 +234,13 @@ export class NatsMessageBus implements MessageBus {
       ...(filter ? { filter_subject: filter } : {}),
     };
     try {
-      await this.jsm.consumers.info(stream, opts.durable);
+      await this.jsm.consumers.info(stream, durable);
     } catch {
       await this.jsm.consumers.add(stream, config).catch((e: Error) => {
         if (!String(e.message).includes('already')) throw e;
       });
     }
-    const consumer = await this.js.consumers.get(stream, opts.durable);
+    const consumer = await this.js.consumers.get(stream, durable);
     let messages: ConsumerMessages | undefined;
     let stopped = false;
     const loop = (async () => {
@@ -222,12 +256,13 @@ export class NatsMessageBus implements MessageBus {
               m.term();
               continue;
             }
-            if (!isCloudEvent(event) || !opts.subjects.some((p) => subjectMatches(p, m.subject))) {
+            const subject = this.localSubject(m.subject);
+            if (!isCloudEvent(event) || !opts.subjects.some((p) => subjectMatches(p, subject))) {
               m.ack();
               continue;
             }
             try {
-              await opts.handler(event, { subject: m.subject, sequence: m.seq, redelivered: m.redelivered, deliveryCount: m.info.redeliveryCount });
+              await runForEvent(event.correlationid, () => opts.handler(event as CloudEvent, { subject, sequence: m.seq, redelivered: m.redelivered, deliveryCount: m.info.redeliveryCount }));
               m.ack();
             } catch (e) {
               this.logger.warn(`consumer ${opts.durable} failed on ${m.subject} #${m.seq}: ${(e as Error).message}; will retry`);
@@ -258,8 +293,8 @@ export class NatsMessageBus implements MessageBus {
   async stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<Closeable> {
     await this.ensureStream();
     const filter = patterns.length === 1 ? patterns[0] : undefined;
-    const consumer = await this.js.consumers.get(this.opts.stream.name, {
-      ...(filter ? { filterSubjects: filter } : {}),
+    const consumer = await this.js.consumers.get(this.streamName, {
+      ...(filter ? { filterSubjects: this.wireSubject(filter) } : {}),
       ...(opts.afterSequence !== undefined ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.afterSequence + 1 } : { deliver_policy: DeliverPolicy.New }),
     });
     const messages = await consumer.consume({ max_messages: 128 });
@@ -267,7 +302,8 @@ export class NatsMessageBus implements MessageBus {
     const loop = (async () => {
       for await (const m of messages) {
         if (stopped) break;
-        if (!patterns.some((p) => subjectMatches(p, m.subject))) continue;
+        const subject = this.localSubject(m.subject);
+        if (!patterns.some((p) => subjectMatches(p, subject))) continue;
         let event: unknown;
         try {
           event = decode(m.data);
@@ -276,7 +312,7 @@ export class NatsMessageBus implements MessageBus {
         }
         if (!isCloudEvent(event)) continue;
         try {
-          handler(event, { subject: m.subject, sequence: m.seq });
+          handler(event, { subject, sequence: m.seq });
         } catch (e) {
           this.logger.warn(`stream reader threw: ${(e as Error).message}`);
         }
@@ -294,12 +330,12 @@ export class NatsMessageBus implements MessageBus {
   }
 
   subscribe(subjectPattern: string, handler: (event: CloudEvent, subject: string) => void): Closeable {
-    const sub = this.nc.subscribe(subjectPattern, {
+    const sub = this.nc.subscribe(this.wireSubject(subjectPattern), {
       callback: (err, msg) => {
         if (err) return;
         try {
           const event = decode(msg.data);
-          if (isCloudEvent(event)) handler(event, msg.subject);
+          if (isCloudEvent(event)) handler(event, this.localSubject(msg.subject));
         } catch {
           // not an event
         }

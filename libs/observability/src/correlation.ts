@@ -19,6 +19,19 @@ export function runWithCorrelation<T>(correlationId: string, fn: () => T): T {
   return storage.run({ correlationId }, fn);
 }
 
+/**
+ * Runs work that no request started (a scheduled sync, a health round, a relay batch, a poller's round) under a
+ * correlation id of its own, made now: what it logs and the events it causes share that id.
+ */
+export function runAsNewWork<T>(fn: () => T): T {
+  return storage.run({ correlationId: randomUUID() }, fn);
+}
+
+/** Runs an event's consumer in the correlation of the event (its `correlationid`), or a new one when it has none. */
+export function runForEvent<T>(correlationId: unknown, fn: () => T): T {
+  return storage.run({ correlationId: normaliseCorrelationId(correlationId) }, fn);
+}
+
 export function currentCorrelationId(): string | undefined {
   return storage.getStore()?.correlationId;
 }

@@ -17,6 +17,7 @@ import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { OutboxEvent } from '@app/persistence';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { DEFAULT_RETRY, withRetry } from '@app/retry';
+import { runAsNewWork } from '@app/observability';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AccountAccessService } from '../accounts/account-access.service';
 import type { AccountEntity } from '../accounts/account.entity';
@@ -122,8 +123,8 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.sweep(this.bus.kind === 'nats').catch((e) => this.logger.error(`could not end interrupted syncs: ${(e as Error).message}`));
-    this.heartbeatTimer = setInterval(() => void this.heartbeat(), (this.config.fleet.lease_seconds * 1000) / 4);
+    await runAsNewWork(() => this.sweep(this.bus.kind === 'nats')).catch((e) => this.logger.error(`could not end interrupted syncs: ${(e as Error).message}`));
+    this.heartbeatTimer = setInterval(() => void runAsNewWork(() => this.heartbeat()), (this.config.fleet.lease_seconds * 1000) / 4);
     this.heartbeatTimer.unref();
   }
 

@@ -1,5 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SyncTrigger } from '@app/contracts';
+import { runAsNewWork } from '@app/observability';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../accounts/accounts.repository';
 import { SyncRunner } from './sync.runner';
@@ -29,7 +30,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap(): void {
     const seconds = this.config.fleet.scheduler_interval_seconds;
     if (seconds <= 0) return this.logger.log('periodic sync is off (fleet.scheduler_interval_seconds = 0)');
-    this.timer = setInterval(() => void this.tick(), seconds * 1000);
+    // Each round is work no request started: its claims, the runs it starts and their events get an id of their own.
+    this.timer = setInterval(() => void runAsNewWork(() => this.tick()), seconds * 1000);
     this.timer.unref();
   }
 

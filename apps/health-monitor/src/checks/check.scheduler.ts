@@ -1,5 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
+import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { PROBE_MARGIN_SECONDS, WRITE_MARGIN_SECONDS } from '../schedule/schedule.math';
 import { ClaimedCheck, SCHEDULE_REPOSITORY, ScheduleRepository } from '../schedule/schedule.repository';
@@ -57,8 +58,9 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
 
   private scheduleTick(delayMs: number): void {
     if (this.stopped) return;
+    // A health round: the checks it claims (started by timers from here) run and record under the round's id.
     this.timer = setTimeout(() => {
-      this.ticking = this.tick().finally(() => (this.ticking = undefined));
+      this.ticking = runAsNewWork(() => this.tick()).finally(() => (this.ticking = undefined));
     }, delayMs);
   }
 

@@ -1,4 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CHECK_RESULTS_REPOSITORY, CheckResultsRepository } from './check-results.repository';
 
@@ -19,7 +20,7 @@ export class HistoryRetention implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setTimeout(() => void this.loop(), FIRST_AFTER_MS);
+    this.timer = setTimeout(() => void runAsNewWork(() => this.loop()), FIRST_AFTER_MS);
     this.timer.unref();
   }
 
@@ -31,7 +32,7 @@ export class HistoryRetention implements OnApplicationBootstrap, BeforeApplicati
   private async loop(): Promise<void> {
     await this.sweep().catch((e) => this.logger.warn(`history retention: ${(e as Error).message}`));
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.loop(), EVERY_MS);
+    this.timer = setTimeout(() => void runAsNewWork(() => this.loop()), EVERY_MS);
     this.timer.unref();
   }
 

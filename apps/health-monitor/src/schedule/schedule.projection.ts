@@ -8,6 +8,7 @@ import {
   RpcSubjects,
 } from '@app/contracts';
 import { Closeable, EventDelivery, MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { firstDueAt, isMonitored, snapshotOf } from './schedule.policy';
 import { SCHEDULE_REPOSITORY, ScheduleRepository } from './schedule.repository';
@@ -34,7 +35,7 @@ export class ScheduleProjection implements OnApplicationBootstrap, BeforeApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.consumer = await this.bus.consume({ durable: PROJECTION_DURABLE, subjects: ['integration.>'], deliverFrom: 'all', handler: (e, d) => this.apply(e, d) });
-    this.reconciling = this.reconcileUntilDone();
+    this.reconciling = runAsNewWork(() => this.reconcileUntilDone());
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -4,6 +4,7 @@ import { AppException, CircuitChangedData, CircuitState, DeliveryFailedData, Del
 import { EventPublisher } from '@app/messaging';
 import { OutboxEvent } from '@app/persistence';
 import { fullJitterDelayMs } from '@app/retry';
+import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConnectorError, SendResult } from '../connectors';
 import { ConnectorCache } from './connector-cache';
@@ -104,7 +105,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       return;
     }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), ms);
+    // A dispatch round: its sends, outcomes, dead letters and breaker events share an id of their own.
+    this.timer = setTimeout(() => void runAsNewWork(() => this.tick()), ms);
   }
 
   private async tick(): Promise<void> {

@@ -1,6 +1,6 @@
-import { APP_CONFIG, AppConfig } from '@app/config';
 import { CloudEvent, EVENT_STREAM, EventSubjects, isCloudEvent } from '@app/contracts';
 import { Closeable, MESSAGE_BUS, MessageBus, NatsMessageBus } from '@app/messaging';
+import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg, nanos } from 'nats';
 import { DeliveryDispatcher } from './delivery-dispatcher';
@@ -34,7 +34,6 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repo: DeliveryRepository,
     private readonly subscribers: SubscriptionCache,
     private readonly connectors: ConnectorCache,
@@ -51,7 +50,7 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
         void this.subscribers.refresh([event.subject]).then(() => this.dispatcher.wake([event.subject as string]));
       }),
     );
-    this.reloadTimer = setInterval(() => void this.subscribers.reload().catch((e: Error) => this.logger.warn(`subscription reload failed: ${e.message}`)), 30_000);
+    this.reloadTimer = setInterval(() => void runAsNewWork(() => this.subscribers.reload()).catch((e: Error) => this.logger.warn(`subscription reload failed: ${e.message}`)), 30_000);
     this.reloadTimer.unref();
     if (this.bus instanceof NatsMessageBus) await this.startNats(this.bus);
     else this.closeables.push(await this.bus.consume({ durable: DELIVERY_DURABLE, subjects: [...EVENT_STREAM.subjects], handler: async (event, d) => void (await this.record([{ event, subject: d.subject }])) }));
@@ -70,15 +69,16 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
     await bus.ensureStream();
     const nc = bus.connection;
     const jsm = await nc.jetstreamManager();
-    const stream = this.config.nats.stream;
-    await jsm.consumers.info(stream, DELIVERY_DURABLE).catch(() =>
+    const stream = bus.streamName;
+    const durable = bus.durableName(DELIVERY_DURABLE);
+    await jsm.consumers.info(stream, durable).catch(() =>
       jsm.consumers
-        .add(stream, { durable_name: DELIVERY_DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ack_wait: nanos(15_000), max_deliver: -1, max_ack_pending: 20_000 })
+        .add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ack_wait: nanos(15_000), max_deliver: -1, max_ack_pending: 20_000 })
         .catch((e: Error) => {
           if (!String(e.message).includes('already')) throw e;
         }),
     );
-    const consumer = await nc.jetstream().consumers.get(stream, DELIVERY_DURABLE);
+    const consumer = await nc.jetstream().consumers.get(stream, durable);
     this.loop = (async () => {
       while (!this.stopped) {
         try {
@@ -117,7 +117,7 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
     for (const m of batch) {
       try {
         const event = m.json<unknown>();
-        if (isCloudEvent(event)) items.push({ event, subject: m.subject });
+        if (isCloudEvent(event)) items.push({ event, subject: (this.bus as NatsMessageBus).localSubject(m.subject) });
       } catch {
         // not JSON: acknowledged below and skipped
       }

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { AppException, Direction, EventSubjects, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Closeable, MESSAGE_BUS, MessageBus } from '@app/messaging';
+import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Connector, ConnectorRegistry, InboundMessage, isInboundReceiver } from '../connectors';
 import { ConnectorContextFactory } from '../integrations/connector-context.factory';
@@ -98,7 +99,7 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
     // (webhook requests and status events start listeners on demand meanwhile).
     const every = this.bus.kind === 'in-process' ? this.opts.tickMs * 3 : this.opts.tickMs;
     this.timer = setInterval(() => {
-      if (!this.ticking) this.ticking = this.tick();
+      if (!this.ticking) this.ticking = runAsNewWork(() => this.tick());
     }, every);
     this.timer.unref();
   }
@@ -180,8 +181,10 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
       if (!connector.startListening) throw new Error(`${row.type} cannot receive`);
       const source: InboundSource = { id: row.id, name: row.name, type: row.type };
       await connector.initialize();
+      // A webhook's message continues its HTTP request's correlation; what a poller or listener receives is new work.
+      const ownWork = row.type !== IntegrationType.WEBHOOK;
       await connector.startListening(async (m: InboundMessage) => {
-        await this.publisher.publish(source, m);
+        await (ownWork ? runAsNewWork(() => this.publisher.publish(source, m)) : this.publisher.publish(source, m));
       });
       this.listeners.set(row.id, { connector, source, version, leased });
       this.failedAt.delete(row.id);

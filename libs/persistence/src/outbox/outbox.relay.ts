@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createCloudEvent } from '@app/contracts';
 import { APP_NAME, MESSAGE_BUS, MessageBus } from '@app/messaging';
-import { eventsPublished } from '@app/observability';
+import { eventsPublished, runAsNewWork } from '@app/observability';
 import { DEFAULT_RETRY, fullJitterDelayMs, RetrySettings } from '@app/retry';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -89,7 +89,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       return this.running;
     }
     if (this.retryTimer) return Promise.resolve();
-    this.running = (async () => {
+    // A relay batch is work of its own (the events keep the correlation ids they were written with).
+    this.running = runAsNewWork(async () => {
       let outcome: PassOutcome;
       do {
         this.again = false;
@@ -99,7 +100,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         });
       } while (this.again && outcome === 'drained' && !this.stopped);
       this.after(outcome);
-    })().finally(() => (this.running = undefined));
+    }).finally(() => (this.running = undefined));
     return this.running;
   }
 

@@ -39,7 +39,8 @@ export class Outbox {
     await this.store.insert(
       tx,
       events.map((e) => ({ ...e, id: e.id ?? randomUUID() })),
-      currentCorrelationId() ?? null,
+      // Every event carries a correlation id: work that began without one (a timer's) gets one of its own here.
+      currentCorrelationId() ?? randomUUID(),
     );
   }
 

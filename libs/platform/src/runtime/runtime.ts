@@ -102,6 +102,7 @@ async function natsBus(config: AppConfig, name: string): Promise<NatsMessageBus>
     name,
     requestTimeoutMs: config.nats.request_timeout_ms,
     stream: { name: config.nats.stream, subjects: EVENT_STREAM.subjects, maxAgeHours: config.nats.stream_max_age_hours },
+    prefix: config.nats.prefix,
   });
 }
 

@@ -3,6 +3,7 @@ import { CliCredentials, CliExecutor, CliResult, CommandPolicy, CliRole } from '
 import { CommandCompletedData, CommandCountsDto, CommandStatus, CommandTargetCompletedData, CommandTargetStatus, EventSubjects, FLEET_COMMAND_LIMITS } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
+import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { fleetEvent } from '../../events/fleet-domain.event';
 import { AccountCredentials } from '../../inventory';
@@ -73,9 +74,9 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     // With the in-process bus this process is the only fleet-service: every running command is an orphan of a previous run.
     await this.sweep(this.bus.kind === 'in-process' ? undefined : STALE_SECONDS).catch((e) => this.logger.error(`could not end interrupted commands: ${(e as Error).message}`));
-    this.heartbeatTimer = setInterval(() => void this.heartbeat(), HEARTBEAT_MS);
+    this.heartbeatTimer = setInterval(() => void runAsNewWork(() => this.heartbeat()), HEARTBEAT_MS);
     this.heartbeatTimer.unref();
-    this.sweepTimer = setInterval(() => void this.sweep(STALE_SECONDS).catch(() => undefined), STALE_SECONDS * 1000);
+    this.sweepTimer = setInterval(() => void runAsNewWork(() => this.sweep(STALE_SECONDS)).catch(() => undefined), STALE_SECONDS * 1000);
     this.sweepTimer.unref();
   }
 
