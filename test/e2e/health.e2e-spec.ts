@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { Client } from 'pg';
 import { SystemUnderTest, waitFor } from '@app/testing';
 
 const MODE = (process.env.E2E_MODE ?? 'standalone') as 'standalone' | 'distributed';
@@ -8,12 +9,20 @@ const INTERVAL_MS = 5000;
 /** A loopback HTTP endpoint we switch on and off: when off, nothing listens on its port (connection refused). */
 class Sink {
   hits: number[] = [];
+  /** `/slow-health`: when each request came; while `holdSlow`, answered only on `releaseHeld()`. */
+  slowHits: number[] = [];
+  holdSlow = false;
+  private held: ServerResponse[] = [];
   private server?: Server;
   port = 0;
 
   async up(): Promise<void> {
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       if (req.url?.startsWith('/health')) this.hits.push(Date.now());
+      if (req.url?.startsWith('/slow-health')) {
+        this.slowHits.push(Date.now());
+        if (this.holdSlow) return void this.held.push(res);
+      }
       res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end('{"ok":true}');
     });
     await new Promise<void>((resolve, reject) => {
@@ -24,7 +33,16 @@ class Sink {
     this.server = server;
   }
 
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  releaseHeld(): void {
+    for (const res of this.held.splice(0)) res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end('{"ok":true}');
+  }
+
   async down(): Promise<void> {
+    this.releaseHeld();
     const s = this.server;
     this.server = undefined;
     if (!s) return;
@@ -179,6 +197,41 @@ describe(`Health monitor (${MODE})`, () => {
     expect((await http.delete(`/api/v1/integrations/${id}`)).status).toBe(204);
     await waitFor(async () => (await http.get(`/api/v1/integrations/${id}/health`)).status === 404, 5000, 100, 'gone');
   });
+
+  if (MODE === 'distributed') {
+    it('a replica killed mid-check hands the check over within about one poll plus the heartbeat TTL, whatever the check timeout', async () => {
+      const monitors = async () => new Set<string>((await http.get('/api/v1/system/health')).body.instances.filter((i: any) => i.app === 'health-monitor').map((i: any) => i.instance_id));
+      const before = await monitors();
+      const second = await sut.spawnReplica('health-monitor');
+      const secondId = [...(await monitors())].find((i) => !before.has(i));
+      expect(secondId).toBeDefined();
+      const db = new Client({ connectionString: sut.databaseUrl() });
+      await db.connect();
+      try {
+        sink.holdSlow = true;
+        // A 30 s timeout: the lease of a claimed check runs 42 s past its slot.
+        const created = await http.post('/api/v1/integrations', integration('health-failover', { endpoint: `http://127.0.0.1:${sink.port}/slow-health`, timeout_seconds: 30 }));
+        expect(created.status).toBe(201);
+        const id: string = created.body.id;
+        await waitFor(() => sink.heldCount > 0, 20_000, 50, 'a check in flight');
+        const owner = (await db.query(`SELECT lease_owner FROM health.schedule WHERE integration_id = $1`, [id])).rows[0].lease_owner;
+        const victim = owner === secondId ? second : sut.replicas.find((r) => r !== second && r.child.exitCode === null)!;
+        const seen = sink.slowHits.length;
+        const killedAt = Date.now();
+        await sut.stopReplica(victim, 'SIGKILL');
+        sink.holdSlow = false;
+        sink.releaseHeld();
+        // The survivor takes the slot over once the dead one's heartbeat (3 s TTL) has run out, not after 42 s.
+        await waitFor(() => sink.slowHits.length > seen, 30_000, 50, 'the next check, by the survivor');
+        expect(sink.slowHits[seen] - killedAt).toBeLessThan(8000);
+        await waitFor(async () => (await health(id)).last_check?.outcome === 'SUCCESS', 10_000, 100, 'the check recorded');
+      } finally {
+        sink.holdSlow = false;
+        sink.releaseHeld();
+        await db.end();
+      }
+    }, 120_000);
+  }
 
   it('answers bad input with 400 and an unknown integration with 404, as problem+json', async () => {
     const unknown = '00000000-0000-4000-8000-000000000000';

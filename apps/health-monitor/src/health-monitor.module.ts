@@ -7,6 +7,7 @@ import { HealthStateEntity } from './checks/health-state.entity';
 import { HealthModule } from './health/health.module';
 import { CreateHealth1764200000000 } from './migrations/1764200000000-create-health';
 import { SharedOutbox1764400000000 } from './migrations/1764400000000-shared-outbox';
+import { InstanceLiveness1764500000000 } from './migrations/1764500000000-instance-liveness';
 import { ScheduleEntity } from './schedule/schedule.entity';
 import { ScheduleModule } from './schedule/schedule.module';
 
@@ -23,7 +24,7 @@ export class HealthMonitorModule {
           app: ServiceName.HealthMonitor,
           schema: SCHEMA,
           entities: [ScheduleEntity, HealthStateEntity, CheckResultEntity],
-          migrations: [CreateHealth1764200000000, SharedOutbox1764400000000],
+          migrations: [CreateHealth1764200000000, SharedOutbox1764400000000, InstanceLiveness1764500000000],
           outbox: true,
         }),
         ScheduleModule,

@@ -175,6 +175,11 @@ export const ConfigSchema = z
         poll_interval_ms: int(20, 60000).default(250),
         /** Check results older than this are deleted. */
         history_retention_days: int(1, 3650).default(7),
+        /**
+         * Each process renews its heartbeat every third of this; when it stops (the process died), the checks it had
+         * claimed are taken over after this long, whatever their timeout.
+         */
+        instance_ttl_ms: int(500, 600000).default(3000),
       })
       .strict()
       .prefault({}),

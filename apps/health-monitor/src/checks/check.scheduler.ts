@@ -23,6 +23,7 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
   /** Claimed checks waiting for their due time: timer and lease token. */
   private readonly waiting = new Map<NodeJS.Timeout, ClaimedCheck>();
   private timer?: NodeJS.Timeout;
+  private heartbeatTimer?: NodeJS.Timeout;
   private stopped = false;
   private ticking?: Promise<void>;
   private readonly owner: string;
@@ -38,8 +39,17 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
     this.writer.setRunner(this.owner);
   }
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    // Alive before claiming anything: a lease of ours is taken over only once this heartbeat stops (we died).
+    const ttl = this.config.health.instance_ttl_ms;
+    await this.beat(ttl);
+    this.heartbeatTimer = setInterval(() => void this.beat(ttl), Math.max(100, Math.floor(ttl / 3)));
+    this.heartbeatTimer.unref();
     this.scheduleTick(0);
+  }
+
+  private async beat(ttlMs: number): Promise<void> {
+    await this.schedule.heartbeat(this.owner, ttlMs).catch((e) => this.logger.warn(`heartbeat failed: ${(e as Error).message}`));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -54,6 +64,8 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
     // Checks in flight finish and are recorded (bounded by their timeouts and the shutdown grace).
     await Promise.all([...this.inFlight]);
     await this.writer.flush();
+    clearInterval(this.heartbeatTimer);
+    await this.schedule.retire(this.owner).catch(() => undefined);
   }
 
   private scheduleTick(delayMs: number): void {

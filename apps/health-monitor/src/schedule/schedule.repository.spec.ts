@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { SqlCheckResultsRepository, Completion } from '../checks/check-results.repository';
 import { CreateHealth1764200000000 } from '../migrations/1764200000000-create-health';
 import { SharedOutbox1764400000000 } from '../migrations/1764400000000-shared-outbox';
+import { InstanceLiveness1764500000000 } from '../migrations/1764500000000-instance-liveness';
 import { ScheduleSnapshot, SqlScheduleRepository } from './schedule.repository';
 
 /** The schedule's SQL against a real PostgreSQL: idempotent projection, leases with SKIP LOCKED, fencing. */
@@ -14,7 +15,7 @@ describe('health.schedule on PostgreSQL', () => {
   let a: DataSource;
   let b: DataSource;
   const open = (url: string) =>
-    openServiceDataSource({ url, schema: 'health', entities: [], migrations: [CreateHealth1764200000000, SharedOutbox1764400000000], migrationsRun: true, poolSize: 4, ssl: false, applicationName: 'health-spec' });
+    openServiceDataSource({ url, schema: 'health', entities: [], migrations: [CreateHealth1764200000000, SharedOutbox1764400000000, InstanceLiveness1764500000000], migrationsRun: true, poolSize: 4, ssl: false, applicationName: 'health-spec' });
 
   beforeAll(async () => {
     await ensureInfrastructure();
@@ -79,6 +80,27 @@ describe('health.schedule on PostgreSQL', () => {
     // a late, older status event is ignored
     await repo.applyStatus(id, 'INACTIVE', () => false, () => new Date(), new Date('2026-01-02T12:00:00Z'));
     expect((await row(id)).active).toBe(true);
+  });
+
+  it("takes a check over as soon as its claimer's heartbeat stops, however long its lease still runs", async () => {
+    await a.query(`DELETE FROM "health"."schedule"`);
+    const ra = new SqlScheduleRepository(a);
+    const rb = new SqlScheduleRepository(b);
+    await ra.upsert(snap(uuid(500), { nextDueAt: new Date(Date.now() - 1000), timeoutSeconds: 300 }));
+    await ra.heartbeat('live-a', 60_000);
+    await rb.heartbeat('live-b', 60_000);
+    const [held] = await ra.claimDue(10, 'live-a', 12);
+    expect(held).toBeDefined();
+    // a live claimer keeps it (its lease runs 312 s)
+    expect(await rb.claimDue(10, 'live-b', 12)).toEqual([]);
+    // its heartbeat ends (it died 1 ms ago): the other takes it at once, with a new token
+    await a.query(`UPDATE "health"."instances" SET "alive_until" = now() - interval '1 millisecond' WHERE "owner" = 'live-a'`);
+    const [taken] = await rb.claimDue(10, 'live-b', 12);
+    expect(taken).toMatchObject({ integration_id: uuid(500) });
+    expect(taken.lease_token).not.toBe(held.lease_token);
+    // a graceful stop (retire) hands over the same way
+    await rb.retire('live-b');
+    expect(await ra.claimDue(10, 'live-a2', 12)).toHaveLength(1);
   });
 
   it('hands each due check to exactly one of several concurrent claimers, and to another one when its lease expires', async () => {

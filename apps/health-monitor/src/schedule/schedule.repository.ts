@@ -58,6 +58,10 @@ export interface ScheduleRepository {
   claimDue(limit: number, owner: string, leaseMarginSeconds: number, lookAheadMs?: number): Promise<ClaimedCheck[]>;
   /** Gives back leases of claimed checks that were not started (graceful stop). */
   releaseLeases(tokens: string[]): Promise<void>;
+  /** This process is alive for `ttlMs` more (by the database clock); forgets heartbeats stopped for over an hour. */
+  heartbeat(owner: string, ttlMs: number): Promise<void>;
+  /** This process stops: its heartbeat ends now, so what it still holds is taken over at once. */
+  retire(owner: string): Promise<void>;
   find(integrationId: string): Promise<ScheduleRow | null>;
 }
 
@@ -143,7 +147,10 @@ export class SqlScheduleRepository implements ScheduleRepository {
               SET "lease_until" = GREATEST(now(), s."next_due_at") + make_interval(secs => s."timeout_seconds" + $3), "lease_token" = gen_random_uuid(), "lease_owner" = $2
             WHERE s."integration_id" IN (
                   SELECT "integration_id" FROM "health"."schedule"
-                   WHERE "active" AND "next_due_at" <= now() + make_interval(secs => $4::double precision / 1000) AND ("lease_until" IS NULL OR "lease_until" < now())
+                   WHERE "active" AND "next_due_at" <= now() + make_interval(secs => $4::double precision / 1000)
+                     AND ("lease_until" IS NULL OR "lease_until" < now()
+                          -- the owner's heartbeat stopped (it died): taken over now, not when the probe's timeout runs out
+                          OR EXISTS (SELECT 1 FROM "health"."instances" i WHERE i."owner" = "schedule"."lease_owner" AND i."alive_until" < now()))
                    ORDER BY "next_due_at" LIMIT $1
                    FOR UPDATE SKIP LOCKED)
            RETURNING s."integration_id", s."next_due_at" AS "due_at", s."lease_token", s."interval_seconds", s."timeout_seconds", s."failure_threshold", s."success_threshold")
@@ -158,6 +165,19 @@ export class SqlScheduleRepository implements ScheduleRepository {
 
   async releaseLeases(tokens: string[]): Promise<void> {
     if (tokens.length) await this.ds.query(`UPDATE "health"."schedule" SET "lease_until" = NULL, "lease_token" = NULL, "lease_owner" = NULL WHERE "lease_token" = ANY($1::uuid[])`, [tokens]);
+  }
+
+  async heartbeat(owner: string, ttlMs: number): Promise<void> {
+    await this.ds.query(
+      `WITH gone AS (DELETE FROM "health"."instances" WHERE "alive_until" < now() - interval '1 hour')
+       INSERT INTO "health"."instances" ("owner", "alive_until") VALUES ($1, now() + make_interval(secs => $2::double precision / 1000))
+       ON CONFLICT ("owner") DO UPDATE SET "alive_until" = EXCLUDED."alive_until"`,
+      [owner, ttlMs],
+    );
+  }
+
+  async retire(owner: string): Promise<void> {
+    await this.ds.query(`UPDATE "health"."instances" SET "alive_until" = now() - interval '1 millisecond' WHERE "owner" = $1`, [owner]);
   }
 
   async find(integrationId: string): Promise<ScheduleRow | null> {
