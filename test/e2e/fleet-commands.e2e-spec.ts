@@ -172,6 +172,18 @@ describe(`Fleet commands (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     expect(whole.body.json).toBeNull();
   });
 
+  it('`ec2 help` is documentation: kept up to 16 KiB per target and cut like any output past its bound', async () => {
+    const res = await run({ command: 'ec2 help', targets: { account_ids: [DEFAULT], regions: ['us-east-1'] } });
+    expect(res.status).toBe(202);
+    expect((await finished(res.body.id)).status).toBe('SUCCESS');
+    const [r] = await resultsOf(res.body.id);
+    expect(r.output_bytes).toBeGreaterThan(16 * 1024); // the CLI printed it all (31 KB with CLI v1)
+    const whole = await operator.get(`/api/v1/commands/${res.body.id}/results/${DEFAULT}/us-east-1`);
+    expect(whole.body.output_truncated).toBe(true);
+    expect(Buffer.byteLength(whole.body.stdout)).toBeLessThanOrEqual(16 * 1024);
+    expect(whole.body.stdout).toContain('EC2');
+  });
+
   it('filters accounts by tag and expands "*" to each account\'s regions; dry_run stores and runs nothing', async () => {
     const before = { jobs: await commandCount(), spawned: invocations().length };
     const dry = await run({ command: 'ec2 describe-vpcs', targets: { account_ids: 'all', regions: '*', account_tags: { env: 'dev' } }, dry_run: true });

@@ -22,6 +22,11 @@ const HEARTBEAT_MS = 2_000;
 const STALE_SECONDS = 30;
 /** In-memory head of each stream; the rest (up to the stored bound) is read back from the executor's spill file. */
 const IN_MEMORY_OUTPUT_BYTES = 1_048_576;
+/**
+ * `<service> help` is documentation, the same text in every target (31 KB for `ec2 help`): kept up to this much, cut
+ * like any output past its bound (`output_truncated`), rather than stored whole per target.
+ */
+export const HELP_OUTPUT_MAX_BYTES = 16 * 1024;
 
 interface ActiveJob {
   job: CommandJobEntity;
@@ -207,8 +212,9 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  private async completion(job: CommandJobEntity, result: CliResult, signal: AbortSignal, stored: number): Promise<TargetCompletion> {
-    let stdout = { text: result.stdout, truncated: false };
+  private async completion(job: CommandJobEntity, result: CliResult, signal: AbortSignal, bound: number): Promise<TargetCompletion> {
+    const stored = result.operation === 'help' ? Math.min(bound, HELP_OUTPUT_MAX_BYTES) : bound;
+    let stdout = headBytes(result.stdout, stored);
     let stderr = { text: result.stderr, truncated: false };
     if (result.full_output_paths?.stdout) stdout = await readHead(result.full_output_paths.stdout, stored);
     if (result.full_output_paths?.stderr) stderr = await readHead(result.full_output_paths.stderr, stored);
@@ -228,7 +234,7 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
       error = `timed out after ${job.timeout_seconds}s`;
     } else if (result.output_limit_exceeded) {
       status = CommandTargetStatus.Failed;
-      error = `output passed ${stored} bytes; the CLI was stopped (fleet.command_output_max_bytes)`;
+      error = `output passed ${bound} bytes; the CLI was stopped (fleet.command_output_max_bytes)`;
     } else if (result.exit_code === 0) {
       status = CommandTargetStatus.Success;
     } else {
