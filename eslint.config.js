@@ -61,7 +61,11 @@ module.exports = tseslint.config(
     // The web console (React): the rules of hooks; it talks to the API only through @app/api-client.
     files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      'no-restricted-imports': ['error', { patterns: [...BARRELS, OTHER_APPS, { group: ['@app/*', '!@app/api-client'], message: 'The console talks to the gateway over HTTP through @app/api-client, nothing else of the server.' }] }],
+    },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],

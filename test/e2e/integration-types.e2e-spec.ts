@@ -273,6 +273,16 @@ describe(`Integration types end to end (${process.env.E2E_MODE ?? 'standalone'})
     const custom = types.body.find((t: any) => t.type === 'CUSTOM');
     expect(custom).toMatchObject({ directions: ['INBOUND', 'OUTBOUND', 'BIDIRECTIONAL'], auth_types: ['NONE'] });
     expect(custom.description).toContain('log-file');
+    expect(custom.connection_fields).toEqual([]); // a plugin that describes none: edited as JSON
+    // Built-in types describe their connection settings, so a client can draw the form from the type alone.
+    const webhook = types.body.find((t: any) => t.type === 'WEBHOOK');
+    expect(webhook.connection_fields).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'url', kind: 'string', required_for: ['OUTBOUND', 'BIDIRECTIONAL'] }),
+        expect.objectContaining({ name: 'secret', kind: 'secret', required_for: ['INBOUND', 'BIDIRECTIONAL'] }),
+      ]),
+    );
+    for (const t of types.body.filter((x: any) => x.type !== 'CUSTOM')) expect({ type: t.type, fields: t.connection_fields.length > 0 }).toEqual({ type: t.type, fields: true });
     expect(sut.allLogs()).toContain('loaded integration plugin');
   });
 

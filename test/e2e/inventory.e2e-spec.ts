@@ -376,6 +376,20 @@ describe(`Fleet inventory (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     expect(changed.body.tags).toEqual({ Name: 'web-111-eu-west-1', env: 'prod', owner: 'ops' });
     expect(changed.body.removed_at).toBeNull();
 
+    // The change history records both, per resource and across the registry; a first discovery has no row.
+    const history = await http.get(`/api/v1/resources/changes?arn=${encodeURIComponent(retagged)}`);
+    expect(history.status).toBe(200);
+    expect(history.body.items).toEqual([
+      expect.objectContaining({ arn: retagged, account_id: B, kind: 'changed', sync_id: run.id, changes: expect.objectContaining({ tags: { added: { owner: 'ops' }, removed: [], changed: { env: { from: 'test', to: 'prod' } } } }) }),
+    ]);
+    const removedHistory = await http.get(`/api/v1/resources/changes?arn=${encodeURIComponent(terminated)}`);
+    expect(removedHistory.body.items.map((c: any) => c.kind)).toEqual(['removed']);
+    const recent = await http.get('/api/v1/resources/changes?limit=1');
+    expect(recent.body.items).toHaveLength(1);
+    const older = await http.get(`/api/v1/resources/changes?limit=1&cursor=${recent.body.next_cursor}`);
+    expect(Number(older.body.items[0].id)).toBeLessThan(Number(recent.body.items[0].id));
+    expect((await http.get('/api/v1/resources/changes?cursor=abc')).status).toBe(400);
+
     if (sut.mode === 'distributed') {
       await waitFor(() => events.some((e) => e.subject === 'fleet.sync.completed' && e.body.data.id === run.id), 10_000, 100, 'fleet.sync.completed');
       const removed = events.filter((e) => e.subject === 'fleet.resource.removed');

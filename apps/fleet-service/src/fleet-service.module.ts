@@ -10,6 +10,7 @@ import { CreateFleetCommands1764200000000 } from './migrations/1764200000000-cre
 import { CreateFleet1764150000000 } from './migrations/1764150000000-create-fleet';
 import { SyncLeases1764300000000 } from './migrations/1764300000000-sync-leases';
 import { FleetOutbox1764400000000 } from './migrations/1764400000000-outbox';
+import { ResourceChanges1764500000000 } from './migrations/1764500000000-resource-changes';
 import { ResourceEntity } from './resources/resource.entity';
 import { ResourcesModule } from './resources/resources.module';
 import { SyncRunEntity } from './sync/sync-run.entity';
@@ -29,7 +30,7 @@ export class FleetServiceModule {
           app: ServiceName.FleetService,
           schema: SCHEMA,
           entities: [AccountEntity, ResourceEntity, SyncRunEntity, SyncTaskEntity, CommandJobEntity, CommandResultEntity, CommandOutputEntity],
-          migrations: [CreateFleet1764150000000, CreateFleetCommands1764200000000, SyncLeases1764300000000, FleetOutbox1764400000000],
+          migrations: [CreateFleet1764150000000, CreateFleetCommands1764200000000, SyncLeases1764300000000, FleetOutbox1764400000000, ResourceChanges1764500000000],
           outbox: true,
         }),
         FleetAwsModule,

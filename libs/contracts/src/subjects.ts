@@ -49,6 +49,8 @@ export const RpcSubjects = {
   FleetResourceList: 'rpc.fleet.resource.list',
   FleetResourceGet: 'rpc.fleet.resource.get',
   FleetResourceSummary: 'rpc.fleet.resource.summary',
+  /** The recorded changes of resources (history), newest first. */
+  FleetResourceChanges: 'rpc.fleet.resource.changes',
   FleetSyncStart: 'rpc.fleet.sync.start',
   FleetSyncGet: 'rpc.fleet.sync.get',
   /** Fleet commands (AWS CLI across accounts × regions): run (or dry-run), read, cancel. */

@@ -14,7 +14,7 @@ const resource = (over: Partial<CollectedResource> = {}): CollectedResource => (
   properties: {},
   ...over,
 });
-const unchanged = { arn: 'a', isNew: false, oldName: 'web', oldState: 'running', oldTags: null, changedProperties: null };
+const unchanged = { arn: 'a', isNew: false, wasRemoved: false, oldName: 'web', oldState: 'running', oldTags: null, changedProperties: null };
 
 describe('resource change detection', () => {
   it('reports nothing when the upsert found no difference', () => {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { GetResourceHandler } from './queries/get-resource/get-resource.handler';
+import { ListResourceChangesHandler } from './queries/list-resource-changes/list-resource-changes.handler';
 import { ListResourcesHandler } from './queries/list-resources/list-resources.handler';
 import { ResourceSummaryHandler } from './queries/resource-summary/resource-summary.handler';
 import { ResourcesController } from './resources.controller';
@@ -9,7 +10,7 @@ import { RESOURCES_REPOSITORY, TypeOrmResourcesRepository } from './resources.re
 @Module({
   imports: [CqrsModule],
   controllers: [ResourcesController],
-  providers: [{ provide: RESOURCES_REPOSITORY, useClass: TypeOrmResourcesRepository }, ListResourcesHandler, GetResourceHandler, ResourceSummaryHandler],
+  providers: [{ provide: RESOURCES_REPOSITORY, useClass: TypeOrmResourcesRepository }, ListResourcesHandler, GetResourceHandler, ResourceSummaryHandler, ListResourceChangesHandler],
   exports: [RESOURCES_REPOSITORY],
 })
 export class ResourcesModule {}

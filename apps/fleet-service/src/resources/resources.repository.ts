@@ -1,3 +1,4 @@
+import { EventSubjects, ResourceChangedData, ResourceChanges, ResourceRemovedData } from '@app/contracts';
 import { Outbox, OutboxEvent } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -22,6 +23,8 @@ export interface UpsertChange {
   arn: string;
   /** Never stored before, or stored as removed and now seen again. */
   isNew: boolean;
+  /** Stored as removed and now seen again (a new resource has no history yet). */
+  wasRemoved: boolean;
   oldName: string | null;
   oldState: string | null;
   /** Set only when the tags differ. */
@@ -65,7 +68,43 @@ export interface ResourcesRepository {
   list(filter: ResourceFilter, page: { limit: number; afterArn?: string }): Promise<ResourceEntity[]>;
   findByArn(arn: string): Promise<ResourceEntity | null>;
   summary(filter: { accountId?: string; includeRemoved?: boolean }): Promise<Array<{ dim: 'type' | 'region' | 'account'; key: string; count: number }>>;
+  /** Recorded changes, newest first (`id` below `beforeId`). */
+  changes(filter: { arn?: string; accountId?: string }, page: { limit: number; beforeId?: string }): Promise<ResourceChangeRow[]>;
 }
+
+export interface ResourceChangeRow {
+  id: string;
+  arn: string;
+  account_id: string;
+  type: string;
+  name: string;
+  kind: 'discovered' | 'changed' | 'removed';
+  changes: ResourceChanges | null;
+  sync_id: string | null;
+  at: Date;
+}
+
+type HistoryRow = Omit<ResourceChangeRow, 'id' | 'at'> & { at: string };
+
+/**
+ * The history rows of a batch's events: every change and removal, and a discovery only when the resource comes back
+ * (`returning` holds those ARNs); a first discovery is the row's own `first_seen_at`.
+ */
+export function historyOf(events: OutboxEvent[], at: Date, returning: ReadonlySet<string> = new Set()): HistoryRow[] {
+  const rows: HistoryRow[] = [];
+  for (const e of events) {
+    const { resource, sync_id } = e.data as ResourceChangedData | ResourceRemovedData;
+    const row = { arn: resource.arn, account_id: resource.account_id, type: resource.type, name: resource.name, sync_id, at: at.toISOString() };
+    if (e.type === EventSubjects.FleetResourceChanged) rows.push({ ...row, kind: 'changed', changes: (e.data as ResourceChangedData).changes });
+    else if (e.type === EventSubjects.FleetResourceRemoved) rows.push({ ...row, kind: 'removed', changes: null });
+    else if (e.type === EventSubjects.FleetResourceDiscovered && returning.has(resource.arn)) rows.push({ ...row, kind: 'discovered', changes: null });
+  }
+  return rows;
+}
+
+const RECORD_HISTORY_SQL = `INSERT INTO "fleet"."resource_changes" (arn, account_id, type, name, kind, changes, sync_id, at)
+  SELECT arn, account_id, type, name, kind, changes, sync_id, at
+    FROM jsonb_to_recordset($1::jsonb) AS x(arn text, account_id text, type text, name text, kind text, changes jsonb, sync_id uuid, at timestamptz)`;
 
 export const RESOURCES_REPOSITORY = Symbol('RESOURCES_REPOSITORY');
 
@@ -93,6 +132,7 @@ up AS (
 )
 SELECT i.arn,
        (o.arn IS NULL OR o.removed_at IS NOT NULL) AS is_new,
+       (o.removed_at IS NOT NULL) AS was_removed,
        o.name AS old_name,
        o.state AS old_state,
        CASE WHEN o.tags IS DISTINCT FROM COALESCE(i.tags, '{}'::jsonb) THEN o.tags END AS old_tags,
@@ -116,10 +156,13 @@ export class TypeOrmResourcesRepository implements ResourcesRepository {
     if (!rows.length) return [];
     return this.outbox.transaction(async (m, emit) => {
       const result = await m.query(UPSERT_SQL, [JSON.stringify(rows), seenAt.toISOString(), syncId]);
-      const changes = pgRows<{ arn: string; is_new: boolean; old_name: string | null; old_state: string | null; old_tags: Record<string, string> | null; changed_properties: string[] | null }>(result).map(
-        (r): UpsertChange => ({ arn: r.arn, isNew: r.is_new, oldName: r.old_name, oldState: r.old_state, oldTags: r.old_tags, changedProperties: r.changed_properties }),
+      const changes = pgRows<{ arn: string; is_new: boolean; was_removed: boolean; old_name: string | null; old_state: string | null; old_tags: Record<string, string> | null; changed_properties: string[] | null }>(result).map(
+        (r): UpsertChange => ({ arn: r.arn, isNew: r.is_new, wasRemoved: r.was_removed, oldName: r.old_name, oldState: r.old_state, oldTags: r.old_tags, changedProperties: r.changed_properties }),
       );
-      emit(...events(changes));
+      const made = events(changes);
+      emit(...made);
+      const history = historyOf(made, seenAt, new Set(changes.filter((c) => c.wasRemoved).map((c) => c.arn)));
+      if (history.length) await m.query(RECORD_HISTORY_SQL, [JSON.stringify(history)]);
       return changes;
     });
   }
@@ -151,7 +194,10 @@ export class TypeOrmResourcesRepository implements ResourcesRepository {
       const rows = pgRows<RemovedRow & { held: boolean }>(result);
       if (!rows[0]?.held) return null;
       const removed = rows.filter((r) => r.arn !== null).map(({ held: _h, ...r }) => r);
-      emit(...events(removed));
+      const made = events(removed);
+      emit(...made);
+      const history = historyOf(made, removedAt);
+      if (history.length) await m.query(RECORD_HISTORY_SQL, [JSON.stringify(history)]);
       return removed;
     });
   }
@@ -177,6 +223,26 @@ export class TypeOrmResourcesRepository implements ResourcesRepository {
                    FROM "fleet"."resources" ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
                   ORDER BY arn LIMIT $${params.length}`;
     return pgRows<ResourceEntity>(await this.ds.query(sql, params)).map(withDates);
+  }
+
+  async changes(filter: { arn?: string; accountId?: string }, page: { limit: number; beforeId?: string }): Promise<ResourceChangeRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.arn) add('arn = ?', filter.arn);
+    if (filter.accountId) add('account_id = ?', filter.accountId);
+    if (page.beforeId) add('id < ?::bigint', page.beforeId);
+    params.push(page.limit);
+    const rows = pgRows<ResourceChangeRow & { id: string | number }>(
+      await this.ds.query(
+        `SELECT id, arn, account_id, type, name, kind, changes, sync_id, at FROM "fleet"."resource_changes" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+        params,
+      ),
+    );
+    return rows.map((r) => ({ ...r, id: String(r.id), at: r.at instanceof Date ? r.at : new Date(r.at) }));
   }
 
   async findByArn(arn: string): Promise<ResourceEntity | null> {

@@ -1,5 +1,5 @@
 import { RequirePermission } from '@app/auth';
-import { ListResourcesQuery, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery } from '@app/contracts';
+import { ListResourceChangesQuery, ListResourcesQuery, ResourceChangePageDto, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery } from '@app/contracts';
 import { ApiProblems } from '@app/platform';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -27,6 +27,18 @@ export class ResourcesController {
   @ApiProblems(400, 503)
   summary(@Query() query: ResourceSummaryQuery): Promise<ResourceSummaryDto> {
     return this.resources.summary(query);
+  }
+
+  @Get('changes')
+  @RequirePermission('InventoryRead')
+  @ApiOperation({
+    summary: 'Change history of resources',
+    description: 'What syncs saw change, newest first: `changed` (with what differs), `removed`, and `discovered` again after a removal; filter by `arn` for one resource or `account_id`. A resource\'s first discovery is its `first_seen_at`. Paged by `cursor`.',
+  })
+  @ApiOkResponse({ type: ResourceChangePageDto })
+  @ApiProblems(400, 503)
+  changes(@Query() query: ListResourceChangesQuery): Promise<ResourceChangePageDto> {
+    return this.resources.changes(query);
   }
 
   @Get(':arn')

@@ -1,4 +1,4 @@
-import { ListResourcesQuery, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery, RpcSubjects } from '@app/contracts';
+import { ListResourceChangesQuery, ListResourcesQuery, ResourceChangePageDto, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery, RpcSubjects } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -13,6 +13,10 @@ export class ResourcesService {
 
   summary(query: ResourceSummaryQuery): Promise<ResourceSummaryDto> {
     return this.bus.request(RpcSubjects.FleetResourceSummary, query);
+  }
+
+  changes(query: ListResourceChangesQuery): Promise<ResourceChangePageDto> {
+    return this.bus.request(RpcSubjects.FleetResourceChanges, query);
   }
 
   get(arn: string): Promise<ResourceDto> {

@@ -84,11 +84,27 @@ export interface Connector {
   close(): Promise<void>;
 }
 
+/** One setting of `connection`, described for clients that draw a form (see ConnectionFieldDto). */
+export interface ConnectionField {
+  name: string;
+  label: string;
+  kind: 'string' | 'text' | 'number' | 'boolean' | 'list' | 'json' | 'secret' | 'select';
+  description: string;
+  /** Directions for which it must be set. */
+  requiredFor?: readonly Direction[];
+  /** Directions it applies to (absent: all). */
+  directions?: readonly Direction[];
+  options?: readonly string[];
+  placeholder?: string;
+}
+
 export interface ConnectorPlugin {
   readonly type: IntegrationType | string;
   readonly directions: readonly Direction[];
   readonly authTypes: readonly string[];
   readonly description: string;
+  /** The settings of `connection`, for clients that draw a form; validateConnection stays the judge. */
+  readonly connectionFields?: readonly ConnectionField[];
   /**
    * Field errors of `connection` (paths relative to `connection`, e.g. `url`), empty when valid.
    * `direction` is passed by the registry so that, e.g., an OUTBOUND-only field is only required when sending.

@@ -1,7 +1,7 @@
 import { AppException, AuthConfigDto, AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import { AuthProvider } from './auth/auth-provider';
 import { CustomAuthImplementation, CustomAuthProvider } from './auth/custom.provider';
-import { Connector, ConnectorContext, ConnectorPlugin } from './connector.port';
+import { ConnectionField, Connector, ConnectorContext, ConnectorPlugin } from './connector.port';
 import { CustomDispatcherPlugin } from './custom/custom-dispatcher.plugin';
 import { AuthProviderLookup } from './http/http-connector.base';
 
@@ -19,6 +19,7 @@ export interface PluginDescriptor {
   description: string;
   directions: Direction[];
   authTypes: string[];
+  connectionFields: readonly ConnectionField[];
 }
 
 /**
@@ -81,7 +82,7 @@ export class ConnectorRegistry implements AuthProviderLookup {
 
   list(): PluginDescriptor[] {
     return [...this.plugins.entries()]
-      .map(([type, p]) => ({ type, description: p.description, directions: [...p.directions], authTypes: [...p.authTypes] }))
+      .map(([type, p]) => ({ type, description: p.description, directions: [...p.directions], authTypes: [...p.authTypes], connectionFields: p.connectionFields ?? [] }))
       .sort((a, b) => a.type.localeCompare(b.type));
   }
 

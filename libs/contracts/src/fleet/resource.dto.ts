@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { ResourceChanges } from './fleet-events';
 import { ACCOUNT_ID_PATTERN, RESOURCE_TYPE_PATTERN } from './fleet.validators';
 import { toBoolean, toArray } from '../common/query-transforms';
 
@@ -92,4 +93,52 @@ export class ResourceSummaryDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { 'ec2:instance': 12 } }) by_type!: Record<string, number>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { 'us-east-1': 40 } }) by_region!: Record<string, number>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { '123456789012': 52 } }) by_account!: Record<string, number>;
+}
+
+/** Query string of GET /resources/changes: the change history of one resource, one account, or the whole registry. */
+export class ListResourceChangesQuery {
+  @ApiPropertyOptional({ description: 'One resource (its ARN)', example: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0abc' })
+  @IsOptional() @IsString() @Matches(/^arn:[^:\s]+:[^:\s]+:[^:\s]*:\d{0,12}:\S+$/, { message: 'arn must be an ARN (arn:partition:service:region:account:resource)' }) @MaxLength(2048)
+  arn?: string;
+
+  @ApiPropertyOptional({ example: '123456789012' })
+  @IsOptional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
+  account_id?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor` (older changes)' })
+  @IsOptional() @IsString() @Matches(/^\d{1,19}$/, { message: 'cursor is not a cursor this API returned' })
+  cursor?: string;
+}
+
+/**
+ * One recorded change of a resource, as its event reported it: `changed` (with what differs), `removed` (a
+ * successful sync no longer saw it) or `discovered` (seen again after a removal). A resource's first discovery is its
+ * `first_seen_at` and has no row.
+ */
+export class ResourceChangeDto {
+  @ApiProperty({ description: 'Sequence of the record; newer changes have larger ones', example: '1042' }) id!: string;
+  @ApiProperty({ example: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0abc' }) arn!: string;
+  @ApiProperty({ example: '123456789012' }) account_id!: string;
+  @ApiProperty({ example: 'ec2:instance' }) type!: string;
+  @ApiProperty({ example: 'web-1' }) name!: string;
+  @ApiProperty({ enum: ['discovered', 'changed', 'removed'] }) kind!: 'discovered' | 'changed' | 'removed';
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: '`changed` only: `fields`, `state: {from, to}`, `name: {from, to}`, `tags: {added, removed, changed}`, `properties` (top-level keys that differ)',
+  })
+  changes!: ResourceChanges | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The sync that saw it' }) sync_id!: string | null;
+  @ApiProperty({ format: 'date-time' }) at!: string;
+}
+
+export class ResourceChangePageDto {
+  @ApiProperty({ type: [ResourceChangeDto] }) items!: ResourceChangeDto[];
+  @ApiProperty() limit!: number;
+  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
 }

@@ -96,6 +96,21 @@ export class BulkRegisterResultDto {
   failed!: number;
 }
 
+/**
+ * One setting of a type's `connection`, so that a client (the console) can draw the form without knowing the type:
+ * `kind` says how to edit it (`list`: an array of strings; `json`: any JSON value; `secret`: encrypted and masked).
+ */
+export class ConnectionFieldDto {
+  @ApiProperty({ example: 'url', description: 'The key in `connection`' }) name!: string;
+  @ApiProperty({ example: 'URL' }) label!: string;
+  @ApiProperty({ enum: ['string', 'text', 'number', 'boolean', 'list', 'json', 'secret', 'select'] }) kind!: 'string' | 'text' | 'number' | 'boolean' | 'list' | 'json' | 'secret' | 'select';
+  @ApiProperty({ type: [String], description: 'Directions for which it must be set (empty: optional)', example: ['OUTBOUND', 'BIDIRECTIONAL'] }) required_for!: string[];
+  @ApiProperty({ type: [String], description: 'Directions it applies to (empty: all)', example: [] }) directions!: string[];
+  @ApiProperty({ type: [String], description: '`select`: the values allowed' }) options!: string[];
+  @ApiProperty({ example: 'Where events are POSTed' }) description!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'https://hooks.example.com/aws' }) placeholder!: string | null;
+}
+
 export class IntegrationTypeDto {
   @ApiProperty({ example: 'WEBHOOK' })
   type!: string;
@@ -108,4 +123,7 @@ export class IntegrationTypeDto {
 
   @ApiProperty({ type: [String] })
   auth_types!: string[];
+
+  @ApiProperty({ type: [ConnectionFieldDto], description: 'The settings of `connection`; empty when the type does not describe them (edit it as JSON)' })
+  connection_fields!: ConnectionFieldDto[];
 }

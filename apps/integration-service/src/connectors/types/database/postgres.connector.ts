@@ -14,6 +14,7 @@ import {
 import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
 import { checkCaBundle } from '../tls-ca';
+import { DATABASE_FIELDS } from '../../connection-fields';
 
 /**
  * DATABASE (PostgreSQL). OUTBOUND inserts each event as a row; INBOUND polls a table by a cursor column.
@@ -345,6 +346,7 @@ export const postgresPlugin: ConnectorPlugin = {
   authTypes: [AuthType.NONE, AuthType.BASIC],
   inboundConcurrency: 'one-replica', // a cursor poller
   description: 'PostgreSQL: inserts events into a table (idempotent with a unique delivery_id) and polls a table by a cursor column.',
+  connectionFields: DATABASE_FIELDS,
   validateConnection: validatePostgresConnection,
   create: (context) => new PostgresConnector(context),
 };

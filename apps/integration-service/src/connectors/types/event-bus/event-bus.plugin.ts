@@ -2,6 +2,7 @@ import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts
 import { ConnectorPlugin } from '../../connector.port';
 import { EventBridgeConnector, validateEventBridgeConnection } from './eventbridge.connector';
 import { NatsConnector, validateNatsConnection } from './nats.connector';
+import { EVENT_BUS_FIELDS } from '../../connection-fields';
 
 /** EVENT_BUS: one type, two providers chosen by `connection.provider`. */
 const PROVIDERS = ['nats', 'eventbridge'] as const;
@@ -20,6 +21,7 @@ export const eventBusPlugin: ConnectorPlugin = {
   // NATS: a queue group (default aws-mcp-<integration id>) or a shared JetStream durable splits messages among replicas.
   inboundConcurrency: 'all-replicas',
   description: 'Event buses: NATS (publish with Nats-Msg-Id, optional JetStream; subscribe with a queue group) or Amazon EventBridge (PutEvents, outbound).',
+  connectionFields: EVENT_BUS_FIELDS,
   validateConnection: validateEventBusConnection,
   create: (context) => (context.connection.provider === 'eventbridge' ? new EventBridgeConnector(context) : new NatsConnector(context)),
 };

@@ -15,6 +15,7 @@ import {
 import { csvRow, parseCsv } from './csv';
 import { APPEND_FLAGS, assertNotSymlink, confinedDir, relativePathProblem } from './file-paths';
 import { abortableSleep } from '../listener-loop';
+import { FILE_FIELDS } from '../../connection-fields';
 
 export type FileFormat = 'jsonl' | 'csv';
 
@@ -287,6 +288,7 @@ export const filePlugin: ConnectorPlugin = {
   authTypes: [AuthType.NONE],
   inboundConcurrency: 'one-replica', // an inbox poller
   description: 'Writes events as JSON Lines or CSV under the data directory (with rotation) and reads files dropped into an inbox folder.',
+  connectionFields: FILE_FIELDS,
   validateConnection: (connection, direction?: Direction) => parseFileConnection(connection, direction).errors,
   create: (context) => new FileConnector(context),
 };

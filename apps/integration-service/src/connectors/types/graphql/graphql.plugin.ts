@@ -4,6 +4,7 @@ import { ConnectionFields, parseJsonTemplate } from '../../http/connection-field
 import { AuthProviderLookup, HttpConnectorBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions, OutboundHttpResponse } from '../../http/outbound-http';
 import { renderHeader, renderJson, TemplateScope } from '../../http/template';
+import { GRAPHQL_FIELDS } from '../../connection-fields';
 
 /** `connection` of a GRAPHQL integration. */
 export interface GraphqlConnection {
@@ -93,6 +94,7 @@ export class GraphqlPlugin implements ConnectorPlugin {
   readonly directions = [Direction.OUTBOUND] as const;
   readonly authTypes = Object.values(AuthType);
   readonly description = 'GraphQL APIs: a query or mutation per event with variables taken from it';
+  readonly connectionFields = GRAPHQL_FIELDS;
 
   constructor(
     private readonly auth: AuthProviderLookup,

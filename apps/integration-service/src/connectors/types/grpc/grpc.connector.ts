@@ -8,6 +8,7 @@ import { joinHostPort, parseIp } from '../../http/ip-address';
 import { findUnaryMethod, healthDefinition, loadProtoText, MAX_PROTO_CHARS, ProtoError } from './proto-text';
 import { renderTemplate } from './request-template';
 import { checkCaBundle } from '../tls-ca';
+import { GRPC_FIELDS } from '../../connection-fields';
 
 export interface GrpcConnection {
   /** The .proto source text (imports limited to google/protobuf well-known types). */
@@ -219,6 +220,7 @@ export const grpcPlugin: ConnectorPlugin = {
   directions: [Direction.OUTBOUND],
   authTypes: [AuthType.NONE, AuthType.BEARER_TOKEN, AuthType.API_KEY, AuthType.CERTIFICATE],
   description: 'Calls a unary gRPC method with a request mapped from the event (proto given as text); health through grpc.health.v1.',
+  connectionFields: GRPC_FIELDS,
   validateConnection: validateGrpcConnection,
   create: (context) => new GrpcConnector(context),
 };

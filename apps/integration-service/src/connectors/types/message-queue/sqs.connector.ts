@@ -24,6 +24,7 @@ import { AWS_AUTH_TYPES, awsClientConfig, checkHttpUrl, checkRegion, classifyAws
 import { LookupFn } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
 import { HeldMessage, VisibilityKeeper } from './visibility-keeper';
+import { MESSAGE_QUEUE_FIELDS } from '../../connection-fields';
 
 export interface SqsConnection {
   queue_url: string;
@@ -365,6 +366,7 @@ export const sqsPlugin: ConnectorPlugin = {
   // Competing consumers: SQS hands each message to one receiver at a time.
   inboundConcurrency: 'all-replicas',
   description: 'Amazon SQS: sends events with delivery_id/event_type attributes (batches of 10), and long-polls a queue, deleting each message only once it was handled.',
+  connectionFields: MESSAGE_QUEUE_FIELDS,
   validateConnection: validateSqsConnection,
   create: (context) => new SqsConnector(context),
 };

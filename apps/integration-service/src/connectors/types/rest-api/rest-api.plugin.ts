@@ -11,6 +11,7 @@ import { ConnectionFields, parseJsonTemplate } from '../../http/connection-field
 import { AuthProviderLookup, bodyExcerpt, HttpConnectorBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader, renderJson, renderUrl, TemplateScope } from '../../http/template';
+import { REST_API_FIELDS } from '../../connection-fields';
 
 /** `connection` of a REST_API integration. */
 export interface RestApiConnection {
@@ -177,6 +178,7 @@ export class RestApiPlugin implements ConnectorPlugin {
   /** A poller: one replica polls, under a lease. */
   readonly inboundConcurrency = 'one-replica' as const;
   readonly description = 'REST APIs: templated requests per event out, a polled collection in';
+  readonly connectionFields = REST_API_FIELDS;
 
   constructor(
     private readonly auth: AuthProviderLookup,

@@ -13,6 +13,7 @@ import { AuthProviderLookup, HttpConnectorBase } from '../../http/http-connector
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader } from '../../http/template';
 import { signStandardWebhook, verifyStandardWebhook, webhookSecretKey } from './standard-webhooks';
+import { WEBHOOK_FIELDS } from '../../connection-fields';
 
 /** `connection` of a WEBHOOK integration. */
 export interface WebhookConnection {
@@ -117,6 +118,7 @@ export class WebhookPlugin implements ConnectorPlugin {
   /** Pushed to through the gateway: any replica may verify and publish. */
   readonly inboundConcurrency = 'all-replicas' as const;
   readonly description = 'HTTP callbacks: CloudEvents POSTed and signed per Standard Webhooks; inbound verified the same way';
+  readonly connectionFields = WEBHOOK_FIELDS;
 
   constructor(
     private readonly auth: AuthProviderLookup,

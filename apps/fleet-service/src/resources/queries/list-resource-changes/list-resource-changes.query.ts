@@ -1,0 +1,5 @@
+import type { ListResourceChangesQuery as Request } from '@app/contracts';
+
+export class ListResourceChangesQuery {
+  constructor(readonly request: Request) {}
+}
