@@ -15,12 +15,15 @@ export type SinkBehaviour = (req: { path: string; webhookId: string; n: number }
 
 /**
  * A webhook receiver on loopback that records every POST (path, `webhook-id`, parsed body, the status it answered)
- * and answers per path: 200 by default, or what `behave(path, fn)` says. HEAD (health checks) always gets 200.
+ * and answers per path: 200 by default, or what `behave(path, fn)` says. GET/HEAD (health checks) get 200, or what
+ * `setHealth(status)` set.
  */
 export class WebhookSink {
   readonly requests: SinkRequest[] = [];
   private readonly behaviours = new Map<string, SinkBehaviour>();
   private readonly counts = new Map<string, number>();
+  /** What GET and HEAD (health checks) get; 200 unless a test makes the receiver look down. */
+  private healthStatus = 200;
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -33,6 +36,11 @@ export class WebhookSink {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     holder.sink = new WebhookSink(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     return holder.sink;
+  }
+
+  /** Answers health checks (GET/HEAD) with `status` from now on, e.g. 503 to look down, 200 to recover. */
+  setHealth(status: number): void {
+    this.healthStatus = status;
   }
 
   behave(path: string, fn: SinkBehaviour): void {
@@ -52,7 +60,7 @@ export class WebhookSink {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'POST') {
-      res.writeHead(200).end();
+      res.writeHead(this.healthStatus).end();
       return;
     }
     const chunks: Buffer[] = [];

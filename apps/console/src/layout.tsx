@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type ErrorComponentProps, Link, Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
+import { type ErrorComponentProps, Link, Outlet, useMatches, useNavigate, useRouterState } from '@tanstack/react-router';
 import { useEffect } from 'react';
 import { Button } from 'react-aria-components';
 import { session } from './api/client';
@@ -25,14 +25,16 @@ export function Layout() {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const href = useRouterState({ select: (s) => s.location.href });
+  const leaving = useRouterState({ select: (s) => s.location.pathname.startsWith('/sign-in') });
+  const needs = useMatches({ select: (ms) => ms.map((m) => m.staticData?.requires).find(Boolean) });
 
   // The session ended under us (expired, ended elsewhere): sign in again, then come back to this very page.
   useEffect(() => {
-    if (!state.signedIn) {
+    if (!state.signedIn && !leaving) {
       queries.clear();
       void navigate({ to: '/sign-in', search: { redirect: href, expired: state.expired || undefined }, replace: true });
     }
-  }, [state.signedIn, state.expired, href, navigate, queries]);
+  }, [state.signedIn, state.expired, href, leaving, navigate, queries]);
 
   if (!state.signedIn) return null;
   return (
@@ -74,21 +76,18 @@ export function Layout() {
         </p>
       </nav>
       <main id="main" className="content" tabIndex={-1}>
-        <Outlet />
+        {needs && !can(needs) ? (
+          <div className="notice warn" role="alert">
+            <strong>Your role may not open this page.</strong> Ask an admin if you need it.
+          </div>
+        ) : (
+          <Outlet />
+        )}
       </main>
     </div>
   );
 }
 
-/** Thrown by a route's beforeLoad when the role may not read the page. */
-export class NotPermittedError extends Error {}
-
-export function NotPermitted({ error, reset }: ErrorComponentProps) {
-  if (error instanceof NotPermittedError)
-    return (
-      <div className="notice warn" role="alert">
-        <strong>Your role may not open this page.</strong> Ask an admin if you need it.
-      </div>
-    );
+export function RouteError({ error, reset }: ErrorComponentProps) {
   return <ErrorNotice error={error} onRetry={reset} />;
 }

@@ -1,7 +1,7 @@
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
 import { session } from './api/client';
-import { can, type Operation } from './api/permissions';
-import { Layout, NotPermitted, NotPermittedError } from './layout';
+import type { Operation } from './api/permissions';
+import { Layout, RouteError } from './layout';
 import { parseSearch, str, stringifySearch, strs } from './search';
 import { SignInPage } from './features/auth/sign-in.page';
 
@@ -24,10 +24,8 @@ const appRoute = createRoute({
   component: Layout,
 });
 
-/** A page the role may not read shows why, instead of a list of 403s. */
-const requires = (operation: Operation) => () => {
-  if (!can(session.current.role, operation)) throw new NotPermittedError(operation);
-};
+/** A page the role may not read shows why (the layout checks `staticData.requires`), instead of a list of 403s. */
+const requires = (operation: Operation) => ({ requires: operation });
 
 /** The resources page's filters, as in the URL. */
 export interface ResourceSearch {
@@ -76,7 +74,7 @@ export const integrationsRoute = createRoute({
 export const newIntegrationRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/integrations/new',
-  beforeLoad: requires('POST /api/v1/integrations'),
+  staticData: requires('POST /api/v1/integrations'),
   component: page(() => import('./features/integrations/integration-edit.page'), 'NewIntegrationPage'),
 });
 export const integrationRoute = createRoute({
@@ -88,19 +86,19 @@ export const integrationRoute = createRoute({
 export const editIntegrationRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/integrations/$id/edit',
-  beforeLoad: requires('PUT /api/v1/integrations/{id}'),
+  staticData: requires('PUT /api/v1/integrations/{id}'),
   component: page(() => import('./features/integrations/integration-edit.page'), 'EditIntegrationPage'),
 });
 
 export const auditRoute = createRoute({
   getParentRoute: () => appRoute,
   path: '/audit',
-  beforeLoad: requires('GET /api/v1/audit'),
+  staticData: requires('GET /api/v1/audit'),
   validateSearch: (s: Record<string, unknown>): { actor?: string; method?: string; path?: string; status?: string; cursor?: string } => ({ actor: str(s.actor), method: str(s.method), path: str(s.path), status: str(s.status), cursor: str(s.cursor) }),
   component: page(() => import('./features/audit/audit.page'), 'AuditPage'),
 });
-export const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', beforeLoad: requires('GET /api/v1/users'), component: page(() => import('./features/users/users.page'), 'UsersPage') });
-export const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/api-keys', beforeLoad: requires('GET /api/v1/api-keys'), component: page(() => import('./features/api-keys/api-keys.page'), 'ApiKeysPage') });
+export const usersRoute = createRoute({ getParentRoute: () => appRoute, path: '/users', staticData: requires('GET /api/v1/users'), component: page(() => import('./features/users/users.page'), 'UsersPage') });
+export const apiKeysRoute = createRoute({ getParentRoute: () => appRoute, path: '/api-keys', staticData: requires('GET /api/v1/api-keys'), component: page(() => import('./features/api-keys/api-keys.page'), 'ApiKeysPage') });
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -112,7 +110,7 @@ export const router = createRouter({
   parseSearch,
   stringifySearch,
   defaultPreload: 'intent',
-  defaultErrorComponent: NotPermitted,
+  defaultErrorComponent: RouteError,
   defaultNotFoundComponent: () => (
     <main id="main" className="content">
       <h1>Not found</h1>
@@ -126,5 +124,9 @@ export const router = createRouter({
 declare module '@tanstack/react-router' {
   interface Register {
     router: typeof router;
+  }
+  interface StaticDataRouteOption {
+    /** The operation a role must be allowed to read this page. */
+    requires?: Operation;
   }
 }

@@ -40,7 +40,6 @@ export function ErrorNotice({ error, onRetry }: { error: unknown; onRetry?: () =
     title = error.title;
     detail = error.detail && error.detail !== error.title ? error.detail : '';
     meta = [error.code, error.correlationId && `correlation id ${error.correlationId}`].filter(Boolean).join(' · ');
-    if (error.status === 403) title = `${error.title}: your role may not do this`;
   } else if (error instanceof ApiConnectionError) {
     title = 'The gateway cannot be reached';
   }
@@ -169,7 +168,8 @@ export function Time({ value }: { value: string | null | undefined }) {
   const current = useSyncExternalStore(subscribeClock, () => now);
   if (!value) return <span className="muted">—</span>;
   const d = new Date(value);
-  const seconds = Math.round((d.getTime() - Math.max(current, d.getTime() - 5_000)) / 1000);
+  // A time just after the clock's last tick is "now", not "in 2 seconds".
+  const seconds = Math.round((d.getTime() - Math.max(current, d.getTime())) / 1000);
   const abs = Math.abs(seconds);
   const [n, unit]: [number, Intl.RelativeTimeFormatUnit] =
     abs < 60 ? [seconds, 'second'] : abs < 3600 ? [Math.round(seconds / 60), 'minute'] : abs < 86400 ? [Math.round(seconds / 3600), 'hour'] : [Math.round(seconds / 86400), 'day'];

@@ -43,7 +43,7 @@ function AddAccountForm({ close }: { close(): void }) {
   const e = fieldErrorsFor(add.error, ['account_id', 'name', 'role_arn', 'external_id', 'regions', 'sync_interval_minutes', 'tags']);
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   return (
-    <Form
+    <Form validationBehavior="aria"
       className="form"
       onSubmit={(ev: FormEvent) => {
         ev.preventDefault();
@@ -85,7 +85,7 @@ function DiscoverForm({ close }: { close(): void }) {
   });
   const e = fieldErrorsFor(discover.error, ['role_name', 'external_id', 'regions']);
   return (
-    <Form
+    <Form validationBehavior="aria"
       className="form"
       onSubmit={(ev: FormEvent) => {
         ev.preventDefault();

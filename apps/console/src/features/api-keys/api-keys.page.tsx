@@ -38,7 +38,7 @@ function KeyForm({ close }: { close(): void }) {
       </div>
     );
   return (
-    <Form
+    <Form validationBehavior="aria"
       className="form"
       onSubmit={(ev: FormEvent) => {
         ev.preventDefault();

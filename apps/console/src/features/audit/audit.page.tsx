@@ -27,7 +27,7 @@ function Filters({ search, error, onApply }: { search: AuditSearch; error: unkno
   const [draft, setDraft] = useState(search);
   const e = fieldErrorsFor(error, ['actor', 'method', 'path', 'status']);
   return (
-    <Form
+    <Form validationBehavior="aria"
       className="filters"
       aria-label="Filter the audit log"
       onSubmit={(ev: FormEvent) => {

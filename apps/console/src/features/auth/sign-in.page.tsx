@@ -46,7 +46,7 @@ export function SignInPage() {
           </p>
         )}
         <ErrorNotice error={error} />
-        <Form onSubmit={submit} className="form">
+        <Form validationBehavior="aria" onSubmit={submit} className="form">
           <TextInput label="Username" name="username" value={username} onChange={setUsername} autoComplete="username" isRequired error={fields.byField.username} />
           <TextInput label="Password" name="password" type="password" value={password} onChange={setPassword} autoComplete="current-password" isRequired error={fields.byField.password} />
           <Button type="submit" className="button primary" isDisabled={busy}>

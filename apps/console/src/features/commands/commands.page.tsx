@@ -70,7 +70,7 @@ function Composer() {
   return (
     <section className="card" aria-labelledby="compose">
       <h2 id="compose">Run a command</h2>
-      <Form
+      <Form validationBehavior="aria"
         className="form"
         onSubmit={(ev: FormEvent) => {
           ev.preventDefault();
@@ -128,11 +128,12 @@ function Composer() {
         {verdict && (
           <div className={`notice ${verdict.policy.allowed ? 'ok' : 'error'}`} role="status" aria-label="Policy verdict">
             <strong>{verdict.policy.allowed ? 'Allowed by the command policy' : 'Refused by the command policy'}</strong>
-            <p>
-              {verdict.policy.service} {verdict.policy.operation}: {verdict.policy.mutating ? 'mutating' : 'read-only'}
-              {verdict.policy.code && ` · ${verdict.policy.code}`}
-              {verdict.policy.message && ` · ${verdict.policy.message}`}
-            </p>
+            {verdict.policy.service && (
+              <p>
+                {verdict.policy.service} {verdict.policy.operation}: {verdict.policy.mutating ? 'mutating' : 'read-only'}
+              </p>
+            )}
+            {(verdict.policy.code || verdict.policy.message) && <p>{[verdict.policy.code, verdict.policy.message].filter(Boolean).join(': ')}</p>}
             <p>
               {verdict.targets_total} target(s): {verdict.targets.slice(0, 12).map((t) => `${t.account_id}/${t.region}`).join(', ')}
               {verdict.targets.length > 12 && ' …'}

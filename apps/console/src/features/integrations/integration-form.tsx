@@ -249,7 +249,7 @@ export function IntegrationForm({ types, initial, submitLabel, busy, error, onSu
   };
 
   return (
-    <Form className="form integration-form" onSubmit={submit}>
+    <Form validationBehavior="aria" className="form integration-form" onSubmit={submit}>
       <fieldset className="fieldset">
         <legend>General</legend>
         <div className="row">

@@ -206,7 +206,7 @@ function Deliveries({ id, dead }: { id: string; dead: boolean }) {
       <h2 id={dead ? 'dl-title' : 'dv-title'}>{dead ? 'Dead letters' : 'Deliveries'}</h2>
       {dead && <p className="hint">Deliveries that used up their attempts. Send one again, or replay everything since a time (each goes out again with its own delivery id).</p>}
       {dead && can('POST /api/v1/integrations/{id}/replay') && (
-        <Form
+        <Form validationBehavior="aria"
           className="inline-form"
           onSubmit={(e: FormEvent) => {
             e.preventDefault();

@@ -45,7 +45,7 @@ function Filters({ search, summary, error, onApply }: { search: ResourceSearch; 
     onApply({ type: draft.type || undefined, account_id: draft.account_id || undefined, region: draft.region || undefined, state: draft.state || undefined, q: draft.q || undefined, tag, include_removed: draft.include_removed || undefined });
   };
   return (
-    <Form className="filters" onSubmit={apply} aria-label="Filter resources">
+    <Form validationBehavior="aria" className="filters" onSubmit={apply} aria-label="Filter resources">
       <SelectInput label="Type" value={draft.type ?? ANY} onChange={(v) => setDraft({ ...draft, type: v || undefined })} options={options(summary?.by_type, 'Any type')} error={fields.byField.type} />
       <SelectInput label="Account" value={draft.account_id ?? ANY} onChange={(v) => setDraft({ ...draft, account_id: v || undefined })} options={options(summary?.by_account, 'Any account')} error={fields.byField.account_id} />
       <SelectInput label="Region" value={draft.region ?? ANY} onChange={(v) => setDraft({ ...draft, region: v || undefined })} options={options(summary?.by_region, 'Any region')} error={fields.byField.region} />

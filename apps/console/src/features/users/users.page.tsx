@@ -27,7 +27,7 @@ function UserForm({ close }: { close(): void }) {
   });
   const e = fieldErrorsFor(create.error, ['username', 'password', 'role']);
   return (
-    <Form
+    <Form validationBehavior="aria"
       className="form"
       onSubmit={(ev: FormEvent) => {
         ev.preventDefault();
