@@ -1,5 +1,10 @@
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser, MotoServer, pageProblems, startMoto, SystemUnderTest, waitFor, WebhookSink } from '@app/testing';
+import { launchBrowser, MotoServer, pageProblems, startMoto, SystemUnderTest, WebhookSink } from '@app/testing';
+
+// Browser globals used inside page.evaluate() (this file is type-checked for Node).
+declare const document: any;
+declare const sessionStorage: { getItem(key: string): string | null };
+declare function getComputedStyle(element: unknown): { outlineStyle: string };
 
 const ACCOUNT = '123456789012'; // moto's own account: reached with the service's credentials, no role
 const VIEWER = { username: 'vera-viewer', password: 'viewer-password-1' };
@@ -49,7 +54,7 @@ describe('Web console (standalone, Chromium)', () => {
     expect(problems).toEqual([]);
   });
 
-  const focused = () => page.evaluate(() => ({ name: (document.activeElement as HTMLInputElement | null)?.name ?? '', text: document.activeElement?.textContent?.trim() ?? '', tag: document.activeElement?.tagName ?? '' }));
+  const focused = () => page.evaluate(() => ({ name: document.activeElement?.name ?? '', text: document.activeElement?.textContent?.trim() ?? '', tag: document.activeElement?.tagName ?? '' }));
 
   /** Signs in through the form, by keyboard only: Tab to each field, type, Enter. */
   async function signInByKeyboard(username: string, password: string): Promise<void> {
@@ -60,7 +65,7 @@ describe('Web console (standalone, Chromium)', () => {
     await page.keyboard.press('Tab');
     expect((await focused()).name).toBe('password');
     // The focus is visible: the focused field has an outline.
-    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle)).not.toBe('none');
     await page.keyboard.type(password);
     await page.keyboard.press('Enter');
   }
