@@ -478,6 +478,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/resources/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Change history of resources
+         * @description What syncs saw change, newest first: `changed` (with what differs), `removed`, and `discovered` again after a removal; filter by `arn` for one resource or `account_id`. A resource's first discovery is its `first_seen_at`. Paged by `cursor`.
+         */
+        get: operations["ResourcesController_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/resources/{arn}": {
         parameters: {
             query?: never;
@@ -1113,12 +1133,44 @@ export interface components {
             created: number;
             failed: number;
         };
+        ConnectionFieldDto: {
+            /**
+             * @description The key in `connection`
+             * @example url
+             */
+            name: string;
+            /** @example URL */
+            label: string;
+            /** @enum {string} */
+            kind: "string" | "text" | "number" | "boolean" | "list" | "json" | "secret" | "select";
+            /**
+             * @description Directions for which it must be set (empty: optional)
+             * @example [
+             *       "OUTBOUND",
+             *       "BIDIRECTIONAL"
+             *     ]
+             */
+            required_for: string[];
+            /**
+             * @description Directions it applies to (empty: all)
+             * @example []
+             */
+            directions: string[];
+            /** @description `select`: the values allowed */
+            options: string[];
+            /** @example Where events are POSTed */
+            description: string;
+            /** @example https://hooks.example.com/aws */
+            placeholder: string | null;
+        };
         IntegrationTypeDto: {
             /** @example WEBHOOK */
             type: string;
             description: string;
             directions: string[];
             auth_types: string[];
+            /** @description The settings of `connection`; empty when the type does not describe them (edit it as JSON) */
+            connection_fields: components["schemas"]["ConnectionFieldDto"][];
         };
         IntegrationPageDto: {
             items: components["schemas"]["IntegrationDto"][];
@@ -1593,6 +1645,39 @@ export interface components {
             by_account: {
                 [key: string]: number;
             };
+        };
+        ResourceChangeDto: {
+            /**
+             * @description Sequence of the record; newer changes have larger ones
+             * @example 1042
+             */
+            id: string;
+            /** @example arn:aws:ec2:us-east-1:123456789012:instance/i-0abc */
+            arn: string;
+            /** @example 123456789012 */
+            account_id: string;
+            /** @example ec2:instance */
+            type: string;
+            /** @example web-1 */
+            name: string;
+            /** @enum {string} */
+            kind: "discovered" | "changed" | "removed";
+            /** @description `changed` only: `fields`, `state: {from, to}`, `name: {from, to}`, `tags: {added, removed, changed}`, `properties` (top-level keys that differ) */
+            changes: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Format: uuid
+             * @description The sync that saw it
+             */
+            sync_id: string | null;
+            /** Format: date-time */
+            at: string;
+        };
+        ResourceChangePageDto: {
+            items: components["schemas"]["ResourceChangeDto"][];
+            limit: number;
+            next_cursor: string | null;
         };
         CommandAcceptedDto: {
             /** Format: uuid */
@@ -3515,6 +3600,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResourceSummaryDto"];
+                };
+            };
+            /** @description Invalid input: each bad field is named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description A service behind the gateway is not available (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    ResourcesController_changes: {
+        parameters: {
+            query?: {
+                /** @description One resource (its ARN) */
+                arn?: string;
+                account_id?: string;
+                limit?: number;
+                /** @description Opaque cursor from `next_cursor` (older changes) */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourceChangePageDto"];
                 };
             };
             /** @description Invalid input: each bad field is named in `errors` */
