@@ -237,6 +237,10 @@ describe('hub: network', () => {
     ]);
   });
 
+  it('strips the rules of the VPC\'s default security group, which nothing uses', () => {
+    expect(Object.values(t.Resources).filter((r) => r.Type === 'Custom::VpcRestrictDefaultSG')).toHaveLength(1);
+  });
+
   it('terminates TLS on the load balancer with the given certificate and redirects HTTP', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
@@ -255,6 +259,9 @@ describe('hub: network', () => {
     template.hasResourceProperties('AWS::RDS::DBInstance', { Engine: 'postgres', PubliclyAccessible: false, StorageEncrypted: true, DeletionProtection: true, BackupRetentionPeriod: 7, MultiAZ: false });
     const db = Object.values(t.Resources).find((r) => r.Type === 'AWS::RDS::DBInstance') as any;
     expect(db.DeletionPolicy).toBe('Snapshot');
+    // The CA whose bundle the prepare container fetches for NODE_EXTRA_CA_CERTS; TLS is forced by PostgreSQL 16 on RDS.
+    expect(db.Properties.CACertificateIdentifier).toBe('rds-ca-rsa2048-g1');
+    expect(db.Properties.EngineVersion).toMatch(/^16/);
   });
 });
 
@@ -277,7 +284,14 @@ describe('hub: NATS JetStream', () => {
       template.hasResourceProperties('AWS::ECS::Service', { ServiceName: name, DesiredCount: 1, DeploymentConfiguration: { MinimumHealthyPercent: 0, MaximumPercent: 100 } });
     }
     expect([...used].sort()).toEqual(accessPoints.sort());
-    template.hasResourceProperties('AWS::EFS::FileSystem', { Encrypted: true });
+    // A file system policy of our own (EFS's default lets any client that reaches a mount target in): TLS only,
+    // and each server's role may mount only through its own access point.
+    template.hasResourceProperties('AWS::EFS::FileSystem', {
+      Encrypted: true,
+      FileSystemPolicy: { Statement: [{ Effect: 'Deny', Action: '*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } }, Sid: 'TlsOnly' }], Version: '2012-10-17' },
+    });
+    const mounts = resourcesOfType(t, 'AWS::IAM::Policy').flatMap(([, p]) => p.PolicyDocument.Statement).filter((st: any) => [].concat(st.Action).includes('elasticfilesystem:ClientMount' as never));
+    expect(mounts.map((st: any) => refOf(st.Condition.StringEquals['elasticfilesystem:AccessPointArn'])).sort()).toEqual(accessPoints.sort());
   });
 
   it('restarts the servers one at a time (each service depends on the previous one)', () => {

@@ -67,12 +67,15 @@ export function secretSources(container: Json): Record<string, string> {
   return out;
 }
 
-/** The logical id a value refers to (Ref, or the first Ref inside a Fn::Join), else its JSON. */
+/** The logical id a value refers to (Ref, GetAtt, or the first resource referred to inside a Fn::Join), else its JSON. */
 export function refOf(v: Json): string {
   if (v && typeof v === 'object') {
     if (typeof v.Ref === 'string') return v.Ref;
     if (Array.isArray(v['Fn::GetAtt'])) return v['Fn::GetAtt'][0];
-    if (Array.isArray(v['Fn::Join'])) for (const part of v['Fn::Join'][1] as Json[]) if (part && typeof part === 'object') return refOf(part);
+    if (Array.isArray(v['Fn::Join'])) {
+      const refs = (v['Fn::Join'][1] as Json[]).filter((part) => part && typeof part === 'object').map(refOf);
+      return refs.find((r) => !r.startsWith('AWS::')) ?? refs[0] ?? JSON.stringify(v);
+    }
   }
   return JSON.stringify(v);
 }

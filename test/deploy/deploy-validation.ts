@@ -28,10 +28,10 @@ export interface K8sObject {
   [key: string]: Json;
 }
 
-/** kubectl on PATH, or undefined. */
-export function findKubectl(): string | undefined {
+/** An executable on PATH, or undefined. */
+export function findOnPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'kubectl');
+    const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
@@ -41,6 +41,9 @@ export function findKubectl(): string | undefined {
   }
   return undefined;
 }
+
+/** kubectl on PATH, or undefined. */
+export const findKubectl = () => findOnPath('kubectl');
 
 /** `kubectl kustomize DIR`; throws with kustomize's own message when the kustomization is broken. */
 export function kustomize(kubectl: string, dir: string): string {

@@ -69,6 +69,8 @@ export class HubStack extends Stack {
     const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: s.maxAzs,
       natGateways: s.natGateways,
+      // Nothing uses the default security group; strip its allow-all rules so nothing can by accident.
+      restrictDefaultSecurityGroup: true,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
         { name: 'apps', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
@@ -123,6 +125,8 @@ export class HubStack extends Stack {
       removalPolicy: s.deletionProtection ? RemovalPolicy.SNAPSHOT : RemovalPolicy.DESTROY,
       publiclyAccessible: false,
       autoMinorVersionUpgrade: true,
+      // The CA in the bundle the prepare container fetches (NODE_EXTRA_CA_CERTS).
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
     });
     const dbSecret = db.secret!;
     // DATABASE_URL as a secret of its own, composed by CloudFormation from a dynamic reference to the generated

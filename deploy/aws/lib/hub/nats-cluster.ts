@@ -68,6 +68,12 @@ export class NatsCluster extends Construct {
       enableAutomaticBackups: true,
       removalPolicy: props.removalPolicy,
     });
+    // Any file system policy replaces EFS's default one, which lets every client that reaches a mount target in.
+    // With this one, anonymous (non-IAM) mounts get nothing, the NATS task roles get in through their own IAM
+    // policies below (each through its own access point), and only over TLS.
+    store.addToResourcePolicy(
+      new iam.PolicyStatement({ sid: 'TlsOnly', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ['*'], conditions: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
     store.connections.allowDefaultPortFrom(this.securityGroup, 'NATS servers mount their store');
 
     let previous: ecs.FargateService | undefined;
