@@ -4,12 +4,20 @@
  */
 process.env.CDK_VALIDATION = 'false';
 
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { ConfigSchema, loadConfig } from '@app/config';
+import { freePort, natsServerBinary, waitFor } from '@app/testing';
 import { App } from 'aws-cdk-lib';
+import { connect, NatsConnection, RetentionPolicy, StorageType } from 'nats';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HubStack } from '../../deploy/aws/lib/hub/hub-stack';
+import { STREAM_REPLICAS_SCRIPT } from '../../deploy/aws/lib/hub/nats-cluster';
 import { HubSettingsError, hubSettings } from '../../deploy/aws/lib/settings';
-import { APPS, APP_PORT, knownMcpEnvNames, mainScript, unknownMcpEnvNames } from './deploy-validation';
+import { APPS, APP_PORT, knownMcpEnvNames, mainScript, REPO_ROOT, unknownMcpEnvNames } from './deploy-validation';
 import { baseName, CfnTemplate, clone, containers, ingressEdges, plainSecretProblems, publicExposureProblems, refOf, resourcesOfType, secretSources, unexpectedIngress } from './aws-validation';
 
 const settings = hubSettings(() => undefined);
@@ -302,6 +310,72 @@ describe('hub: NATS JetStream', () => {
   });
 });
 
+describe('hub: NATS JetStream, run for real', () => {
+  // The servers' command lines from the template, on this machine's nats-server, with addresses and paths moved to
+  // loopback and free ports; then the migration task's replication step against that cluster.
+  const servers: ChildProcess[] = [];
+  const stores: string[] = [];
+  let clientUrls: string[] = [];
+  let nc: NatsConnection;
+
+  beforeAll(async () => {
+    const bin = natsServerBinary();
+    if (!bin) throw new Error('no nats-server binary on this machine');
+    const nodes = containers(t).filter((c) => c.container.Name === 'nats');
+    const ports = await Promise.all(nodes.map(async () => ({ client: await freePort(), cluster: await freePort(), http: await freePort() })));
+    const local = (url: string) => url.replace(/nats-(\d)\.aws-mcp\.internal:6222/g, (_, i: string) => `127.0.0.1:${ports[Number(i)].cluster}`);
+    nodes.forEach(({ container }, i) => {
+      const args = (container.Command as string[]).slice(1).map((a, j, all) => {
+        if (all[j - 1] === '--store_dir') return stores[stores.push(mkdtempSync(join(tmpdir(), `aws-mcp-nats-${i}-`))) - 1];
+        if (all[j - 1] === '--http_port') return String(ports[i].http);
+        if (all[j - 1] === '--cluster') return `nats://127.0.0.1:${ports[i].cluster}`;
+        if (all[j - 1] === '--routes') return local(a);
+        return a;
+      });
+      expect(container.Command[0]).toBe('nats-server');
+      servers.push(spawn(bin, [...args, '-a', '127.0.0.1', '-p', String(ports[i].client)], { stdio: 'ignore' }));
+    });
+    clientUrls = ports.map((p) => `nats://127.0.0.1:${p.client}`);
+    for (const p of ports) await waitFor(async () => (await fetch(`http://127.0.0.1:${p.http}/healthz?js-enabled-only=true`)).ok, 20_000, 100, 'JetStream on every server');
+    nc = await connect({ servers: clientUrls });
+    // The apps create their stream with one replica (libs/messaging); the cluster needs a meta leader first.
+    const add = async () => {
+      const jsm = await nc.jetstreamManager({ timeout: 1000 });
+      return !!(await jsm.streams.add({ name: 'SPEC_EVENTS', subjects: ['spec.>'], retention: RetentionPolicy.Limits, storage: StorageType.File, num_replicas: 1 }));
+    };
+    await waitFor(add, 30_000, 250, 'a stream on the cluster');
+  }, 60_000);
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all(servers.filter((s) => s.exitCode === null).map((s) => new Promise((r) => s.once('exit', r).kill('SIGTERM'))));
+    for (const d of stores) rmSync(d, { recursive: true, force: true });
+  });
+
+  const raise = (replicas: number) =>
+    promisify(execFile)(process.execPath, ['-e', STREAM_REPLICAS_SCRIPT], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, NATS_URL: clientUrls.join(','), STREAM_REPLICAS: String(replicas) } }).then(
+      (r) => ({ code: 0, out: r.stdout.trim() }),
+      (e: { code: number; stderr: string }) => ({ code: e.code, out: e.stderr.trim() }),
+    );
+
+  it('forms one JetStream cluster from the template\'s command lines', async () => {
+    const info = await (await nc.jetstreamManager()).streams.info('SPEC_EVENTS');
+    expect(info.cluster?.name).toBe('aws-mcp');
+  });
+
+  it('raises the apps\' stream to one replica per server, once', async () => {
+    expect(await raise(3)).toEqual({ code: 0, out: 'stream SPEC_EVENTS: 1 -> 3 replicas\nstream replicas: 1 stream(s) raised to 3' });
+    await waitFor(async () => ((await (await nc.jetstreamManager()).streams.info('SPEC_EVENTS')).cluster?.replicas?.length ?? 0) === 2, 20_000, 250, 'two peers of the leader');
+    expect((await (await nc.jetstreamManager()).streams.info('SPEC_EVENTS')).config.num_replicas).toBe(3);
+    expect(await raise(3)).toEqual({ code: 0, out: 'stream replicas: 0 stream(s) raised to 3' });
+  });
+
+  it('fails the migration task when the cluster cannot hold the replicas asked for', async () => {
+    const r = await raise(5);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^stream replicas: (no suitable peers|insufficient resources)/i);
+  });
+});
+
 describe('hub: migrations', () => {
   it('runs every app with --migrate-only in one task, ended by an essential marker that waits for them all', () => {
     const task = containers(t).filter((c) => c.family === 'aws-mcp-migrations');
@@ -311,7 +385,10 @@ describe('hub: migrations', () => {
     }
     const done = task.find((c) => c.container.Name === 'done')!.container;
     expect(done.Essential).toBe(true);
-    expect(done.DependsOn).toEqual(APPS.map((app) => ({ ContainerName: `migrate-${app}`, Condition: 'COMPLETE' })));
+    expect(done.DependsOn).toEqual([...APPS.map((app) => `migrate-${app}`), 'nats-replicas'].map((ContainerName) => ({ ContainerName, Condition: 'COMPLETE' })));
+    const replicas = task.find((c) => c.container.Name === 'nats-replicas')!.container;
+    expect(replicas.DependsOn).toEqual(APPS.map((app) => ({ ContainerName: `migrate-${app}`, Condition: 'COMPLETE' })));
+    expect(replicas.Environment).toContainEqual({ Name: 'STREAM_REPLICAS', Value: '3' });
     expect(task.filter((c) => c.container.Essential)).toHaveLength(1);
   });
 

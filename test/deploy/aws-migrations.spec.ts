@@ -5,7 +5,7 @@
  * - the prepare container's script (PREPARE_SCRIPT) under node, fetching from a local HTTP server.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -123,10 +123,15 @@ describe('prepare container script', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  afterAll(() => new Promise((r) => server.close(r)));
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   const run = async (path: string) => {
     const dir = mkdtempSync(join(tmpdir(), 'aws-mcp-prepare-'));
+    dirs.push(dir);
     for (const d of ['tmp', 'data', 'ca']) mkdirSync(join(dir, d), { mode: 0o755 });
     const env = { PATH: process.env.PATH, PREPARE_TMP: join(dir, 'tmp'), PREPARE_DATA: join(dir, 'data'), PREPARE_CA_DIR: join(dir, 'ca'), PREPARE_UID: String(process.getuid!()), PREPARE_CA_URL: base + path };
     const result = await promisify(execFile)(process.execPath, ['-e', PREPARE_SCRIPT], { env }).then(

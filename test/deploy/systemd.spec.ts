@@ -4,7 +4,7 @@
  * load through libs/config. Every check is also fed a broken input.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigSchema, loadConfig } from '@app/config';
@@ -89,6 +89,7 @@ function verify(files: Record<string, string>): string[] {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   // spawnSync, not execFileSync: verify reports most findings on stderr with exit code 0.
   const r = spawnSync(systemdAnalyze!, ['verify', '--man=no', ...Object.keys(files).map((f) => join(dir, f))], { encoding: 'utf8', timeout: 60_000 });
+  rmSync(dir, { recursive: true, force: true });
   if (r.error) throw r.error;
   return `${r.stdout}${r.stderr}`.split('\n').filter(Boolean);
 }

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { APP_PORT, AppName, APPS, HubSettings, SIZE_KEY } from '../settings';
 import { addAppContainer, addPrepareContainer, APP_UID, capabilitiesOnly, mainScript, pascal } from './app-task';
 import { MigrationRun } from './migrations';
-import { NatsCluster } from './nats-cluster';
+import { NatsCluster, STREAM_REPLICAS_SCRIPT } from './nats-cluster';
 
 export interface HubStackProps extends StackProps {
   settings: HubSettings;
@@ -239,7 +239,25 @@ export class HubStack extends Stack {
       logging: ecs.LogDrivers.awsLogs({ logGroup: migrateLogs, streamPrefix: 'done' }),
       memoryReservationMiB: 64,
     });
-    for (const m of migrators) done.addContainerDependencies({ container: m, condition: ecs.ContainerDependencyCondition.COMPLETE });
+    const finishers = [...migrators];
+    if (s.natsNodes > 1) {
+      // After the apps have created their stream: replicate it on every server (STREAM_REPLICAS_SCRIPT).
+      const replicas = migrateTask.addContainer('nats-replicas', {
+        containerName: 'nats-replicas',
+        image,
+        essential: false,
+        user: `${APP_UID}:${APP_UID}`,
+        readonlyRootFilesystem: true,
+        linuxParameters: capabilitiesOnly(migrateTask, 'NatsReplicas'),
+        command: ['-e', STREAM_REPLICAS_SCRIPT],
+        environment: { NATS_URL: nats.url, STREAM_REPLICAS: String(s.natsNodes) },
+        logging: ecs.LogDrivers.awsLogs({ logGroup: migrateLogs, streamPrefix: 'nats-replicas' }),
+        memoryReservationMiB: 128,
+      });
+      for (const m of migrators) replicas.addContainerDependencies({ container: m, condition: ecs.ContainerDependencyCondition.COMPLETE });
+      finishers.push(replicas);
+    }
+    for (const m of finishers) done.addContainerDependencies({ container: m, condition: ecs.ContainerDependencyCondition.COMPLETE });
     const migrateSg = appSecurityGroup('Migrate', 'Migration task: no inbound', false);
     const migration = new MigrationRun(this, 'Migrations', { cluster, taskDefinition: migrateTask, vpc, subnets: appSubnets, securityGroup: migrateSg, logGroup: migrateLogs, logRetention });
     for (const n of nats.services) migration.node.addDependency(n);

@@ -13,6 +13,23 @@ export const NATS_CLUSTER_PORT = 6222;
 export const NATS_MONITOR_PORT = 8222;
 const NATS_UID = '1000';
 
+/**
+ * Raises every JetStream stream to `STREAM_REPLICAS` copies (R1 → R3 on a three-server cluster), run in the app
+ * image (which has the `nats` client) by the migration task after the apps have created their stream. The apps
+ * create it with one replica; on a cluster that one server's restart would pause the event flow. Listing every
+ * stream rather than naming one keeps it free of the apps' stream naming. Streams already at or above the count
+ * are left alone; updates keep the rest of the configuration.
+ */
+export const STREAM_REPLICAS_SCRIPT = [
+  `const {connect}=require('nats');const want=Number(process.env.STREAM_REPLICAS);`,
+  `(async()=>{const nc=await connect({servers:process.env.NATS_URL.split(','),name:'aws-mcp-stream-replicas'});`,
+  `try{const jsm=await nc.jetstreamManager();let raised=0;`,
+  `for await(const si of jsm.streams.list()){const have=si.config.num_replicas||1;if(have>=want)continue;`,
+  `await jsm.streams.update(si.config.name,{...si.config,num_replicas:want});raised++;console.log('stream '+si.config.name+': '+have+' -> '+want+' replicas')}`,
+  `console.log('stream replicas: '+raised+' stream(s) raised to '+want)}finally{await nc.close()}`,
+  `})().catch((e)=>{console.error('stream replicas: '+e.message);process.exit(1)})`,
+].join('');
+
 export interface NatsClusterProps {
   vpc: ec2.IVpc;
   cluster: ecs.Cluster;
