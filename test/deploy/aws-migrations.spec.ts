@@ -42,17 +42,23 @@ describe('migration custom resource handlers', () => {
   let ecs: Awaited<ReturnType<typeof fakeEcs>>;
   let handler: { onEvent(e: any): Promise<any>; isComplete(e: any): Promise<any> };
   let tasksAnswer: () => unknown;
+  const AWS_ENV = { AWS_ENDPOINT_URL: '', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' };
+  const savedEnv: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     ecs = await fakeEcs((op) => (op === 'RunTask' ? { body: { tasks: [{ taskArn: TASK, lastStatus: 'PROVISIONING' }], failures: [] } } : { body: tasksAnswer() }));
-    Object.assign(process.env, { AWS_ENDPOINT_URL: ecs.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    for (const k of Object.keys(AWS_ENV)) savedEnv[k] = process.env[k];
+    Object.assign(process.env, { ...AWS_ENV, AWS_ENDPOINT_URL: ecs.url });
     // The very source CloudFormation gets inline, loaded as the Lambda runtime would load index.js.
     const module = { exports: {} as any };
     new Function('module', 'exports', 'require', MIGRATION_HANDLER_SOURCE)(module, module.exports, require);
     handler = module.exports;
   });
   afterAll(async () => {
-    for (const k of ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) delete process.env[k];
+    for (const [k, v] of Object.entries(savedEnv)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
     await ecs.close();
   });
 
