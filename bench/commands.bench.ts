@@ -21,7 +21,8 @@ import 'reflect-metadata';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CliExecutor } from '@app/cli-executor';
 import { loadConfig } from '@app/config';
-import { CommandAcceptedDto, CommandDto, CommandResultPageDto, RpcSubjects } from '@app/contracts';
+import { CommandAcceptedDto, CommandDryRunDto, CommandDto, CommandRequesterDto, CommandResultPageDto, RpcSubjects } from '@app/contracts';
+import { MessageBus } from '@app/messaging';
 import { createStandaloneRuntime, RunningApp } from '@app/platform';
 import { startFleetService } from '../apps/fleet-service/src/main';
 import { createTestDatabase } from '../test/support/infra';
@@ -35,7 +36,7 @@ const CONCURRENCY = numberArg('concurrency', 8);
 const ROUNDS = numberArg('rounds', 2);
 const COMMAND = 'sts get-caller-identity';
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const REQUESTER = { name: 'bench', role: 'operator' };
+const REQUESTER: CommandRequesterDto = { name: 'bench', role: 'operator' };
 
 const accountId = (i: number) => (i === 0 ? '123456789012' : String(100000000000 + i));
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
@@ -101,6 +102,8 @@ async function main(): Promise<void> {
         MCP_SERVER_PORT: '0',
         MCP_LOGGING_LEVEL: 'warn',
         MCP_FLEET_SCHEDULER_INTERVAL_SECONDS: '0',
+        // Account creation checks each role with STS against moto; the first calls are slow on a busy machine.
+        MCP_NATS_REQUEST_TIMEOUT_MS: '20000',
       },
     });
     const runtime = await createStandaloneRuntime(config);
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < ACCOUNTS; i++) {
       const id = accountId(i);
       const role_arn = i === 0 ? undefined : `arn:aws:iam::${id}:role/bench`;
-      await bus.request(RpcSubjects.FleetAccountCreate, { account_id: id, name: `bench-${i}`, regions: REGIONS, ...(role_arn ? { role_arn } : {}) }, { timeoutMs: 20000 });
+      await bus.request(RpcSubjects.FleetAccountCreate, { account_id: id, name: `bench-${i}`, regions: REGIONS, ...(role_arn ? { role_arn } : {}) });
       if (!role_arn) creds.set(id, { accessKeyId: 'testing', secretAccessKey: 'testing' });
       else {
         const out = await sts.send(new AssumeRoleCommand({ RoleArn: role_arn, RoleSessionName: 'bench-plain' }));
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
 
     // Warm-up (not measured): the CLI's first start reads its data files from disk; our first run assumes every role.
     await plainLoop(plainTargets.slice(0, CONCURRENCY), moto.endpoint, workDir);
-    const warm = await bus.request<CommandAcceptedDto>(RpcSubjects.FleetCommandRun, { command: COMMAND, targets: { account_ids: 'all', regions: '*' }, max_concurrency: CONCURRENCY, requested_by: REQUESTER });
+    const warm = accepted(await bus.request(RpcSubjects.FleetCommandRun, { command: COMMAND, targets: { account_ids: 'all', regions: '*' }, max_concurrency: CONCURRENCY, requested_by: REQUESTER }));
     await waitDone(bus, warm.id);
 
     const rounds: Array<{ plain_wall_s: number; ours_wall_s: number; ratio: number; load_1m: number }> = [];
@@ -137,13 +140,13 @@ async function main(): Promise<void> {
       plainProcess.push(...plain.processMs);
 
       const t0 = Date.now();
-      const accepted = await bus.request<CommandAcceptedDto>(RpcSubjects.FleetCommandRun, { command: COMMAND, targets: { account_ids: 'all', regions: '*' }, max_concurrency: CONCURRENCY, requested_by: REQUESTER });
-      const job = await waitDone(bus, accepted.id);
+      const run = accepted(await bus.request(RpcSubjects.FleetCommandRun, { command: COMMAND, targets: { account_ids: 'all', regions: '*' }, max_concurrency: CONCURRENCY, requested_by: REQUESTER }));
+      const job = await waitDone(bus, run.id);
       if (job.status !== 'SUCCESS' || job.counts.success !== targetsTotal) throw new Error(`our run did not succeed: ${JSON.stringify(job)}`);
       const oursWall = Date.parse(job.finished_at!) - t0;
       let cursor: string | null = null;
       do {
-        const page: CommandResultPageDto = await bus.request(RpcSubjects.FleetCommandResults, { id: accepted.id, limit: 500, ...(cursor ? { cursor } : {}) });
+        const page: CommandResultPageDto = await bus.request(RpcSubjects.FleetCommandResults, { id: run.id, limit: 500, ...(cursor ? { cursor } : {}) });
         for (const t of page.items) {
           oursCli.push(t.duration_ms!);
           oursOverhead.push(Date.parse(t.finished_at!) - Date.parse(t.started_at!) - t.duration_ms!);
@@ -223,9 +226,14 @@ async function main(): Promise<void> {
   }
 }
 
-async function waitDone(bus: { request<T>(s: string, p: unknown): Promise<T> }, id: string): Promise<CommandDto> {
+function accepted(r: CommandAcceptedDto | CommandDryRunDto): CommandAcceptedDto {
+  if ('dry_run' in r) throw new Error('the run was answered as a dry run');
+  return r;
+}
+
+async function waitDone(bus: MessageBus, id: string): Promise<CommandDto> {
   for (;;) {
-    const job = await bus.request<CommandDto>(RpcSubjects.FleetCommandGet, { id });
+    const job = await bus.request(RpcSubjects.FleetCommandGet, { id });
     if (job.status !== 'IN_PROGRESS') return job;
     await new Promise((r) => setTimeout(r, 100));
   }

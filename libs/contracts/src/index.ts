@@ -8,3 +8,5 @@ export * from './health';
 export * from './fleet';
 export * from './auth';
 export * from './fleet-commands';
+export * from './events/domain-event';
+export * from './rpc-contracts';

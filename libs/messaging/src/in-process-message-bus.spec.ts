@@ -1,4 +1,4 @@
-import { AppException, createCloudEvent } from '@app/contracts';
+import { AppException, createCloudEvent, RpcSubjects } from '@app/contracts';
 import { InProcessMessageBus } from './in-process-message-bus';
 import { subjectMatches } from './message-bus';
 
@@ -20,36 +20,49 @@ describe('InProcessMessageBus (standalone semantics match NATS)', () => {
   it('answers a request from one member of a queue group, across a JSON boundary', async () => {
     const bus = new InProcessMessageBus();
     const seen: string[] = [];
-    bus.serve('rpc.x', async (p) => { seen.push('a'); return { echo: p, at: new Date(0) }; }, { queue: 'svc' });
-    bus.serve('rpc.x', async (p) => { seen.push('b'); return { echo: p, at: new Date(0) }; }, { queue: 'svc' });
-    const r1 = await bus.request<{ echo: unknown; at: unknown }>('rpc.x', { n: 1 });
-    await bus.request('rpc.x', { n: 2 });
-    expect(r1).toEqual({ echo: { n: 1 }, at: '1970-01-01T00:00:00.000Z' });
+    bus.serve(RpcSubjects.IntegrationGet, async (p) => { seen.push('a'); return { echo: p, at: new Date(0) }; }, { queue: 'svc' });
+    bus.serve(RpcSubjects.IntegrationGet, async (p) => { seen.push('b'); return { echo: p, at: new Date(0) }; }, { queue: 'svc' });
+    const r1 = await bus.request(RpcSubjects.IntegrationGet, { id: '1' });
+    await bus.request(RpcSubjects.IntegrationGet, { id: '2' });
+    expect(r1).toEqual({ echo: { id: '1' }, at: '1970-01-01T00:00:00.000Z' });
     expect(seen.sort()).toEqual(['a', 'b']);
   });
 
   it('rebuilds the handler\'s AppException on the caller side, and hides unknown errors', async () => {
     const bus = new InProcessMessageBus();
-    bus.serve('rpc.known', async () => { throw new AppException('INTEGRATION_NOT_FOUND', 'nope'); }, { queue: 's' });
-    bus.serve('rpc.unknown', async () => { throw new Error('db password is hunter2'); }, { queue: 's' });
-    await expect(bus.request('rpc.known', {})).rejects.toMatchObject({ code: 'INTEGRATION_NOT_FOUND', status: 404, message: 'nope' });
-    const err = (await bus.request('rpc.unknown', {}).catch((e: unknown) => e)) as AppException;
+    bus.serve(RpcSubjects.IntegrationGet, async () => { throw new AppException('INTEGRATION_NOT_FOUND', 'nope'); }, { queue: 's' });
+    bus.serve(RpcSubjects.IntegrationDelete, async () => { throw new Error('db password is hunter2'); }, { queue: 's' });
+    await expect(bus.request(RpcSubjects.IntegrationGet, { id: 'x' })).rejects.toMatchObject({ code: 'INTEGRATION_NOT_FOUND', status: 404, message: 'nope' });
+    const err = (await bus.request(RpcSubjects.IntegrationDelete, { id: 'x' }).catch((e: unknown) => e)) as AppException;
     expect(err).toMatchObject({ code: 'INTERNAL_ERROR', status: 500 });
     expect(err.message).not.toContain('hunter2');
   });
 
   it('is SERVICE_UNAVAILABLE with no responder and UPSTREAM_TIMEOUT when the handler is too slow', async () => {
     const bus = new InProcessMessageBus(50);
-    await expect(bus.request('rpc.none', {})).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
-    bus.serve('rpc.slow', () => new Promise((r) => setTimeout(r, 500)), { queue: 's' });
-    await expect(bus.request('rpc.slow', {})).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 503 });
+    await expect(bus.request(RpcSubjects.IntegrationGet, { id: 'x' })).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
+    bus.serve(RpcSubjects.HealthGet, () => new Promise((r) => setTimeout(r, 500)), { queue: 's' });
+    await expect(bus.request(RpcSubjects.HealthGet, { id: 'x' })).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', status: 503 });
+  });
+
+  it('waits as long as the subject\'s contract says, or the caller\'s bound where the contract leaves it to the call', async () => {
+    const bus = new InProcessMessageBus(50);
+    const slow = () => new Promise((r) => setTimeout(() => r({ replayed: 1 }), 200));
+    bus.serve(RpcSubjects.IntegrationReplay, slow, { queue: 's' });
+    // 200 ms is over the bus default (50 ms) but inside the replay contract's bound.
+    await expect(bus.request(RpcSubjects.IntegrationReplay, { id: 'x', since: '2024-01-01T00:00:00Z' })).resolves.toEqual({ replayed: 1 });
+    bus.serve(RpcSubjects.IntegrationProbe, slow, { queue: 's' });
+    await expect(bus.request(RpcSubjects.IntegrationProbe, { id: 'x' }, { timeoutMs: 500 })).resolves.toEqual({ replayed: 1 });
+    const err = (await bus.request(RpcSubjects.IntegrationProbe, { id: 'x' }, { timeoutMs: 20 }).catch((e: unknown) => e)) as AppException;
+    expect(err).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+    expect(err.message).toContain('20 ms');
   });
 
   it('gathers a reply from every instance', async () => {
     const bus = new InProcessMessageBus();
-    bus.serve('rpc.ping', async () => 'a');
-    bus.serve('rpc.ping', async () => 'b');
-    expect((await bus.gather<string>('rpc.ping', {})).sort()).toEqual(['a', 'b']);
+    bus.serve(RpcSubjects.SystemPing, async () => 'a');
+    bus.serve(RpcSubjects.SystemPing, async () => 'b');
+    expect((await bus.gather(RpcSubjects.SystemPing, {})).sort()).toEqual(['a', 'b']);
   });
 
   it('delivers events to a durable consumer in order, redelivers on failure and drops duplicate ids', async () => {

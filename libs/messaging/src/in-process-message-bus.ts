@@ -1,4 +1,4 @@
-import { AppException, CloudEvent } from '@app/contracts';
+import { AppException, CloudEvent, GatherSubject, RequestSubject, RpcCallOptions, RpcRequest, RpcResponse, rpcTimeoutMs } from '@app/contracts';
 import { runForEvent } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
@@ -59,10 +59,10 @@ export class InProcessMessageBus implements MessageBus {
     return out;
   }
 
-  async request<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+  async request<S extends RequestSubject>(subject: S, payload: RpcRequest<S>, ...opts: RpcCallOptions<S>): Promise<RpcResponse<S>> {
     const [target] = this.pick(subject);
     if (!target || this.closed) throw new AppException('SERVICE_UNAVAILABLE', `No instance of the service behind ${subject} is running`, { retryAfterSeconds: 5 });
-    const timeout = opts.timeoutMs ?? this.requestTimeoutMs;
+    const timeout = rpcTimeoutMs(subject, opts[0], this.requestTimeoutMs);
     const wire = JSON.parse(JSON.stringify(payload ?? null));
     let timer: NodeJS.Timeout | undefined;
     const reply = await Promise.race([
@@ -71,23 +71,23 @@ export class InProcessMessageBus implements MessageBus {
         timer = setTimeout(() => reject(new AppException('UPSTREAM_TIMEOUT', `The service behind ${subject} did not answer within ${timeout} ms`, { retryAfterSeconds: 5 })), timeout);
       }),
     ]).finally(() => clearTimeout(timer));
-    return unwrapReply<T>(JSON.parse(JSON.stringify(reply)));
+    return unwrapReply<RpcResponse<S>>(JSON.parse(JSON.stringify(reply)));
   }
 
-  async gather<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T[]> {
+  async gather<S extends GatherSubject>(subject: S, payload: RpcRequest<S>): Promise<Array<RpcResponse<S>>> {
     const all = this.served.get(subject) ?? [];
     const cid = outgoingCorrelationId();
-    const timeout = opts.timeoutMs ?? 1000;
+    const timeout = rpcTimeoutMs(subject, undefined, 1000);
     const replies = await Promise.all(
       all.map((s) =>
         Promise.race([runHandler(s.app, s.handler, JSON.parse(JSON.stringify(payload ?? null)), subject, cid), new Promise<null>((r) => setTimeout(() => r(null), timeout).unref())]),
       ),
     );
-    const out: T[] = [];
+    const out: Array<RpcResponse<S>> = [];
     for (const r of replies) {
       if (!r) continue;
       try {
-        out.push(unwrapReply<T>(r));
+        out.push(unwrapReply<RpcResponse<S>>(r));
       } catch {
         // one broken instance must not hide the others
       }

@@ -1,4 +1,4 @@
-import { CloudEvent } from '@app/contracts';
+import { CloudEvent, ErrorPayload, GatherSubject, RequestSubject, RpcCallOptions, RpcRequest, RpcResponse } from '@app/contracts';
 
 /** What a request handler knows about the message it serves. */
 export interface MessageContext {
@@ -61,10 +61,15 @@ export interface Closeable {
  */
 export interface MessageBus {
   readonly kind: 'nats' | 'in-process';
-  /** Request/reply. Rejects with AppException: the handler's own, SERVICE_UNAVAILABLE or UPSTREAM_TIMEOUT. */
-  request<T = unknown>(subject: string, payload: unknown, opts?: { timeoutMs?: number }): Promise<T>;
-  /** Every reply that arrives within the window (for `rpc.system.ping`). */
-  gather<T = unknown>(subject: string, payload: unknown, opts?: { timeoutMs?: number }): Promise<T[]>;
+  /**
+   * Request/reply, typed by the subject's contract (`RpcContracts`): the payload is its request class, the answer
+   * its response, the wait its `timeoutMs`. Rejects with AppException: the handler's own, SERVICE_UNAVAILABLE or
+   * UPSTREAM_TIMEOUT.
+   */
+  request<S extends RequestSubject>(subject: S, payload: RpcRequest<S>, ...opts: RpcCallOptions<S>): Promise<RpcResponse<S>>;
+  /** Every reply that arrives within the contract's window, from every instance (for `rpc.system.ping`). */
+  gather<S extends GatherSubject>(subject: S, payload: RpcRequest<S>): Promise<Array<RpcResponse<S>>>;
+  /** Transport level (any subject); apps serve their contracts with `@OnMessage`. */
   serve(subject: string, handler: RequestHandler, opts?: ServeOptions): Closeable;
   /** Publishes a domain event durably; its `id` deduplicates retries. */
   publish(event: CloudEvent, subject?: string): Promise<void>;
@@ -97,4 +102,4 @@ export function subjectMatches(pattern: string, subject: string): boolean {
 }
 
 /** Reply envelope on the wire. */
-export type ReplyEnvelope = { ok: true; data: unknown } | { ok: false; error: import('@app/contracts').ErrorPayload };
+export type ReplyEnvelope = { ok: true; data: unknown } | { ok: false; error: ErrorPayload };

@@ -1,10 +1,15 @@
+import { rpcContract, validateInto } from '@app/contracts';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, BeforeApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { APP_NAME } from './event-publisher';
-import { Closeable, MESSAGE_BUS, MessageBus } from './message-bus';
-import { ON_MESSAGE_METADATA, OnMessageOptions } from './on-message.decorator';
+import { Closeable, MESSAGE_BUS, MessageBus, RequestHandler } from './message-bus';
+import { ON_MESSAGE_METADATA } from './on-message.decorator';
 
-/** Finds every @OnMessage method of the app and serves it on the bus, in the app's queue group. */
+/**
+ * Finds every @OnMessage method of the app and serves it on the bus, in the app's queue group, with the payload
+ * validated into the subject's request class first (inside the handler run, so a bad payload is a VALIDATION_FAILED
+ * reply like any handler error).
+ */
 @Injectable()
 export class MessageHandlerExplorer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Messaging');
@@ -24,11 +29,16 @@ export class MessageHandlerExplorer implements OnApplicationBootstrap, BeforeApp
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       const proto = Object.getPrototypeOf(instance);
       for (const name of this.scanner.getAllMethodNames(proto)) {
-        const meta = Reflect.getMetadata(ON_MESSAGE_METADATA, proto[name]) as ({ subject: string } & OnMessageOptions) | undefined;
+        const meta = Reflect.getMetadata(ON_MESSAGE_METADATA, proto[name]) as { subject: string } | undefined;
         if (!meta) continue;
-        const fn = (instance[name] as (...a: unknown[]) => Promise<unknown>).bind(instance);
-        this.subscriptions.push(this.bus.serve(meta.subject, (payload, ctx) => fn(payload, ctx), { app: this.app, queue: meta.everyInstance ? undefined : this.app }));
-        this.logger.debug(`serving ${meta.subject}${meta.everyInstance ? '' : ` (queue ${this.app})`}`);
+        const contract = rpcContract(meta.subject);
+        if (!contract) throw new Error(`@OnMessage(${meta.subject}) on ${proto.constructor.name}.${name}: the subject has no contract in RpcContracts`);
+        const fn = (instance[name] as RequestHandler).bind(instance);
+        const { request, what } = contract;
+        const handler: RequestHandler = request ? (payload, ctx) => fn(validateInto(request, payload, what), ctx) : (_payload, ctx) => fn({}, ctx);
+        const queue = contract.everyInstance ? undefined : this.app;
+        this.subscriptions.push(this.bus.serve(meta.subject, handler, { app: this.app, queue }));
+        this.logger.debug(`serving ${meta.subject}${queue ? ` (queue ${queue})` : ''}`);
       }
     }
   }

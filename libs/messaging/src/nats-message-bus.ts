@@ -1,4 +1,4 @@
-import { AppException, CloudEvent, isCloudEvent } from '@app/contracts';
+import { AppException, CloudEvent, GatherSubject, isCloudEvent, RequestSubject, RpcCallOptions, RpcRequest, RpcResponse, rpcTimeoutMs } from '@app/contracts';
 import { CORRELATION_HEADER, runForEvent } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import {
@@ -148,36 +148,37 @@ export class NatsMessageBus implements MessageBus {
     return this.streamReady;
   }
 
-  async request<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+  async request<S extends RequestSubject>(subject: S, payload: RpcRequest<S>, ...opts: RpcCallOptions<S>): Promise<RpcResponse<S>> {
     this.assertConnected(subject);
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, outgoingCorrelationId());
-    const timeout = opts.timeoutMs ?? this.opts.requestTimeoutMs;
+    const timeout = rpcTimeoutMs(subject, opts[0], this.opts.requestTimeoutMs);
     let reply;
     try {
       reply = await this.nc.request(this.wireSubject(subject), encode(payload), { timeout, headers: h });
     } catch (e) {
       throw this.transportError(subject, e as NatsError, timeout);
     }
-    return unwrapReply<T>(decode(reply.data));
+    return unwrapReply<RpcResponse<S>>(decode(reply.data));
   }
 
-  async gather<T>(subject: string, payload: unknown, opts: { timeoutMs?: number } = {}): Promise<T[]> {
+  async gather<S extends GatherSubject>(subject: S, payload: RpcRequest<S>): Promise<Array<RpcResponse<S>>> {
     this.assertConnected(subject);
     const h = natsHeaders();
     h.set(CORRELATION_HEADER, outgoingCorrelationId());
-    const out: T[] = [];
+    const out: Array<RpcResponse<S>> = [];
+    const window = rpcTimeoutMs(subject, undefined, 1000);
     try {
-      const it = await this.nc.requestMany(this.wireSubject(subject), encode(payload), { maxWait: opts.timeoutMs ?? 1000, headers: h });
+      const it = await this.nc.requestMany(this.wireSubject(subject), encode(payload), { maxWait: window, headers: h });
       for await (const m of it) {
         try {
-          out.push(unwrapReply<T>(decode(m.data)));
+          out.push(unwrapReply<RpcResponse<S>>(decode(m.data)));
         } catch {
           // one broken instance must not hide the others
         }
       }
     } catch (e) {
-      if ((e as NatsError).code !== ErrorCode.NoResponders) throw this.transportError(subject, e as NatsError, opts.timeoutMs ?? 1000);
+      if ((e as NatsError).code !== ErrorCode.NoResponders) throw this.transportError(subject, e as NatsError, window);
     }
     return out;
   }

@@ -1,7 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AccountStatus, AccountStatusChangedData, EventSubjects } from '@app/contracts';
+import { AccountStatus, domainEvent, EventSubjects } from '@app/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { fleetEvent } from '../events/fleet-domain.event';
 import { AccountCredentials, checkAccountAccess, type AccountAccessResult } from '../inventory';
 import { accountRef } from './account.mapper';
 import type { AccountEntity } from './account.entity';
@@ -30,7 +29,7 @@ export class AccountAccessService {
     const status = result.ok ? AccountStatus.Ok : AccountStatus.Error;
     const message = result.ok ? null : (result.error ?? 'access check failed').slice(0, 2000);
     const previous = await this.repo.setStatus(account.account_id, status, message, (from) =>
-      from !== status ? [fleetEvent<AccountStatusChangedData>(EventSubjects.FleetAccountStatusChanged, { account_id: account.account_id, from, to: status, message }, account.account_id)] : [],
+      from !== status ? [domainEvent(EventSubjects.FleetAccountStatusChanged, { account_id: account.account_id, from, to: status, message }, account.account_id)] : [],
     );
     if (previous !== null && previous !== status && !result.ok) this.logger.warn(`account ${account.account_id}: cannot act in the account: ${message}`);
     return result;

@@ -8,7 +8,6 @@ import {
   ListAccountsQuery as ListAccountsRequest,
   RpcSubjects,
   UpdateAccountRequest,
-  validateInto,
 } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
@@ -29,33 +28,33 @@ export class AccountsController {
   ) {}
 
   @OnMessage(RpcSubjects.FleetAccountCreate)
-  create(payload: unknown): Promise<AccountDto> {
-    return this.commands.execute(new CreateAccountCommand(validateInto(CreateAccountRequest, payload, 'account')));
+  create(req: CreateAccountRequest): Promise<AccountDto> {
+    return this.commands.execute(new CreateAccountCommand(req));
   }
 
   @OnMessage(RpcSubjects.FleetAccountUpdate)
-  update(payload: unknown): Promise<AccountDto> {
-    return this.commands.execute(new UpdateAccountCommand(validateInto(UpdateAccountRequest, payload, 'account')));
+  update(req: UpdateAccountRequest): Promise<AccountDto> {
+    return this.commands.execute(new UpdateAccountCommand(req));
   }
 
   @OnMessage(RpcSubjects.FleetAccountDelete)
-  async delete(payload: unknown): Promise<{ deleted: true }> {
-    await this.commands.execute(new DeleteAccountCommand(validateInto(AccountIdRequest, payload).account_id));
+  async delete(req: AccountIdRequest): Promise<{ deleted: true }> {
+    await this.commands.execute(new DeleteAccountCommand(req.account_id));
     return { deleted: true };
   }
 
   @OnMessage(RpcSubjects.FleetAccountGet)
-  get(payload: unknown): Promise<AccountDto> {
-    return this.queries.execute(new GetAccountQuery(validateInto(AccountIdRequest, payload).account_id));
+  get(req: AccountIdRequest): Promise<AccountDto> {
+    return this.queries.execute(new GetAccountQuery(req.account_id));
   }
 
   @OnMessage(RpcSubjects.FleetAccountList)
-  list(payload: unknown): Promise<AccountPageDto> {
-    return this.queries.execute(new ListAccountsQuery(validateInto(ListAccountsRequest, payload, 'query')));
+  list(req: ListAccountsRequest): Promise<AccountPageDto> {
+    return this.queries.execute(new ListAccountsQuery(req));
   }
 
   @OnMessage(RpcSubjects.FleetAccountDiscover)
-  discover(payload: unknown): Promise<DiscoverAccountsResultDto> {
-    return this.commands.execute(new DiscoverAccountsCommand(validateInto(DiscoverAccountsRequest, payload, 'request')));
+  discover(req: DiscoverAccountsRequest): Promise<DiscoverAccountsResultDto> {
+    return this.commands.execute(new DiscoverAccountsCommand(req));
   }
 }

@@ -13,7 +13,6 @@ import {
   ListCommandsQuery as ListCommandsRequest,
   RpcSubjects,
   RunCommandRequest,
-  validateInto,
 } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
@@ -34,34 +33,32 @@ export class FleetCommandsController {
   ) {}
 
   @OnMessage(RpcSubjects.FleetCommandRun)
-  run(payload: unknown): Promise<CommandAcceptedDto | CommandDryRunDto> {
-    return this.commands.execute(new RunCommandCommand(validateInto(RunCommandRequest, payload, 'request body')));
+  run(req: RunCommandRequest): Promise<CommandAcceptedDto | CommandDryRunDto> {
+    return this.commands.execute(new RunCommandCommand(req));
   }
 
   @OnMessage(RpcSubjects.FleetCommandCancel)
-  cancel(payload: unknown): Promise<CommandDto> {
-    const req = validateInto(CancelCommandRequest, payload);
+  cancel(req: CancelCommandRequest): Promise<CommandDto> {
     return this.commands.execute(new CancelCommandCommand(req.id, req.requested_by));
   }
 
   @OnMessage(RpcSubjects.FleetCommandGet)
-  get(payload: unknown): Promise<CommandDto> {
-    return this.queries.execute(new GetCommandQuery(validateInto(CommandIdRequest, payload).id));
+  get(req: CommandIdRequest): Promise<CommandDto> {
+    return this.queries.execute(new GetCommandQuery(req.id));
   }
 
   @OnMessage(RpcSubjects.FleetCommandList)
-  list(payload: unknown): Promise<CommandPageDto> {
-    return this.queries.execute(new ListCommandsQuery(validateInto(ListCommandsRequest, payload, 'query')));
+  list(req: ListCommandsRequest): Promise<CommandPageDto> {
+    return this.queries.execute(new ListCommandsQuery(req));
   }
 
   @OnMessage(RpcSubjects.FleetCommandResults)
-  results(payload: unknown): Promise<CommandResultPageDto> {
-    return this.queries.execute(new ListCommandResultsQuery(validateInto(ListCommandResultsRequest, payload, 'query')));
+  results(req: ListCommandResultsRequest): Promise<CommandResultPageDto> {
+    return this.queries.execute(new ListCommandResultsQuery(req));
   }
 
   @OnMessage(RpcSubjects.FleetCommandResult)
-  result(payload: unknown): Promise<CommandOutputFirstPart | CommandOutputPart> {
-    const req = validateInto(CommandTargetRequest, payload);
+  result(req: CommandTargetRequest): Promise<CommandOutputFirstPart | CommandOutputPart> {
     return this.queries.execute(new GetCommandOutputQuery(req.id, req.account_id, req.region, req.stream ? { stream: req.stream, offset: req.offset ?? 0 } : undefined));
   }
 }

@@ -1,4 +1,4 @@
-import { ListResourceChangesQuery as ListResourceChangesRequest, ListResourcesQuery as ListResourcesRequest, ResourceArnRequest, ResourceChangePageDto, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery as ResourceSummaryRequest, RpcSubjects, validateInto } from '@app/contracts';
+import { ListResourceChangesQuery as ListResourceChangesRequest, ListResourcesQuery as ListResourcesRequest, ResourceArnRequest, ResourceChangePageDto, ResourceDto, ResourcePageDto, ResourceSummaryDto, ResourceSummaryQuery as ResourceSummaryRequest, RpcSubjects } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
@@ -13,22 +13,22 @@ export class ResourcesController {
   constructor(private readonly queries: QueryBus) {}
 
   @OnMessage(RpcSubjects.FleetResourceList)
-  list(payload: unknown): Promise<ResourcePageDto> {
-    return this.queries.execute(new ListResourcesQuery(validateInto(ListResourcesRequest, payload, 'query')));
+  list(req: ListResourcesRequest): Promise<ResourcePageDto> {
+    return this.queries.execute(new ListResourcesQuery(req));
   }
 
   @OnMessage(RpcSubjects.FleetResourceGet)
-  get(payload: unknown): Promise<ResourceDto> {
-    return this.queries.execute(new GetResourceQuery(validateInto(ResourceArnRequest, payload).arn));
+  get(req: ResourceArnRequest): Promise<ResourceDto> {
+    return this.queries.execute(new GetResourceQuery(req.arn));
   }
 
   @OnMessage(RpcSubjects.FleetResourceSummary)
-  summary(payload: unknown): Promise<ResourceSummaryDto> {
-    return this.queries.execute(new ResourceSummaryQuery(validateInto(ResourceSummaryRequest, payload, 'query')));
+  summary(req: ResourceSummaryRequest): Promise<ResourceSummaryDto> {
+    return this.queries.execute(new ResourceSummaryQuery(req));
   }
 
   @OnMessage(RpcSubjects.FleetResourceChanges)
-  changes(payload: unknown): Promise<ResourceChangePageDto> {
-    return this.queries.execute(new ListResourceChangesQuery(validateInto(ListResourceChangesRequest, payload, 'query')));
+  changes(req: ListResourceChangesRequest): Promise<ResourceChangePageDto> {
+    return this.queries.execute(new ListResourceChangesQuery(req));
   }
 }

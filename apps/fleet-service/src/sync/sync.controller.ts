@@ -1,4 +1,4 @@
-import { RpcSubjects, StartSyncRequest, SyncAcceptedDto, SyncIdRequest, SyncRunDto, SyncTrigger, validateInto } from '@app/contracts';
+import { RpcSubjects, StartSyncRequest, SyncAcceptedDto, SyncIdRequest, SyncRunDto, SyncTrigger } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -14,12 +14,12 @@ export class SyncController {
   ) {}
 
   @OnMessage(RpcSubjects.FleetSyncStart)
-  start(payload: unknown): Promise<SyncAcceptedDto> {
-    return this.commands.execute(new StartSyncCommand(validateInto(StartSyncRequest, payload, 'request'), SyncTrigger.Manual));
+  start(req: StartSyncRequest): Promise<SyncAcceptedDto> {
+    return this.commands.execute(new StartSyncCommand(req, SyncTrigger.Manual));
   }
 
   @OnMessage(RpcSubjects.FleetSyncGet)
-  get(payload: unknown): Promise<SyncRunDto> {
-    return this.queries.execute(new GetSyncQuery(validateInto(SyncIdRequest, payload).id));
+  get(req: SyncIdRequest): Promise<SyncRunDto> {
+    return this.queries.execute(new GetSyncQuery(req.id));
   }
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
+  AnyDomainEvent,
   AppException,
+  DomainEvent,
+  domainEvent,
   EventSubjects,
-  ResourceChangedData,
-  ResourceDiscoveredData,
-  ResourceRemovedData,
   StartSyncRequest,
   SyncCompletedData,
   SyncStatus,
@@ -14,7 +14,6 @@ import {
   unavailability,
 } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
-import { OutboxEvent } from '@app/persistence';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { DEFAULT_RETRY, withRetry } from '@app/retry';
 import { runAsNewWork } from '@app/observability';
@@ -23,7 +22,6 @@ import { AccountAccessService } from '../accounts/account-access.service';
 import type { AccountEntity } from '../accounts/account.entity';
 import { accountRef } from '../accounts/account.mapper';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../accounts/accounts.repository';
-import { fleetEvent } from '../events/fleet-domain.event';
 import { AccountCredentials, awsErrorMessage, CollectorRegistry, GLOBAL_REGION, resolveRegions, type CollectedResource, type ResourceCollector } from '../inventory';
 import { describeChanges, isGone } from '../resources/resource-changes';
 import { toResourceRef } from '../resources/resource.mapper';
@@ -285,7 +283,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** A run's outcome, logged, as the fleet.sync.completed event (with the totals of its tasks) that ends it. */
-  private completed(run: SyncRunEntity, all: SyncTaskEntity[], status: SyncStatus, finishedAt: Date, reason: string | null): OutboxEvent<SyncCompletedData> {
+  private completed(run: SyncRunEntity, all: SyncTaskEntity[], status: SyncStatus, finishedAt: Date, reason: string | null): DomainEvent<typeof EventSubjects.FleetSyncCompleted> {
     const failed = all.filter((t) => t.status === SyncTaskStatus.Failed).length;
     const sum = (k: 'resources_seen' | 'discovered' | 'changed' | 'removed') => all.reduce((n, t) => n + t[k], 0);
     const data: SyncCompletedData = {
@@ -303,7 +301,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
       status_reason: reason,
     };
     this.logger.log(`sync ${run.id} ${status}: ${all.length} tasks (${failed} failed), ${data.resources_seen} resources, +${data.discovered} ~${data.changed} -${data.removed} in ${finishedAt.getTime() - run.started_at.getTime()} ms${reason ? ` (${reason})` : ''}`);
-    return fleetEvent<SyncCompletedData>(EventSubjects.FleetSyncCompleted, data, run.id);
+    return domainEvent(EventSubjects.FleetSyncCompleted, data, run.id);
   }
 
   /** Checks access and resolves regions; an account that cannot be reached gets failed tasks with AWS's message. */
@@ -419,7 +417,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const fence = { syncId: run.id, owner: this.owner, leaseToken: this.leases.token(run.id, account.account_id) };
         const removedAt = new Date();
         const removed = await this.db(() => this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, removedAt, fence, (rows) =>
-          rows.map((r) => fleetEvent<ResourceRemovedData>(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: removedAt.toISOString(), sync_id: run.id }, r.arn)),
+          rows.map((r) => domainEvent(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: removedAt.toISOString(), sync_id: run.id }, r.arn)),
         ));
         // Lost between the last heartbeat and now: the fence in the statement caught it.
         if (removed === null) errors.push(stopMessage(fence.leaseToken ? 'lease-lost' : 'ended'));
@@ -467,20 +465,20 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     counts.changed += made.changed;
   }
 
-  private eventsOf(changes: UpsertChange[], byArn: Map<string, CollectedResource>, syncId: string, made: { discovered: number; changed: number }): OutboxEvent[] {
-    const events: OutboxEvent[] = [];
+  private eventsOf(changes: UpsertChange[], byArn: Map<string, CollectedResource>, syncId: string, made: { discovered: number; changed: number }): AnyDomainEvent[] {
+    const events: AnyDomainEvent[] = [];
     for (const c of changes) {
       const r = byArn.get(c.arn);
       if (!r) continue;
       if (c.isNew) {
         made.discovered++;
-        events.push(fleetEvent<ResourceDiscoveredData>(EventSubjects.FleetResourceDiscovered, { resource: toResourceRef(r), sync_id: syncId }, r.arn));
+        events.push(domainEvent(EventSubjects.FleetResourceDiscovered, { resource: toResourceRef(r), sync_id: syncId }, r.arn));
         continue;
       }
       const described = describeChanges(c, r);
       if (!described) continue;
       made.changed++;
-      events.push(fleetEvent<ResourceChangedData>(EventSubjects.FleetResourceChanged, { resource: toResourceRef(r), changes: described, sync_id: syncId }, r.arn));
+      events.push(domainEvent(EventSubjects.FleetResourceChanged, { resource: toResourceRef(r), changes: described, sync_id: syncId }, r.arn));
     }
     return events;
   }

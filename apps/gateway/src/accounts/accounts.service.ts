@@ -12,7 +12,7 @@ export class AccountsService {
   }
 
   discover(body: DiscoverAccountsRequest): Promise<DiscoverAccountsResultDto> {
-    return this.bus.request(RpcSubjects.FleetAccountDiscover, body, { timeoutMs: 14_000 });
+    return this.bus.request(RpcSubjects.FleetAccountDiscover, body);
   }
 
   list(query: ListAccountsQuery): Promise<AccountPageDto> {

@@ -16,7 +16,7 @@ export class DeliveriesService {
   }
 
   replay(id: string, body: ReplayBody): Promise<ReplayResultDto> {
-    return this.bus.request(RpcSubjects.IntegrationReplay, { ...body, id }, { timeoutMs: 30000 });
+    return this.bus.request(RpcSubjects.IntegrationReplay, { ...body, id });
   }
 
   circuit(id: string): Promise<CircuitDto> {

@@ -39,6 +39,14 @@ export interface CommandOutputTarget {
   region: string;
 }
 
+/** rpc.fleet.command.result answers the first part without `stream`, a later part of that stream with it. */
+function outputPart(r: CommandOutputFirstPart | CommandOutputPart, expected: 'first'): CommandOutputFirstPart;
+function outputPart(r: CommandOutputFirstPart | CommandOutputPart, expected: 'later'): CommandOutputPart;
+function outputPart(r: CommandOutputFirstPart | CommandOutputPart, expected: 'first' | 'later'): CommandOutputFirstPart | CommandOutputPart {
+  if (('chunk' in r) !== (expected === 'later')) throw new Error(`fleet-service answered a request for the ${expected} part of an output with another part`);
+  return r;
+}
+
 /**
  * Fleet commands for every door (REST, MCP, later GraphQL): the caller's identity becomes `requested_by`,
  * stored output is reassembled from its NATS-sized parts. Input arrives validated against the contract classes.
@@ -48,7 +56,7 @@ export class FleetCommandsService {
   constructor(@Inject(MESSAGE_BUS) private readonly bus: MessageBus) {}
 
   run(body: RunCommandBody, caller: CallerIdentity | undefined): Promise<CommandAcceptedDto | CommandDryRunDto> {
-    return this.bus.request<CommandAcceptedDto | CommandDryRunDto>(RpcSubjects.FleetCommandRun, { ...body, requested_by: requesterOf(caller) }, { timeoutMs: 30_000 });
+    return this.bus.request(RpcSubjects.FleetCommandRun, { ...body, requested_by: requesterOf(caller) });
   }
 
   list(query: ListCommandsQuery): Promise<CommandPageDto> {
@@ -72,11 +80,11 @@ export class FleetCommandsService {
    * stored bound (16 MiB per stream).
    */
   async output(target: CommandOutputTarget): Promise<CommandOutputDto> {
-    const { stdout_next_offset, stderr_next_offset, ...first } = await this.bus.request<CommandOutputFirstPart>(RpcSubjects.FleetCommandResult, target, { timeoutMs: 30_000 });
+    const { stdout_next_offset, stderr_next_offset, ...first } = outputPart(await this.bus.request(RpcSubjects.FleetCommandResult, target), 'first');
     const rest = async (stream: 'stdout' | 'stderr', head: string, offset: number | null): Promise<string> => {
       const parts = [head];
       for (let next = offset; next !== null; ) {
-        const part: CommandOutputPart = await this.bus.request(RpcSubjects.FleetCommandResult, { ...target, stream, offset: next }, { timeoutMs: 30_000 });
+        const part = outputPart(await this.bus.request(RpcSubjects.FleetCommandResult, { ...target, stream, offset: next }), 'later');
         parts.push(part.chunk);
         if (part.next_offset !== null && part.next_offset <= next) throw new Error(`fleet-service returned no progress reading ${stream} at ${next}`);
         next = part.next_offset;

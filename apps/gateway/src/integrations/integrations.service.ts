@@ -25,7 +25,7 @@ export class IntegrationsService {
   }
 
   bulk(body: BulkRegisterRequest): Promise<BulkRegisterResultDto> {
-    return this.bus.request(RpcSubjects.IntegrationBulk, body, { timeoutMs: 30000 });
+    return this.bus.request(RpcSubjects.IntegrationBulk, body);
   }
 
   types(): Promise<IntegrationTypeDto[]> {
@@ -50,7 +50,7 @@ export class IntegrationsService {
 
   /** Runs initialize and the health check now (optionally a test event): success → ACTIVE, failure → ERROR. */
   test(id: string, body: TestIntegrationBody): Promise<TestIntegrationResultDto> {
-    return this.bus.request(RpcSubjects.IntegrationTest, { id, ...body }, { timeoutMs: 65000 });
+    return this.bus.request(RpcSubjects.IntegrationTest, { id, ...body });
   }
 
   lifecycle(id: string, action: IntegrationLifecycleAction): Promise<IntegrationDto> {

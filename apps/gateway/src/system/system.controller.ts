@@ -17,7 +17,7 @@ export class SystemController {
   @ApiOperation({ summary: 'Every running service instance and whether it is ready; names the apps with no instance' })
   @ApiOkResponse({ description: '{ status, instances[], missing[] }' })
   async health(): Promise<{ status: 'ok' | 'degraded'; instances: InstanceInfo[]; missing: string[] }> {
-    const instances = await this.bus.gather<InstanceInfo>(RpcSubjects.SystemPing, {}, { timeoutMs: 1000 });
+    const instances = await this.bus.gather(RpcSubjects.SystemPing, {});
     instances.sort((a, b) => a.app.localeCompare(b.app) || a.instance_id.localeCompare(b.instance_id));
     const missing = EXPECTED.filter((app) => !instances.some((i) => i.app === app));
     return { status: missing.length || instances.some((i) => !i.ready) ? 'degraded' : 'ok', instances, missing };

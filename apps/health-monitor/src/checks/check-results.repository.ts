@@ -1,4 +1,4 @@
-import { HealthCheckOutcome, HealthStatus } from '@app/contracts';
+import { AnyDomainEvent, HealthCheckOutcome, HealthStatus } from '@app/contracts';
 import { Outbox, rowsOf } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -24,7 +24,7 @@ export interface Completion {
   state: { status: HealthStatus; consecutiveFailures: number; consecutiveSuccesses: number };
   transitioned: boolean;
   /** Events to publish at least once, written in the same transaction. */
-  outbox: Array<{ eventId: string; type: string; subject: string; data: unknown }>;
+  outbox: AnyDomainEvent[];
 }
 
 export interface CheckRecordRow {
@@ -147,7 +147,7 @@ export class SqlCheckResultsRepository implements CheckResultsRepository {
           kept.map((c) => c.statusCode),
         ],
       );
-      emit(...kept.flatMap((c) => c.outbox.map((e) => ({ id: e.eventId, type: e.type, subject: e.subject, data: e.data }))));
+      emit(...kept.flatMap((c) => c.outbox));
       return kept;
     });
   }

@@ -28,9 +28,9 @@ describe('CheckRunner (against the in-process bus)', () => {
     expect(c.state).toEqual({ status: HealthStatus.UNHEALTHY, consecutiveFailures: 2, consecutiveSuccesses: 0 });
     expect(c.outbox).toEqual([
       {
-        eventId: `health-status:${c.integrationId}:100000`,
         type: EventSubjects.HealthStatusChanged,
         subject: c.integrationId,
+        id: `health-status:${c.integrationId}:100000`,
         data: expect.objectContaining({ integration_id: c.integrationId, from: HealthStatus.HEALTHY, to: HealthStatus.UNHEALTHY, consecutive_failures: 2 }),
       },
     ]);

@@ -1,4 +1,4 @@
-import { AppException, EventSubjects, HealthCheckOutcome, HealthStatus, HealthStatusChangedData, ProbeResultDto, RpcSubjects } from '@app/contracts';
+import { AppException, domainEvent, EventSubjects, HealthCheckOutcome, HealthStatus, HealthStatusChangedData, ProbeResultDto, RpcSubjects } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { ClaimedCheck } from '../schedule/schedule.repository';
@@ -25,7 +25,7 @@ export class CheckRunner {
     let probe: ProbeResultDto | null = null;
     let error: string | null = null;
     try {
-      probe = await this.bus.request<ProbeResultDto>(RpcSubjects.IntegrationProbe, { id: claim.integration_id }, { timeoutMs: (claim.timeout_seconds + PROBE_MARGIN_SECONDS) * 1000 });
+      probe = await this.bus.request(RpcSubjects.IntegrationProbe, { id: claim.integration_id }, { timeoutMs: (claim.timeout_seconds + PROBE_MARGIN_SECONDS) * 1000 });
       outcome = probe.healthy ? 'SUCCESS' : 'FAILURE';
       error = probe.healthy ? null : (probe.error ?? (probe.status_code !== null ? `unexpected status ${probe.status_code}` : 'check failed'));
     } catch (e) {
@@ -59,7 +59,7 @@ export class CheckRunner {
         reason: step.transition.to === HealthStatus.UNHEALTHY ? `${step.state.consecutiveFailures} consecutive failed health checks: ${r.error ?? 'failed'}` : `${step.state.consecutiveSuccesses} consecutive successful health checks`,
       };
       // The id is the slot: the same transition published twice is dropped by the stream.
-      outbox.push({ eventId: `health-status:${claim.integration_id}:${dueMs}`, type: EventSubjects.HealthStatusChanged, subject: claim.integration_id, data });
+      outbox.push(domainEvent(EventSubjects.HealthStatusChanged, data, claim.integration_id, `health-status:${claim.integration_id}:${dueMs}`));
     }
     return {
       integrationId: claim.integration_id,

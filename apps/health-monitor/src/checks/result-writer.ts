@@ -1,4 +1,4 @@
-import { createCloudEvent, EventSubjects, HealthCheckCompletedData } from '@app/contracts';
+import { createCloudEvent, domainEvent, EventSubjects, HealthCheckCompletedData } from '@app/contracts';
 import { APP_NAME, MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CHECK_RESULTS_REPOSITORY, CheckResultsRepository, Completion } from './check-results.repository';
@@ -75,9 +75,9 @@ export class ResultWriter {
       due_at: c.dueAt.toISOString(),
     };
     try {
-      await this.bus.publish(
-        createCloudEvent({ id: `health-check:${c.integrationId}:${c.dueAt.getTime()}`, type: EventSubjects.HealthCheckCompleted, source: `/aws-mcp-server/${this.app}`, subject: c.integrationId, data }),
-      );
+      const event = domainEvent(EventSubjects.HealthCheckCompleted, data, c.integrationId, `health-check:${c.integrationId}:${c.dueAt.getTime()}`);
+      // Straight to the bus, without EventPublisher's correlation id: a batch's flush runs in whichever check's context queued it first.
+      await this.bus.publish(createCloudEvent({ ...event, source: `/aws-mcp-server/${this.app}` }));
     } catch (e) {
       this.logger.warn(`could not publish health.check.completed for ${c.integrationId}: ${(e as Error).message}`);
     }

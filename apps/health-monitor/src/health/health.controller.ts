@@ -1,4 +1,4 @@
-import { GetHealthHistoryRequest, GetIntegrationHealthRequest, HealthHistoryPageDto, IntegrationHealthDto, RpcSubjects, validateInto } from '@app/contracts';
+import { GetHealthHistoryRequest, GetIntegrationHealthRequest, HealthHistoryPageDto, IntegrationHealthDto, RpcSubjects } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
@@ -13,13 +13,12 @@ export class HealthController {
   constructor(private readonly queries: QueryBus) {}
 
   @OnMessage(RpcSubjects.HealthGet)
-  get(payload: unknown): Promise<IntegrationHealthDto> {
-    return this.queries.execute(new GetIntegrationHealthQuery(validateInto(GetIntegrationHealthRequest, payload).id.toLowerCase()));
+  get(req: GetIntegrationHealthRequest): Promise<IntegrationHealthDto> {
+    return this.queries.execute(new GetIntegrationHealthQuery(req.id.toLowerCase()));
   }
 
   @OnMessage(RpcSubjects.HealthHistory)
-  history(payload: unknown): Promise<HealthHistoryPageDto> {
-    const q = validateInto(GetHealthHistoryRequest, payload, 'query');
-    return this.queries.execute(new GetHealthHistoryQuery(q.id.toLowerCase(), q.limit ?? DEFAULT_LIMIT, q.cursor, q.outcome));
+  history(req: GetHealthHistoryRequest): Promise<HealthHistoryPageDto> {
+    return this.queries.execute(new GetHealthHistoryQuery(req.id.toLowerCase(), req.limit ?? DEFAULT_LIMIT, req.cursor, req.outcome));
   }
 }

@@ -18,6 +18,6 @@ export class IntegrationLookup {
     const row = await this.schedule.find(id);
     if (row?.deleted) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
     if (row) return { row, integration: null };
-    return { row: null, integration: await this.bus.request<IntegrationDto>(RpcSubjects.IntegrationGet, { id }) };
+    return { row: null, integration: await this.bus.request(RpcSubjects.IntegrationGet, { id }) };
   }
 }

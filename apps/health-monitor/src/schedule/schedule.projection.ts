@@ -95,7 +95,7 @@ export class ScheduleProjection implements OnApplicationBootstrap, BeforeApplica
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: IntegrationPageDto = await this.bus.request<IntegrationPageDto>(RpcSubjects.IntegrationList, { limit: PAGE, ...(cursor ? { cursor } : {}) });
+      const page: IntegrationPageDto = await this.bus.request(RpcSubjects.IntegrationList, { limit: PAGE, ...(cursor ? { cursor } : {}) });
       for (const integration of page.items) {
         seen.push(integration.id);
         const snapshot = snapshotOf(integration as unknown as PublicIntegration, Date.now());

@@ -1,4 +1,4 @@
-import { CircuitDto, DeliveryDto, DeliveryPageDto, DeliveryRefRequest, IntegrationIdRequest, ListDeliveriesRequest, ReplayRequest, ReplayResultDto, RpcSubjects, validateInto } from '@app/contracts';
+import { CircuitDto, DeliveryDto, DeliveryPageDto, DeliveryRefRequest, IntegrationIdRequest, ListDeliveriesRequest, ReplayRequest, ReplayResultDto, RpcSubjects } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -16,24 +16,22 @@ export class DeliveriesController {
   ) {}
 
   @OnMessage(RpcSubjects.IntegrationDeliveriesList)
-  list(payload: unknown): Promise<DeliveryPageDto> {
-    return this.queries.execute(new ListDeliveriesQuery(validateInto(ListDeliveriesRequest, payload, 'query')));
+  list(req: ListDeliveriesRequest): Promise<DeliveryPageDto> {
+    return this.queries.execute(new ListDeliveriesQuery(req));
   }
 
   @OnMessage(RpcSubjects.IntegrationDeliveryRetry)
-  retry(payload: unknown): Promise<DeliveryDto> {
-    const req = validateInto(DeliveryRefRequest, payload);
+  retry(req: DeliveryRefRequest): Promise<DeliveryDto> {
     return this.commands.execute(new RetryDeliveryCommand(req.id, req.delivery_id));
   }
 
   @OnMessage(RpcSubjects.IntegrationReplay)
-  replay(payload: unknown): Promise<ReplayResultDto> {
-    const req = validateInto(ReplayRequest, payload, 'request body');
+  replay(req: ReplayRequest): Promise<ReplayResultDto> {
     return this.commands.execute(new ReplayDeliveriesCommand(req.id, req.since));
   }
 
   @OnMessage(RpcSubjects.IntegrationCircuitGet)
-  circuit(payload: unknown): Promise<CircuitDto> {
-    return this.queries.execute(new GetCircuitQuery(validateInto(IntegrationIdRequest, payload).id));
+  circuit(req: IntegrationIdRequest): Promise<CircuitDto> {
+    return this.queries.execute(new GetCircuitQuery(req.id));
   }
 }

@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { AppException, CircuitChangedData, CircuitState, DeliveryFailedData, DeliveryStatus, EventSubjects } from '@app/contracts';
+import { AppException, CircuitState, DeliveryStatus, DomainEvent, domainEvent, EventSubjects } from '@app/contracts';
 import { EventPublisher } from '@app/messaging';
-import { OutboxEvent } from '@app/persistence';
 import { fullJitterDelayMs } from '@app/retry';
 import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
@@ -223,10 +222,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     while (this.results.length) {
       const batch = this.results.splice(0, 1000);
       // Dead letters are announced through the outbox, in the transaction that records them.
-      const deadLetters = new Map<string, OutboxEvent<DeliveryFailedData>>();
+      const deadLetters = new Map<string, DomainEvent<typeof EventSubjects.IntegrationDeliveryFailed>>();
       for (const o of batch) {
         if (o.update.status !== DeliveryStatus.DEAD) continue;
-        const data: DeliveryFailedData = {
+        const data = {
           delivery_id: o.update.id,
           integration_id: o.sub.id,
           event_id: o.event.id,
@@ -235,7 +234,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
           last_status_code: o.update.statusCode,
           last_error: o.update.error,
         };
-        deadLetters.set(o.update.id, { type: EventSubjects.IntegrationDeliveryFailed, data, subject: o.sub.id, id: `delivery-failed-${o.update.id}-${o.attempt.startedAt.getTime()}` });
+        deadLetters.set(o.update.id, domainEvent(EventSubjects.IntegrationDeliveryFailed, data, o.sub.id, `delivery-failed-${o.update.id}-${o.attempt.startedAt.getTime()}`));
       }
       try {
         await this.repo.record(
@@ -284,7 +283,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
    */
   private circuitChanged(id: string, from: CircuitState, to: CircuitState, failures: number): void {
     this.logger.log(`integration ${id}: circuit ${from} -> ${to}`);
-    const data: CircuitChangedData = { integration_id: id, from, to, consecutive_failures: failures };
-    void this.publisher.publish(EventSubjects.IntegrationCircuitChanged, data, { subject: id }).catch((e: Error) => this.logger.warn(`could not publish circuit.changed: ${e.message}`));
+    const changed = domainEvent(EventSubjects.IntegrationCircuitChanged, { integration_id: id, from, to, consecutive_failures: failures }, id);
+    void this.publisher.publish(changed).catch((e: Error) => this.logger.warn(`could not publish circuit.changed: ${e.message}`));
   }
 }

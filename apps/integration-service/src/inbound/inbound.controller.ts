@@ -1,4 +1,4 @@
-import { InboundHookRequest, InboundHookResultDto, InboundRecentDto, InboundRecentRequest, RpcSubjects, validateInto } from '@app/contracts';
+import { InboundHookRequest, InboundHookResultDto, InboundRecentDto, InboundRecentRequest, RpcSubjects } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -14,8 +14,7 @@ export class InboundController {
   ) {}
 
   @OnMessage(RpcSubjects.IntegrationHook)
-  hook(payload: unknown): Promise<InboundHookResultDto> {
-    const req = validateInto(InboundHookRequest, payload);
+  hook(req: InboundHookRequest): Promise<InboundHookResultDto> {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))) headers[k.toLowerCase()] = v;
@@ -24,8 +23,7 @@ export class InboundController {
   }
 
   @OnMessage(RpcSubjects.IntegrationInboundRecent)
-  recent(payload: unknown): Promise<InboundRecentDto> {
-    const req = validateInto(InboundRecentRequest, payload, 'query');
+  recent(req: InboundRecentRequest): Promise<InboundRecentDto> {
     return this.queries.execute(new ListRecentInboundQuery(req.id, req.limit ?? 20));
   }
 }

@@ -1,4 +1,5 @@
 import {
+  AppException,
   BulkRegisterRequest,
   BulkRegisterResultDto,
   IntegrationConfigDto,
@@ -15,7 +16,6 @@ import {
   TestIntegrationRequest,
   TestIntegrationResultDto,
   UpdateIntegrationRequest,
-  validateInto,
 } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
@@ -32,8 +32,8 @@ import { ListIntegrationsQuery } from './queries/list-integrations/list-integrat
 import { ProbeIntegrationQuery } from './queries/probe-integration/probe-integration.query';
 
 /**
- * The integration registry over NATS. Payloads are validated here with the same contract classes the
- * gateway uses: a caller on NATS gets the same guarantees as one over HTTP.
+ * The integration registry over NATS. Payloads arrive validated into the contract's classes (`RpcContracts`), the
+ * ones the gateway uses: a caller on NATS gets the same guarantees as one over HTTP.
  */
 @Controller()
 export class IntegrationsController {
@@ -43,59 +43,58 @@ export class IntegrationsController {
   ) {}
 
   @OnMessage(RpcSubjects.IntegrationCreate)
-  create(payload: unknown): Promise<IntegrationDto> {
-    return this.commands.execute(new CreateIntegrationCommand(validateInto(IntegrationConfigDto, payload, 'integration')));
+  create(req: IntegrationConfigDto): Promise<IntegrationDto> {
+    return this.commands.execute(new CreateIntegrationCommand(req));
   }
 
   @OnMessage(RpcSubjects.IntegrationUpdate)
-  update(payload: unknown): Promise<IntegrationDto> {
-    const req = validateInto(UpdateIntegrationRequest, payload, 'integration');
+  update(req: UpdateIntegrationRequest): Promise<IntegrationDto> {
     return this.commands.execute(new UpdateIntegrationCommand(req.id, req.config));
   }
 
   @OnMessage(RpcSubjects.IntegrationDelete)
-  async delete(payload: unknown): Promise<{ deleted: true }> {
-    await this.commands.execute(new DeleteIntegrationCommand(validateInto(IntegrationIdRequest, payload).id));
+  async delete(req: IntegrationIdRequest): Promise<{ deleted: true }> {
+    await this.commands.execute(new DeleteIntegrationCommand(req.id));
     return { deleted: true };
   }
 
   @OnMessage(RpcSubjects.IntegrationGet)
-  get(payload: unknown): Promise<IntegrationDto> {
-    return this.queries.execute(new GetIntegrationQuery(validateInto(IntegrationIdRequest, payload).id));
+  get(req: IntegrationIdRequest): Promise<IntegrationDto> {
+    return this.queries.execute(new GetIntegrationQuery(req.id));
   }
 
   @OnMessage(RpcSubjects.IntegrationList)
-  list(payload: unknown): Promise<IntegrationPageDto> {
-    return this.queries.execute(new ListIntegrationsQuery(validateInto(ListIntegrationsRequest, payload, 'query')));
+  list(req: ListIntegrationsRequest): Promise<IntegrationPageDto> {
+    return this.queries.execute(new ListIntegrationsQuery(req));
   }
 
   @OnMessage(RpcSubjects.IntegrationTest)
-  test(payload: unknown): Promise<TestIntegrationResultDto> {
-    const req = validateInto(TestIntegrationRequest, payload);
+  test(req: TestIntegrationRequest): Promise<TestIntegrationResultDto> {
     return this.commands.execute(new TestIntegrationCommand(req.id, req.send_test_event ?? false));
   }
 
   @OnMessage(RpcSubjects.IntegrationLifecycle)
-  lifecycle(payload: unknown): Promise<IntegrationDto> {
-    const { id, action } = validateInto(LifecycleRequest, payload);
+  async lifecycle({ id, action }: LifecycleRequest): Promise<IntegrationDto> {
     const command =
       action === 'disable'
         ? new ChangeIntegrationStatusCommand(id, IntegrationStatus.INACTIVE, 'disabled', { enabled: false })
         : action === 'enable'
           ? new ChangeIntegrationStatusCommand(id, IntegrationStatus.CONFIGURING, 'enabled', { enabled: true })
           : new ChangeIntegrationStatusCommand(id, IntegrationStatus.DEPRECATED, 'deprecated');
-    return this.commands.execute(command);
+    const after = await this.commands.execute(command);
+    // null only answers a pinned (`from`) or quiet change; a user's is neither, so this is never reached.
+    if (!after) throw new AppException('CONFLICT', `Integration ${id} changed while it was being updated; try again`);
+    return after;
   }
 
   @OnMessage(RpcSubjects.IntegrationBulk)
-  bulk(payload: unknown): Promise<BulkRegisterResultDto> {
-    const req = validateInto(BulkRegisterRequest, payload, 'request body');
+  bulk(req: BulkRegisterRequest): Promise<BulkRegisterResultDto> {
     return this.commands.execute(new RegisterBulkCommand(req.integrations, req.atomic ?? false));
   }
 
   @OnMessage(RpcSubjects.IntegrationProbe)
-  probe(payload: unknown): Promise<ProbeResultDto> {
-    return this.queries.execute(new ProbeIntegrationQuery(validateInto(ProbeIntegrationRequest, payload).id));
+  probe(req: ProbeIntegrationRequest): Promise<ProbeResultDto> {
+    return this.queries.execute(new ProbeIntegrationQuery(req.id));
   }
 
   @OnMessage(RpcSubjects.IntegrationTypes)

@@ -13,7 +13,7 @@ export class SystemPingController {
     private readonly shutdown: ShutdownState,
   ) {}
 
-  @OnMessage(RpcSubjects.SystemPing, { everyInstance: true })
+  @OnMessage(RpcSubjects.SystemPing)
   async ping(): Promise<InstanceInfo> {
     const checks: InstanceInfo['checks'] = {};
     await Promise.all(

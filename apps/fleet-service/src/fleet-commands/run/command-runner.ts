@@ -1,11 +1,10 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CliCredentials, CliExecutor, CliResult, CommandPolicy, CliRole } from '@app/cli-executor';
-import { CommandCompletedData, CommandCountsDto, CommandStatus, CommandTargetCompletedData, CommandTargetStatus, EventSubjects, FLEET_COMMAND_LIMITS } from '@app/contracts';
+import { CommandCountsDto, CommandStatus, CommandTargetStatus, domainEvent, EventSubjects, FLEET_COMMAND_LIMITS } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { fleetEvent } from '../../events/fleet-domain.event';
 import { AccountCredentials } from '../../inventory';
 import type { CommandJobEntity } from '../fleet-command.entity';
 import { FLEET_COMMANDS_REPOSITORY, FleetCommandsRepository, StatusCounts, TargetCompletion } from '../fleet-commands.repository';
@@ -154,7 +153,7 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.error(`command ${job.id} target ${account.account_id}/${region}: ${(e as Error).message}`);
       completion = this.ended(CommandTargetStatus.Failed, `internal error: ${headBytes((e as Error).message, 500).text}`);
     }
-    const completed = fleetEvent<CommandTargetCompletedData>(
+    const completed = domainEvent(
       EventSubjects.FleetCommandTargetCompleted,
       { id: job.id, account_id: account.account_id, region, status: completion.status, exit_code: completion.exit_code, duration_ms: completion.duration_ms },
       job.id,
@@ -288,7 +287,7 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
           : `${counts.failed + counts.timed_out + counts.cancelled} of ${counts.total} targets did not succeed`;
     }
     await this.repo.finishJob(job.id, status, reason, [
-      fleetEvent<CommandCompletedData>(EventSubjects.FleetCommandCompleted, { id: job.id, status, status_reason: reason, counts, finished_at: new Date().toISOString() }, job.id),
+      domainEvent(EventSubjects.FleetCommandCompleted, { id: job.id, status, status_reason: reason, counts, finished_at: new Date().toISOString() }, job.id),
     ]);
     this.logger.log(`command ${job.id} (${job.service} ${job.operation}) by ${job.requested_by_name}: ${status} ${JSON.stringify(counts)}`);
   }

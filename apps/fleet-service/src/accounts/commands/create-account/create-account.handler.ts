@@ -1,7 +1,6 @@
-import { AccountDto, AccountEventData, AccountStatus, AppException, CreateAccountRequest, EventSubjects } from '@app/contracts';
+import { AccountDto, AccountStatus, AppException, CreateAccountRequest, domainEvent, EventSubjects } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountAccessService } from '../../account-access.service';
 import { AccountEntity } from '../../account.entity';
 import { storedRegions, toAccountDto } from '../../account.mapper';
@@ -33,7 +32,7 @@ export function newAccountRow(req: CreateAccountRequest, now = new Date()): Acco
 }
 
 @CommandHandler(CreateAccountCommand)
-export class CreateAccountHandler implements ICommandHandler<CreateAccountCommand, AccountDto> {
+export class CreateAccountHandler implements ICommandHandler<CreateAccountCommand> {
   constructor(
     @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
     private readonly access: AccountAccessService,
@@ -42,7 +41,7 @@ export class CreateAccountHandler implements ICommandHandler<CreateAccountComman
   async execute({ request }: CreateAccountCommand): Promise<AccountDto> {
     const row = newAccountRow(request);
     // The event carries the account as stored (PENDING); the access check's outcome follows as status.changed.
-    await this.repo.insert(row, [fleetEvent<AccountEventData>(EventSubjects.FleetAccountCreated, { account: toAccountDto(row) }, row.account_id)]);
+    await this.repo.insert(row, [domainEvent(EventSubjects.FleetAccountCreated, { account: toAccountDto(row) }, row.account_id)]);
     await this.access.checkWithin(row);
     const saved = await this.repo.findById(row.account_id);
     if (!saved) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${row.account_id} was deleted meanwhile`);

@@ -1,8 +1,7 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { AccountEventData, AppException, DiscoverAccountsResultDto, DiscoveredAccountDto, EventSubjects } from '@app/contracts';
+import { AppException, DiscoverAccountsResultDto, DiscoveredAccountDto, domainEvent, EventSubjects } from '@app/contracts';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountCredentials, listOrganizationAccounts, type OrganizationAccount } from '../../../inventory';
 import { AccountAccessService } from '../../account-access.service';
 import { toAccountDto } from '../../account.mapper';
@@ -16,7 +15,7 @@ import { DiscoverAccountsCommand } from './discover-accounts.command';
  * runs as is registered without a role. Existing accounts are left as they are.
  */
 @CommandHandler(DiscoverAccountsCommand)
-export class DiscoverAccountsHandler implements ICommandHandler<DiscoverAccountsCommand, DiscoverAccountsResultDto> {
+export class DiscoverAccountsHandler implements ICommandHandler<DiscoverAccountsCommand> {
   private readonly logger = new Logger(DiscoverAccountsHandler.name);
 
   constructor(
@@ -57,7 +56,7 @@ export class DiscoverAccountsHandler implements ICommandHandler<DiscoverAccounts
         enabled: req.enabled ?? true,
       });
       try {
-        await this.repo.insert(row, [fleetEvent<AccountEventData>(EventSubjects.FleetAccountCreated, { account: toAccountDto(row) }, row.account_id)]);
+        await this.repo.insert(row, [domainEvent(EventSubjects.FleetAccountCreated, { account: toAccountDto(row) }, row.account_id)]);
       } catch (e) {
         if (e instanceof AppException && e.code === 'ACCOUNT_EXISTS') {
           out.push({ account_id: a.account_id, name: a.name, outcome: 'exists', role_arn: roleArn });

@@ -1,7 +1,6 @@
-import { AccountDto, AccountEventData, AppException, EventSubjects } from '@app/contracts';
+import { AccountDto, AppException, domainEvent, EventSubjects } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountAccessService } from '../../account-access.service';
 import { storedRegions, toAccountDto } from '../../account.mapper';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../../accounts.repository';
@@ -9,7 +8,7 @@ import { UpdateAccountCommand } from './update-account.command';
 
 /** Full replacement of an account's settings; access is checked again with the new role. */
 @CommandHandler(UpdateAccountCommand)
-export class UpdateAccountHandler implements ICommandHandler<UpdateAccountCommand, AccountDto> {
+export class UpdateAccountHandler implements ICommandHandler<UpdateAccountCommand> {
   constructor(
     @Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository,
     private readonly access: AccountAccessService,
@@ -31,7 +30,7 @@ export class UpdateAccountHandler implements ICommandHandler<UpdateAccountComman
     });
     if (intervalChanged) row.next_sync_at = new Date(Math.min(row.next_sync_at?.getTime() ?? Date.now(), Date.now() + row.sync_interval_minutes * 60_000));
     // The event carries the settings as stored; a new access-check outcome follows as status.changed.
-    const updated = fleetEvent<AccountEventData>(EventSubjects.FleetAccountUpdated, { account: toAccountDto(row) }, row.account_id);
+    const updated = domainEvent(EventSubjects.FleetAccountUpdated, { account: toAccountDto(row) }, row.account_id);
     if (!(await this.repo.update(row, [updated]))) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${req.account_id} is not registered`);
     this.access.forget(row.account_id);
     await this.access.checkWithin(row);

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CommandPolicy } from '@app/cli-executor';
-import { AppException, CommandAcceptedDto, CommandDryRunDto, CommandStartedData, CommandStatus, EventSubjects } from '@app/contracts';
+import { AppException, CommandAcceptedDto, CommandDryRunDto, CommandStatus, domainEvent, EventSubjects } from '@app/contracts';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { fleetEvent } from '../../../events/fleet-domain.event';
 import { AccountCredentials, listEnabledRegions } from '../../../inventory';
 import { COMMAND_ACCOUNTS_READER, CommandAccount, CommandAccountsReader } from '../../command-accounts.reader';
 import { CommandJobEntity } from '../../fleet-command.entity';
@@ -18,7 +17,7 @@ import { RunCommandCommand } from './run-command.command';
  * expanded, then the job and its PENDING targets are stored and the runner takes over in the background.
  */
 @CommandHandler(RunCommandCommand)
-export class RunCommandHandler implements ICommandHandler<RunCommandCommand, CommandAcceptedDto | CommandDryRunDto> {
+export class RunCommandHandler implements ICommandHandler<RunCommandCommand> {
   private readonly logger = new Logger(RunCommandHandler.name);
 
   constructor(
@@ -82,7 +81,7 @@ export class RunCommandHandler implements ICommandHandler<RunCommandCommand, Com
       job,
       targets.map((t) => ({ seq: t.seq, account_id: t.account.account_id, region: t.region })),
       [
-        fleetEvent<CommandStartedData>(
+        domainEvent(
           EventSubjects.FleetCommandStarted,
           { id: job.id, command: job.command, service: job.service, operation: job.operation, mutating: job.mutating, requested_by: who, targets_total: job.targets_total, created_at: now.toISOString() },
           job.id,

@@ -1,7 +1,6 @@
-import { AppException, IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { AppException, domainEvent, EventSubjects, IntegrationDto, IntegrationStatus } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { integrationStatusChangedEvent } from '../../events/integration-status-changed.event';
 import { IntegrationMapper } from '../../integration.mapper';
 import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
 import { assertTransition, canTransition } from '../../lifecycle/integration-lifecycle';
@@ -9,7 +8,7 @@ import { ChangeIntegrationStatusCommand } from './change-integration-status.comm
 
 /** Returns the integration after the change, or null when `quietIfInvalid` and the change did not apply. */
 @CommandHandler(ChangeIntegrationStatusCommand)
-export class ChangeIntegrationStatusHandler implements ICommandHandler<ChangeIntegrationStatusCommand, IntegrationDto | null> {
+export class ChangeIntegrationStatusHandler implements ICommandHandler<ChangeIntegrationStatusCommand> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,
@@ -29,7 +28,7 @@ export class ChangeIntegrationStatusHandler implements ICommandHandler<ChangeInt
       assertTransition(from, to, row.name);
     }
     const next = await this.repo.transition(id, from, to, reason, opts.enabled === undefined ? {} : { enabled: opts.enabled }, (n) =>
-      from !== to ? [integrationStatusChangedEvent({ id, name: row.name, from, to, reason }, this.mapper.toPublic(n))] : [],
+      from !== to ? [domainEvent(EventSubjects.IntegrationStatusChanged, { id, name: row.name, from, to, reason, integration: this.mapper.toPublic(n) }, id)] : [],
     );
     if (!next) {
       if (opts.quietIfInvalid) return null;

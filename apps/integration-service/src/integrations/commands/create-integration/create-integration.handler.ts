@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { IntegrationConfigDto, IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { domainEvent, EventSubjects, IntegrationConfigDto, IntegrationDto, IntegrationStatus } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { integrationCreatedEvent } from '../../events/integration-created.event';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
 import { IntegrationValidator } from '../../integration-validator';
@@ -11,7 +10,7 @@ import { resolveMaskedSecrets } from '../../secrets/integration-secrets';
 import { CreateIntegrationCommand } from './create-integration.command';
 
 @CommandHandler(CreateIntegrationCommand)
-export class CreateIntegrationHandler implements ICommandHandler<CreateIntegrationCommand, IntegrationDto> {
+export class CreateIntegrationHandler implements ICommandHandler<CreateIntegrationCommand> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,
@@ -29,7 +28,7 @@ export class CreateIntegrationHandler implements ICommandHandler<CreateIntegrati
 
   async execute({ config }: CreateIntegrationCommand): Promise<IntegrationDto> {
     const row = this.build(config);
-    await this.repo.insert(row, [integrationCreatedEvent(this.mapper.toPublic(row))]);
+    await this.repo.insert(row, [domainEvent(EventSubjects.IntegrationCreated, { integration: this.mapper.toPublic(row) }, row.id)]);
     return this.mapper.toDto(row);
   }
 }

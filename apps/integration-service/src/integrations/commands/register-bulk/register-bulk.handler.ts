@@ -1,8 +1,6 @@
-import { AppException, BulkItemResultDto, BulkRegisterResultDto, IntegrationConfigDto, validateInto } from '@app/contracts';
-import { OutboxEvent } from '@app/persistence';
+import { AppException, BulkItemResultDto, BulkRegisterResultDto, domainEvent, EventSubjects, IntegrationConfigDto, validateInto } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { integrationCreatedEvent } from '../../events/integration-created.event';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
 import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
@@ -16,7 +14,7 @@ const nameOf = (item: unknown, i: number) => (typeof (item as { name?: unknown }
  * either every item is created (in one transaction) or none is.
  */
 @CommandHandler(RegisterBulkCommand)
-export class RegisterBulkHandler implements ICommandHandler<RegisterBulkCommand, BulkRegisterResultDto> {
+export class RegisterBulkHandler implements ICommandHandler<RegisterBulkCommand> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly creator: CreateIntegrationHandler,
@@ -68,8 +66,8 @@ export class RegisterBulkHandler implements ICommandHandler<RegisterBulkCommand,
     return this.summary(results);
   }
 
-  private created(row: IntegrationEntity): OutboxEvent {
-    return integrationCreatedEvent(this.mapper.toPublic(row));
+  private created(row: IntegrationEntity) {
+    return domainEvent(EventSubjects.IntegrationCreated, { integration: this.mapper.toPublic(row) }, row.id);
   }
 
   private failure(name: string, e: unknown): BulkItemResultDto {

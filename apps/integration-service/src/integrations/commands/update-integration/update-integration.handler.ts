@@ -1,10 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import { AppException, IntegrationDto, IntegrationStatus } from '@app/contracts';
-import { OutboxEvent } from '@app/persistence';
+import { AnyDomainEvent, AppException, domainEvent, EventSubjects, IntegrationDto, IntegrationStatus } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { integrationStatusChangedEvent } from '../../events/integration-status-changed.event';
-import { integrationUpdatedEvent } from '../../events/integration-updated.event';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
 import { IntegrationValidator } from '../../integration-validator';
@@ -15,7 +12,7 @@ import { UpdateIntegrationCommand } from './update-integration.command';
 const COMPARED: (keyof IntegrationEntity)[] = ['name', 'description', 'type', 'direction', 'version', 'enabled', 'timeout_seconds', 'rate_limit_per_minute', 'tags', 'metadata', 'auth', 'health_check', 'retry', 'connection', 'subscriptions', 'delivery'];
 
 @CommandHandler(UpdateIntegrationCommand)
-export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrationCommand, IntegrationDto> {
+export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrationCommand> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,
@@ -38,8 +35,10 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
     const changed = COMPARED.filter((k) => !isDeepStrictEqual(current[k], next[k]));
     if (!isDeepStrictEqual(storedSecrets, secrets)) changed.push('secrets' as keyof IntegrationEntity);
     const after = this.mapper.toPublic(next);
-    const events: OutboxEvent[] = [integrationUpdatedEvent(after, changed as string[])];
-    if (status !== current.status) events.push(integrationStatusChangedEvent({ id, name: next.name, from: current.status as IntegrationStatus, to: status, reason: next.status_reason }, after));
+    const events: AnyDomainEvent[] = [domainEvent(EventSubjects.IntegrationUpdated, { integration: after, changed_fields: changed as string[] }, id)];
+    if (status !== current.status) {
+      events.push(domainEvent(EventSubjects.IntegrationStatusChanged, { id, name: next.name, from: current.status as IntegrationStatus, to: status, reason: next.status_reason, integration: after }, id));
+    }
     if (!(await this.repo.update(next, events))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
     return this.mapper.toDto(next);
   }
