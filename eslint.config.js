@@ -68,6 +68,16 @@ module.exports = tseslint.config(
     },
   },
   {
+    // execute() returns the handler's type only for typed commands and queries; an untyped one would give `any`.
+    files: ['apps/**/*.command.ts', 'apps/**/*.query.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ClassDeclaration:not([superClass])', message: 'A command extends Command<Result>, a query Query<Result> (@nestjs/cqrs), so that execute() returns the handler\'s type.' },
+      ],
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -1,5 +1,8 @@
-import { CreateAccountRequest } from '@app/contracts';
+import { AccountDto, CreateAccountRequest } from '@app/contracts';
+import { Command } from '@nestjs/cqrs';
 
-export class CreateAccountCommand {
-  constructor(readonly request: CreateAccountRequest) {}
+export class CreateAccountCommand extends Command<AccountDto> {
+  constructor(readonly request: CreateAccountRequest) {
+    super();
+  }
 }

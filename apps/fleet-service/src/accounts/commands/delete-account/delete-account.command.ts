@@ -1,3 +1,7 @@
-export class DeleteAccountCommand {
-  constructor(readonly accountId: string) {}
+import { Command } from '@nestjs/cqrs';
+
+export class DeleteAccountCommand extends Command<void> {
+  constructor(readonly accountId: string) {
+    super();
+  }
 }

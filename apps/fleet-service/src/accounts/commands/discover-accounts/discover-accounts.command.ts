@@ -1,5 +1,8 @@
-import { DiscoverAccountsRequest } from '@app/contracts';
+import { DiscoverAccountsRequest, DiscoverAccountsResultDto } from '@app/contracts';
+import { Command } from '@nestjs/cqrs';
 
-export class DiscoverAccountsCommand {
-  constructor(readonly request: DiscoverAccountsRequest) {}
+export class DiscoverAccountsCommand extends Command<DiscoverAccountsResultDto> {
+  constructor(readonly request: DiscoverAccountsRequest) {
+    super();
+  }
 }

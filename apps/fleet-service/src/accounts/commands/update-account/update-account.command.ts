@@ -1,5 +1,8 @@
-import { UpdateAccountRequest } from '@app/contracts';
+import { AccountDto, UpdateAccountRequest } from '@app/contracts';
+import { Command } from '@nestjs/cqrs';
 
-export class UpdateAccountCommand {
-  constructor(readonly request: UpdateAccountRequest) {}
+export class UpdateAccountCommand extends Command<AccountDto> {
+  constructor(readonly request: UpdateAccountRequest) {
+    super();
+  }
 }

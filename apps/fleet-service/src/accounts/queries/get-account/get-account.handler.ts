@@ -6,7 +6,7 @@ import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../../accounts.reposito
 import { GetAccountQuery } from './get-account.query';
 
 @QueryHandler(GetAccountQuery)
-export class GetAccountHandler implements IQueryHandler<GetAccountQuery, AccountDto> {
+export class GetAccountHandler implements IQueryHandler<GetAccountQuery> {
   constructor(@Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository) {}
 
   async execute({ accountId }: GetAccountQuery): Promise<AccountDto> {

@@ -1,3 +1,8 @@
-export class GetAccountQuery {
-  constructor(readonly accountId: string) {}
+import { AccountDto } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
+
+export class GetAccountQuery extends Query<AccountDto> {
+  constructor(readonly accountId: string) {
+    super();
+  }
 }

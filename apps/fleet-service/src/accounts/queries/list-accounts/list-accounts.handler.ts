@@ -7,7 +7,7 @@ import { ListAccountsQuery } from './list-accounts.query';
 
 /** Accounts in account-id order; the cursor is the last account id of the page, base64url-encoded. */
 @QueryHandler(ListAccountsQuery)
-export class ListAccountsHandler implements IQueryHandler<ListAccountsQuery, AccountPageDto> {
+export class ListAccountsHandler implements IQueryHandler<ListAccountsQuery> {
   constructor(@Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository) {}
 
   async execute({ request: q }: ListAccountsQuery): Promise<AccountPageDto> {

@@ -1,5 +1,8 @@
-import { ListAccountsQuery as ListAccountsRequest } from '@app/contracts';
+import { AccountPageDto, ListAccountsQuery as ListAccountsRequest } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
 
-export class ListAccountsQuery {
-  constructor(readonly request: ListAccountsRequest) {}
+export class ListAccountsQuery extends Query<AccountPageDto> {
+  constructor(readonly request: ListAccountsRequest) {
+    super();
+  }
 }

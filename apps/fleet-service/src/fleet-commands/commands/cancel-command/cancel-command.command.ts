@@ -1,8 +1,11 @@
-import { CommandRequesterDto } from '@app/contracts';
+import { CommandDto, CommandRequesterDto } from '@app/contracts';
+import { Command } from '@nestjs/cqrs';
 
-export class CancelCommandCommand {
+export class CancelCommandCommand extends Command<CommandDto> {
   constructor(
     readonly id: string,
     readonly requestedBy: CommandRequesterDto,
-  ) {}
+  ) {
+    super();
+  }
 }

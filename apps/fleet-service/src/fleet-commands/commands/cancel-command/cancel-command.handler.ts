@@ -11,7 +11,7 @@ import { CancelCommandCommand } from './cancel-command.command';
  * sees the request at its next heartbeat (2 s). Running targets end CANCELLED, pending ones too.
  */
 @CommandHandler(CancelCommandCommand)
-export class CancelCommandHandler implements ICommandHandler<CancelCommandCommand, CommandDto> {
+export class CancelCommandHandler implements ICommandHandler<CancelCommandCommand> {
   private readonly logger = new Logger(CancelCommandHandler.name);
 
   constructor(

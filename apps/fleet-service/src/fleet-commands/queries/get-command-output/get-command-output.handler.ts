@@ -25,7 +25,7 @@ export function fitPart(text: string, maxBytes = PART_BYTES): { chunk: string; c
 }
 
 @QueryHandler(GetCommandOutputQuery)
-export class GetCommandOutputHandler implements IQueryHandler<GetCommandOutputQuery, CommandOutputFirstPart | CommandOutputPart> {
+export class GetCommandOutputHandler implements IQueryHandler<GetCommandOutputQuery> {
   constructor(@Inject(FLEET_COMMANDS_REPOSITORY) private readonly repo: FleetCommandsRepository) {}
 
   async execute({ id, accountId, region, part }: GetCommandOutputQuery): Promise<CommandOutputFirstPart | CommandOutputPart> {

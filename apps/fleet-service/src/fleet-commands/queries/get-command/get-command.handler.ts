@@ -6,7 +6,7 @@ import { toCommandDto } from '../../fleet-command.mapper';
 import { GetCommandQuery } from './get-command.query';
 
 @QueryHandler(GetCommandQuery)
-export class GetCommandHandler implements IQueryHandler<GetCommandQuery, CommandDto> {
+export class GetCommandHandler implements IQueryHandler<GetCommandQuery> {
   constructor(@Inject(FLEET_COMMANDS_REPOSITORY) private readonly repo: FleetCommandsRepository) {}
 
   async execute({ id }: GetCommandQuery): Promise<CommandDto> {

@@ -7,7 +7,7 @@ import { ListCommandResultsQuery } from './list-command-results.query';
 
 /** Targets in expansion order, each with a ≤ 4 KB preview of its output; the cursor is the last target's position. */
 @QueryHandler(ListCommandResultsQuery)
-export class ListCommandResultsHandler implements IQueryHandler<ListCommandResultsQuery, CommandResultPageDto> {
+export class ListCommandResultsHandler implements IQueryHandler<ListCommandResultsQuery> {
   constructor(@Inject(FLEET_COMMANDS_REPOSITORY) private readonly repo: FleetCommandsRepository) {}
 
   async execute({ request }: ListCommandResultsQuery): Promise<CommandResultPageDto> {

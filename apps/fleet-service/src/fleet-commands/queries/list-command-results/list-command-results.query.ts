@@ -1,5 +1,8 @@
-import { ListCommandResultsRequest } from '@app/contracts';
+import { CommandResultPageDto, ListCommandResultsRequest } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
 
-export class ListCommandResultsQuery {
-  constructor(readonly request: ListCommandResultsRequest) {}
+export class ListCommandResultsQuery extends Query<CommandResultPageDto> {
+  constructor(readonly request: ListCommandResultsRequest) {
+    super();
+  }
 }

@@ -9,7 +9,7 @@ const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]
 
 /** Newest first; the cursor is base64url of "<created_at>|<id>" of the last item. */
 @QueryHandler(ListCommandsQuery)
-export class ListCommandsHandler implements IQueryHandler<ListCommandsQuery, CommandPageDto> {
+export class ListCommandsHandler implements IQueryHandler<ListCommandsQuery> {
   constructor(@Inject(FLEET_COMMANDS_REPOSITORY) private readonly repo: FleetCommandsRepository) {}
 
   async execute({ request }: ListCommandsQuery): Promise<CommandPageDto> {

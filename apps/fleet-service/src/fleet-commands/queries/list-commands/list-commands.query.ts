@@ -1,5 +1,8 @@
-import { ListCommandsQuery as ListCommandsRequest } from '@app/contracts';
+import { CommandPageDto, ListCommandsQuery as ListCommandsRequest } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
 
-export class ListCommandsQuery {
-  constructor(readonly request: ListCommandsRequest) {}
+export class ListCommandsQuery extends Query<CommandPageDto> {
+  constructor(readonly request: ListCommandsRequest) {
+    super();
+  }
 }

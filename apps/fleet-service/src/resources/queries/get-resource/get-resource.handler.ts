@@ -6,7 +6,7 @@ import { RESOURCES_REPOSITORY, ResourcesRepository } from '../../resources.repos
 import { GetResourceQuery } from './get-resource.query';
 
 @QueryHandler(GetResourceQuery)
-export class GetResourceHandler implements IQueryHandler<GetResourceQuery, ResourceDto> {
+export class GetResourceHandler implements IQueryHandler<GetResourceQuery> {
   constructor(@Inject(RESOURCES_REPOSITORY) private readonly repo: ResourcesRepository) {}
 
   async execute({ arn }: GetResourceQuery): Promise<ResourceDto> {

@@ -1,3 +1,8 @@
-export class GetResourceQuery {
-  constructor(readonly arn: string) {}
+import { ResourceDto } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
+
+export class GetResourceQuery extends Query<ResourceDto> {
+  constructor(readonly arn: string) {
+    super();
+  }
 }

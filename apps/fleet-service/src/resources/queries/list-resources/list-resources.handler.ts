@@ -21,7 +21,7 @@ export function tagFilter(tags: string[] | undefined): Record<string, string> | 
 
 /** Resources in ARN order; the cursor is the last ARN of the page, base64url-encoded. */
 @QueryHandler(ListResourcesQuery)
-export class ListResourcesHandler implements IQueryHandler<ListResourcesQuery, ResourcePageDto> {
+export class ListResourcesHandler implements IQueryHandler<ListResourcesQuery> {
   constructor(@Inject(RESOURCES_REPOSITORY) private readonly repo: ResourcesRepository) {}
 
   async execute({ request: q }: ListResourcesQuery): Promise<ResourcePageDto> {

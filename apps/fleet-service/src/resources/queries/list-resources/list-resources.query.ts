@@ -1,5 +1,8 @@
-import { ListResourcesQuery as ListResourcesRequest } from '@app/contracts';
+import { ListResourcesQuery as ListResourcesRequest, ResourcePageDto } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
 
-export class ListResourcesQuery {
-  constructor(readonly request: ListResourcesRequest) {}
+export class ListResourcesQuery extends Query<ResourcePageDto> {
+  constructor(readonly request: ListResourcesRequest) {
+    super();
+  }
 }

@@ -5,7 +5,7 @@ import { RESOURCES_REPOSITORY, ResourcesRepository } from '../../resources.repos
 import { ResourceSummaryQuery } from './resource-summary.query';
 
 @QueryHandler(ResourceSummaryQuery)
-export class ResourceSummaryHandler implements IQueryHandler<ResourceSummaryQuery, ResourceSummaryDto> {
+export class ResourceSummaryHandler implements IQueryHandler<ResourceSummaryQuery> {
   constructor(@Inject(RESOURCES_REPOSITORY) private readonly repo: ResourcesRepository) {}
 
   async execute({ request: q }: ResourceSummaryQuery): Promise<ResourceSummaryDto> {

@@ -1,5 +1,8 @@
-import { ResourceSummaryQuery as ResourceSummaryRequest } from '@app/contracts';
+import { ResourceSummaryDto, ResourceSummaryQuery as ResourceSummaryRequest } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
 
-export class ResourceSummaryQuery {
-  constructor(readonly request: ResourceSummaryRequest) {}
+export class ResourceSummaryQuery extends Query<ResourceSummaryDto> {
+  constructor(readonly request: ResourceSummaryRequest) {
+    super();
+  }
 }

@@ -5,7 +5,7 @@ import { StartSyncCommand } from './start-sync.command';
 
 /** Records the run and answers at once (202); the tasks run in the background. */
 @CommandHandler(StartSyncCommand)
-export class StartSyncHandler implements ICommandHandler<StartSyncCommand, SyncAcceptedDto> {
+export class StartSyncHandler implements ICommandHandler<StartSyncCommand> {
   constructor(private readonly runner: SyncRunner) {}
 
   async execute({ request, trigger }: StartSyncCommand): Promise<SyncAcceptedDto> {

@@ -6,7 +6,7 @@ import { SYNC_REPOSITORY, SyncRepository } from '../../sync.repository';
 import { GetSyncQuery } from './get-sync.query';
 
 @QueryHandler(GetSyncQuery)
-export class GetSyncHandler implements IQueryHandler<GetSyncQuery, SyncRunDto> {
+export class GetSyncHandler implements IQueryHandler<GetSyncQuery> {
   constructor(@Inject(SYNC_REPOSITORY) private readonly repo: SyncRepository) {}
 
   async execute({ id }: GetSyncQuery): Promise<SyncRunDto> {

@@ -1,3 +1,8 @@
-export class GetSyncQuery {
-  constructor(readonly id: string) {}
+import { SyncRunDto } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
+
+export class GetSyncQuery extends Query<SyncRunDto> {
+  constructor(readonly id: string) {
+    super();
+  }
 }

@@ -19,7 +19,7 @@ export function decodeHistoryCursor(cursor: string): string {
 }
 
 @QueryHandler(GetHealthHistoryQuery)
-export class GetHealthHistoryHandler implements IQueryHandler<GetHealthHistoryQuery, HealthHistoryPageDto> {
+export class GetHealthHistoryHandler implements IQueryHandler<GetHealthHistoryQuery> {
   constructor(
     private readonly lookup: IntegrationLookup,
     @Inject(CHECK_RESULTS_REPOSITORY) private readonly results: CheckResultsRepository,

@@ -11,7 +11,7 @@ const LATEST = 10;
 const DAY_MS = 86400_000;
 
 @QueryHandler(GetIntegrationHealthQuery)
-export class GetIntegrationHealthHandler implements IQueryHandler<GetIntegrationHealthQuery, IntegrationHealthDto> {
+export class GetIntegrationHealthHandler implements IQueryHandler<GetIntegrationHealthQuery> {
   constructor(
     private readonly lookup: IntegrationLookup,
     @Inject(CHECK_RESULTS_REPOSITORY) private readonly results: CheckResultsRepository,

@@ -1,3 +1,8 @@
-export class GetIntegrationHealthQuery {
-  constructor(readonly integrationId: string) {}
+import { IntegrationHealthDto } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
+
+export class GetIntegrationHealthQuery extends Query<IntegrationHealthDto> {
+  constructor(readonly integrationId: string) {
+    super();
+  }
 }

@@ -1,6 +1,11 @@
-export class ReplayDeliveriesCommand {
+import { ReplayResultDto } from '@app/contracts';
+import { Command } from '@nestjs/cqrs';
+
+export class ReplayDeliveriesCommand extends Command<ReplayResultDto> {
   constructor(
     readonly integrationId: string,
     readonly since: string,
-  ) {}
+  ) {
+    super();
+  }
 }

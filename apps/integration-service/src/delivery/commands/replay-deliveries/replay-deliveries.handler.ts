@@ -9,7 +9,7 @@ import { ReplayDeliveriesCommand } from './replay-deliveries.command';
  * deliveries, same delivery ids, so receivers that already have one drop it and the ones they missed arrive.
  */
 @CommandHandler(ReplayDeliveriesCommand)
-export class ReplayDeliveriesHandler implements ICommandHandler<ReplayDeliveriesCommand, ReplayResultDto> {
+export class ReplayDeliveriesHandler implements ICommandHandler<ReplayDeliveriesCommand> {
   constructor(
     private readonly repo: DeliveryRepository,
     private readonly dispatcher: DeliveryDispatcher,

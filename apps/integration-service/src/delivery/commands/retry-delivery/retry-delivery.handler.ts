@@ -7,7 +7,7 @@ import { RetryDeliveryCommand } from './retry-delivery.command';
 
 /** A dead (or delivered, or waiting) delivery goes out again now, same id, with a fresh attempt budget. */
 @CommandHandler(RetryDeliveryCommand)
-export class RetryDeliveryHandler implements ICommandHandler<RetryDeliveryCommand, DeliveryDto> {
+export class RetryDeliveryHandler implements ICommandHandler<RetryDeliveryCommand> {
   constructor(
     private readonly repo: DeliveryRepository,
     private readonly dispatcher: DeliveryDispatcher,

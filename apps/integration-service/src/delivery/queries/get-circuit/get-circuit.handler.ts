@@ -5,7 +5,7 @@ import { GetCircuitQuery } from './get-circuit.query';
 
 /** The breaker's state and the integration's deliveries per status. */
 @QueryHandler(GetCircuitQuery)
-export class GetCircuitHandler implements IQueryHandler<GetCircuitQuery, CircuitDto> {
+export class GetCircuitHandler implements IQueryHandler<GetCircuitQuery> {
   constructor(private readonly repo: DeliveryRepository) {}
 
   async execute({ integrationId }: GetCircuitQuery): Promise<CircuitDto> {

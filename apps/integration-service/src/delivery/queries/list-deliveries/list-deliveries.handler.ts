@@ -6,7 +6,7 @@ import { ListDeliveriesQuery } from './list-deliveries.query';
 
 /** Newest first, keyset-paged, each delivery with its attempts. */
 @QueryHandler(ListDeliveriesQuery)
-export class ListDeliveriesHandler implements IQueryHandler<ListDeliveriesQuery, DeliveryPageDto> {
+export class ListDeliveriesHandler implements IQueryHandler<ListDeliveriesQuery> {
   constructor(private readonly repo: DeliveryRepository) {}
 
   async execute({ request }: ListDeliveriesQuery): Promise<DeliveryPageDto> {

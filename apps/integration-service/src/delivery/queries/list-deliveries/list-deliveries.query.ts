@@ -1,5 +1,8 @@
-import { ListDeliveriesRequest } from '@app/contracts';
+import { DeliveryPageDto, ListDeliveriesRequest } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
 
-export class ListDeliveriesQuery {
-  constructor(readonly request: ListDeliveriesRequest) {}
+export class ListDeliveriesQuery extends Query<DeliveryPageDto> {
+  constructor(readonly request: ListDeliveriesRequest) {
+    super();
+  }
 }

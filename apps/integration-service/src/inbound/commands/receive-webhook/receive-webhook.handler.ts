@@ -11,7 +11,7 @@ function header(headers: Record<string, string | string[]>, name: string): strin
 
 /** Verifies (signature, 5-minute tolerance) and publishes; resolves once the event is on the bus. */
 @CommandHandler(ReceiveWebhookCommand)
-export class ReceiveWebhookHandler implements ICommandHandler<ReceiveWebhookCommand, InboundHookResultDto> {
+export class ReceiveWebhookHandler implements ICommandHandler<ReceiveWebhookCommand> {
   constructor(private readonly runtime: InboundRuntime) {}
 
   async execute({ integrationId, headers, body }: ReceiveWebhookCommand): Promise<InboundHookResultDto> {

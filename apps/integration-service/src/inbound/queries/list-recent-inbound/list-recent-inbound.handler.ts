@@ -7,7 +7,7 @@ import { ListRecentInboundQuery } from './list-recent-inbound.query';
 
 /** The newest messages an integration received and published, newest first (the same CloudEvents as on NATS). */
 @QueryHandler(ListRecentInboundQuery)
-export class ListRecentInboundHandler implements IQueryHandler<ListRecentInboundQuery, InboundRecentDto> {
+export class ListRecentInboundHandler implements IQueryHandler<ListRecentInboundQuery> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly integrations: IntegrationRepository,
     @Inject(INBOUND_REPOSITORY) private readonly repo: InboundRepository,

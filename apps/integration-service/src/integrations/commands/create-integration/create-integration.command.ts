@@ -1,5 +1,8 @@
-import { IntegrationConfigDto } from '@app/contracts';
+import { IntegrationConfigDto, IntegrationDto } from '@app/contracts';
+import { Command } from '@nestjs/cqrs';
 
-export class CreateIntegrationCommand {
-  constructor(readonly config: IntegrationConfigDto) {}
+export class CreateIntegrationCommand extends Command<IntegrationDto> {
+  constructor(readonly config: IntegrationConfigDto) {
+    super();
+  }
 }

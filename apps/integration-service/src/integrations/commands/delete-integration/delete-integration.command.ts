@@ -1,3 +1,7 @@
-export class DeleteIntegrationCommand {
-  constructor(readonly id: string) {}
+import { Command } from '@nestjs/cqrs';
+
+export class DeleteIntegrationCommand extends Command<void> {
+  constructor(readonly id: string) {
+    super();
+  }
 }

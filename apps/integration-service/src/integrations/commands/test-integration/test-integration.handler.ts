@@ -11,7 +11,7 @@ import { TestIntegrationCommand } from './test-integration.command';
 
 /** CONFIGURING/ACTIVE/ERROR → TESTING → ACTIVE on success, ERROR with the reason on failure. */
 @CommandHandler(TestIntegrationCommand)
-export class TestIntegrationHandler implements ICommandHandler<TestIntegrationCommand, TestIntegrationResultDto> {
+export class TestIntegrationHandler implements ICommandHandler<TestIntegrationCommand> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly connectors: ConnectorContextFactory,

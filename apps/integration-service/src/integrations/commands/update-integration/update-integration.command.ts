@@ -1,9 +1,12 @@
-import { IntegrationConfigDto } from '@app/contracts';
+import { IntegrationConfigDto, IntegrationDto } from '@app/contracts';
+import { Command } from '@nestjs/cqrs';
 
 /** Full replacement of an integration's config (PUT). Secrets sent as the mask keep their stored value. */
-export class UpdateIntegrationCommand {
+export class UpdateIntegrationCommand extends Command<IntegrationDto> {
   constructor(
     readonly id: string,
     readonly config: IntegrationConfigDto,
-  ) {}
+  ) {
+    super();
+  }
 }

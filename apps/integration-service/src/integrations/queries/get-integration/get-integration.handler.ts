@@ -6,7 +6,7 @@ import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration
 import { GetIntegrationQuery } from './get-integration.query';
 
 @QueryHandler(GetIntegrationQuery)
-export class GetIntegrationHandler implements IQueryHandler<GetIntegrationQuery, IntegrationDto> {
+export class GetIntegrationHandler implements IQueryHandler<GetIntegrationQuery> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,

@@ -1,3 +1,8 @@
-export class GetIntegrationQuery {
-  constructor(readonly id: string) {}
+import { IntegrationDto } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
+
+export class GetIntegrationQuery extends Query<IntegrationDto> {
+  constructor(readonly id: string) {
+    super();
+  }
 }

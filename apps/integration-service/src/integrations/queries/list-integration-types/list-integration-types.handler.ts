@@ -5,7 +5,7 @@ import { ListIntegrationTypesQuery } from './list-integration-types.query';
 
 /** The registered integration types with the directions and auth types each supports, and their connection settings. */
 @QueryHandler(ListIntegrationTypesQuery)
-export class ListIntegrationTypesHandler implements IQueryHandler<ListIntegrationTypesQuery, IntegrationTypeDto[]> {
+export class ListIntegrationTypesHandler implements IQueryHandler<ListIntegrationTypesQuery> {
   constructor(private readonly registry: ConnectorRegistry) {}
 
   async execute(): Promise<IntegrationTypeDto[]> {

@@ -1,1 +1,4 @@
-export class ListIntegrationTypesQuery {}
+import { IntegrationTypeDto } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
+
+export class ListIntegrationTypesQuery extends Query<IntegrationTypeDto[]> {}

@@ -20,7 +20,7 @@ function decodeCursor(cursor: string): { createdAt: string; id: string } {
 const encodeCursor = (c: { createdAt: string; id: string }) => Buffer.from(JSON.stringify({ t: c.createdAt, i: c.id })).toString('base64url');
 
 @QueryHandler(ListIntegrationsQuery)
-export class ListIntegrationsHandler implements IQueryHandler<ListIntegrationsQuery, IntegrationPageDto> {
+export class ListIntegrationsHandler implements IQueryHandler<ListIntegrationsQuery> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly mapper: IntegrationMapper,

@@ -1,5 +1,8 @@
-import { ListIntegrationsQuery as ListIntegrationsRequest } from '@app/contracts';
+import { IntegrationPageDto, ListIntegrationsQuery as ListIntegrationsRequest } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
 
-export class ListIntegrationsQuery {
-  constructor(readonly request: ListIntegrationsRequest) {}
+export class ListIntegrationsQuery extends Query<IntegrationPageDto> {
+  constructor(readonly request: ListIntegrationsRequest) {
+    super();
+  }
 }

@@ -22,7 +22,7 @@ interface HealthCheckSettings {
  * attributes, SELECT 1, NATS round trip, writable directory, ...). Only the outcome leaves this service.
  */
 @QueryHandler(ProbeIntegrationQuery)
-export class ProbeIntegrationHandler implements IQueryHandler<ProbeIntegrationQuery, ProbeResultDto> {
+export class ProbeIntegrationHandler implements IQueryHandler<ProbeIntegrationQuery> {
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly connectors: ConnectorContextFactory,
