@@ -6,7 +6,7 @@ import { ListResourceChangesQuery } from './list-resource-changes.query';
 
 /** Recorded changes, newest first; the cursor is the last id of the page (keyset on the primary key). */
 @QueryHandler(ListResourceChangesQuery)
-export class ListResourceChangesHandler implements IQueryHandler<ListResourceChangesQuery, ResourceChangePageDto> {
+export class ListResourceChangesHandler implements IQueryHandler<ListResourceChangesQuery> {
   constructor(@Inject(RESOURCES_REPOSITORY) private readonly repo: ResourcesRepository) {}
 
   async execute({ request: q }: ListResourceChangesQuery): Promise<ResourceChangePageDto> {

@@ -1,5 +1,8 @@
-import type { ListResourceChangesQuery as Request } from '@app/contracts';
+import type { ListResourceChangesQuery as Request, ResourceChangePageDto } from '@app/contracts';
+import { Query } from '@nestjs/cqrs';
 
-export class ListResourceChangesQuery {
-  constructor(readonly request: Request) {}
+export class ListResourceChangesQuery extends Query<ResourceChangePageDto> {
+  constructor(readonly request: Request) {
+    super();
+  }
 }
