@@ -103,15 +103,15 @@ async function main(): Promise<void> {
     await go('/audit');
     await shot('audit', (p) => p.getByRole('table', { name: 'Audit log' }).getByText('/api/v1/integrations').first().waitFor());
     await go('/users');
-    await shot('users', (p) => p.getByText('vera-viewer').waitFor());
+    await shot('users', (p) => p.getByText('vera-viewer', { exact: true }).waitFor());
     await go('/api-keys');
-    await shot('api-keys', (p) => p.getByText('ci-deploy').first().waitFor());
+    await shot('api-keys', (p) => p.getByText('ci-deploy', { exact: true }).first().waitFor());
     // The same integration as a viewer sees it: no write actions.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Username').fill('vera-viewer');
     await page.getByLabel('Password').fill('viewer-password-1');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
     await go(`/integrations/${ops.id}`);
     await shot('integration-viewer', (p) => p.getByRole('heading', { name: 'Configuration' }).waitFor());
     await context.close();

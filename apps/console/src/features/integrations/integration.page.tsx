@@ -112,7 +112,7 @@ function Overview({ i }: { i: Integration }) {
 
 /** One bar per check, oldest left: green success, red failure, grey unknown. */
 function UptimeBars({ checks }: { checks: Check[] }) {
-  const ordered = checks.slice().reverse();
+  const ordered = checks.slice().sort((a, b) => Date.parse(a.checked_at) - Date.parse(b.checked_at));
   const ok = checks.filter((c) => c.outcome === 'SUCCESS').length;
   const failed = checks.filter((c) => c.outcome === 'FAILURE').length;
   return (

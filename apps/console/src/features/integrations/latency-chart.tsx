@@ -12,7 +12,8 @@ type Check = Schemas['HealthCheckRecordDto'];
 export function LatencyChart({ checks }: { checks: Check[] }) {
   const el = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const points = checks.filter((c) => c.latency_ms !== undefined && c.latency_ms !== null).slice().reverse();
+  // uPlot needs ascending x: order by when each check ended.
+  const points = checks.filter((c) => c.latency_ms !== undefined && c.latency_ms !== null).sort((a, b) => Date.parse(a.checked_at) - Date.parse(b.checked_at));
   const xs = points.map((c) => new Date(c.checked_at).getTime() / 1000);
   const ys = points.map((c) => c.latency_ms ?? null);
 
