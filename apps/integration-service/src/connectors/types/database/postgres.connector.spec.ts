@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer, Server } from 'node:net';
 import { createSecureContext, TLSSocket } from 'node:tls';
 import { Client } from 'pg';
@@ -244,5 +247,40 @@ describe('DATABASE (PostgreSQL) connector against a real server', () => {
 
   it('validates ca as PEM certificates', () => {
     expect(postgresPlugin.validateConnection({ ...PG, table: 't', ssl: true, ca: 'not pem' })).toEqual([{ field: 'ca', message: expect.any(String) }]);
+  });
+
+  it("never sends the service's own PGPASSWORD or pgpass file to the server an integration names", async () => {
+    // A server that asks for a cleartext password and keeps what it gets: the connector has none configured.
+    const sent: string[] = [];
+    const server = createServer((sock) => {
+      sock.on('error', () => undefined);
+      sock.once('data', () => {
+        sock.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3])); // AuthenticationCleartextPassword
+        sock.once('data', (msg) => {
+          if (msg[0] === 0x70) sent.push(msg.subarray(5, msg.length - 1).toString());
+          sock.destroy();
+        });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const dir = mkdtempSync(join(tmpdir(), 'pgpass-'));
+    const canary = `canary-${randomBytes(6).toString('hex')}`;
+    writeFileSync(`${dir}/pgpass`, `*:*:*:*:${canary}-file\n`, { mode: 0o600 });
+    const saved = { PGPASSWORD: process.env.PGPASSWORD, PGPASSFILE: process.env.PGPASSFILE };
+    process.env.PGPASSWORD = canary;
+    process.env.PGPASSFILE = `${dir}/pgpass`;
+    try {
+      const h = await make({ host: '127.0.0.1', port, table: 't' }).healthCheck();
+      expect(h.healthy).toBe(false);
+      expect(sent).toEqual(['']);
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -201,10 +201,13 @@ export class PostgresConnector implements Connector {
     await guard.resolve(endpoint.host as string);
     const lookup = guard.socketLookup();
     const a = this.ctx.auth;
-    const basic = a.type === AuthType.BASIC && a.username ? { user: a.username, password: a.password } : {};
+    const basic = a.type === AuthType.BASIC && a.username ? { user: a.username, ...(a.password !== undefined ? { password: a.password } : {}) } : {};
     const config: PoolConfig = {
       ...endpoint,
       stream: () => guardedSocket(lookup),
+      // Without a password of its own, pg would fall back to the service's PGPASSWORD or pgpass file and send it to
+      // whatever server the integration names; a function is never replaced by those defaults.
+      password: () => '',
       ...(this.cfg.password !== undefined ? { password: this.cfg.password } : {}),
       ...basic,
       // Two connections: one for deliveries, one for the poller or a health check; integrations are many.
