@@ -126,6 +126,15 @@ describe('hub: environment and secrets', () => {
     }
   });
 
+  it('believes X-Forwarded-For only in the gateway, and only from the load balancer\'s public subnets', () => {
+    const publicCidrs = resourcesOfType(t, 'AWS::EC2::Subnet')
+      .filter(([, p]) => p.MapPublicIpOnLaunch === true)
+      .map(([, p]) => p.CidrBlock as string);
+    expect(publicCidrs.length).toBeGreaterThan(0);
+    expect(loadConfig({ argv: [], env: effectiveEnv(appContainer('gateway')) }).server.trusted_proxies.sort()).toEqual([...publicCidrs].sort());
+    for (const app of APPS.filter((a) => a !== 'gateway')) expect(loadConfig({ argv: [], env: effectiveEnv(appContainer(app)) }).server.trusted_proxies).toEqual([]);
+  });
+
   it('wires each app\'s secrets from Secrets Manager, and only the ones it needs', () => {
     const db = secretLogicalId('database-url');
     const expected: Record<string, Record<string, string>> = {

@@ -1,4 +1,13 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** `10.0.0.1`, `fd00::1`, `10.0.0.0/16` or `fd00::/8`. */
+function isAddressOrCidr(v: string): boolean {
+  const [addr, bits, ...rest] = v.split('/');
+  const family = isIP(addr);
+  if (!family || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
 const int = (min: number, max: number) => z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
@@ -39,6 +48,11 @@ export const ConfigSchema = z
         request_timeout_ms: int(100, 600000).default(15000),
         body_limit_bytes: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
         cors_origins: list.default([]),
+        /**
+         * Proxies (addresses or CIDRs, e.g. a load balancer's subnets) whose X-Forwarded-For is believed: the client
+         * address of rate limits, lockouts and the audit is then the first address left of them. Empty: the socket's.
+         */
+        trusted_proxies: list.default([]).refine((l) => l.every(isAddressOrCidr), 'must list IP addresses or CIDRs (e.g. 10.0.0.0/16)'),
         shutdown_grace_ms: int(0, 600000).default(10000),
       })
       .strict()

@@ -47,6 +47,8 @@ describe('loadConfig', () => {
     [{ NATS_URL: 'http://nats:4222' }, 'nats.url (from NATS_URL): must be nats://host:port'],
     [{ AWS_REGION: 'mars-1' }, 'aws.default_region (from AWS_REGION): must be an AWS region'],
     [{ MCP_LOGGING_FORMAT: 'xml' }, 'logging.format (from MCP_LOGGING_FORMAT): must be json or text'],
+    [{ MCP_SERVER_TRUSTED_PROXIES: '10.0.0.0/33' }, 'server.trusted_proxies (from MCP_SERVER_TRUSTED_PROXIES): must list IP addresses or CIDRs'],
+    [{ MCP_SERVER_TRUSTED_PROXIES: 'lb.internal' }, 'server.trusted_proxies (from MCP_SERVER_TRUSTED_PROXIES): must list IP addresses or CIDRs'],
   ])('stops on %j naming the key and its source', (env, message) => {
     expect(() => loadConfig({ argv: [], env })).toThrow(ConfigError);
     expect(() => loadConfig({ argv: [], env })).toThrow(message);

@@ -290,7 +290,12 @@ export class HubStack extends Stack {
         logGroup: appLogs[app],
         command: [mainScript(app)],
         // The migration task has applied them; a service only warns if its schema has pending ones.
-        environment: { ...commonEnvironment, MCP_DATABASE_MIGRATIONS_RUN: 'false' },
+        environment: {
+          ...commonEnvironment,
+          MCP_DATABASE_MIGRATIONS_RUN: 'false',
+          // The load balancer sits in the public subnets: its X-Forwarded-For names the client (rate limits, lockout, audit).
+          ...(app === 'gateway' ? { MCP_SERVER_TRUSTED_PROXIES: vpc.publicSubnets.map((n) => n.ipv4CidrBlock).join(',') } : {}),
+        },
         secrets: appSecrets(app),
         prepare,
         essential: true,

@@ -27,7 +27,8 @@ export async function createHttpApp(module: unknown, opts: HttpAppOptions): Prom
     // URL-encoded ARNs are path parameters (GET /resources/{arn}); ARNs run up to 2048 characters.
     routerOptions: { maxParamLength: 8192 },
     requestTimeout: config.server.request_timeout_ms,
-    trustProxy: false,
+    // Only the configured proxies' X-Forwarded-For is believed (req.ip); never any client's by default.
+    trustProxy: config.server.trusted_proxies.length ? config.server.trusted_proxies : false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => normaliseCorrelationId(req.headers[CORRELATION_HEADER]),
   });
   const nest = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: opts.logger, bufferLogs: false, abortOnError: false });
