@@ -2,7 +2,7 @@ import { AppException, CloudEvent, GatherSubject, RequestSubject, RpcCallOptions
 import { runForEvent } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
-import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
+import { BatchItem, Closeable, ConsumeBatchOptions, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
 
 interface Served {
   handler: RequestHandler;
@@ -11,7 +11,12 @@ interface Served {
 }
 
 interface Durable {
-  opts: ConsumeOptions;
+  name: string;
+  subjects: string[];
+  /** Events per handler call: 1 for `consume`. */
+  maxBatch: number;
+  /** Resolves when the batch is done (acknowledged), rejects to have all of it redelivered. */
+  run: (items: BatchItem[]) => Promise<void>;
   queue: Array<{ event: CloudEvent; subject: string; sequence: number; deliveries: number }>;
   running: boolean;
   closed: boolean;
@@ -117,7 +122,7 @@ export class InProcessMessageBus implements MessageBus {
     const wire = JSON.parse(JSON.stringify(event)) as CloudEvent;
     const sequence = ++this.sequence;
     for (const d of this.durables.values()) {
-      if (d.opts.subjects.some((p) => subjectMatches(p, subject))) {
+      if (d.subjects.some((p) => subjectMatches(p, subject))) {
         d.queue.push({ event: wire, subject, sequence, deliveries: 0 });
         this.drain(d);
       }
@@ -142,31 +147,42 @@ export class InProcessMessageBus implements MessageBus {
     d.running = true;
     void (async () => {
       while (d.queue.length && !d.closed) {
-        const item = d.queue[0];
-        item.deliveries++;
+        const batch = d.queue.slice(0, d.maxBatch);
+        for (const item of batch) item.deliveries++;
         try {
-          await runForEvent(item.event.correlationid, () => d.opts.handler(JSON.parse(JSON.stringify(item.event)), { subject: item.subject, sequence: item.sequence, redelivered: item.deliveries > 1, deliveryCount: item.deliveries }));
-          d.queue.shift();
+          await d.run(batch.map((i) => ({ event: JSON.parse(JSON.stringify(i.event)) as CloudEvent, delivery: { subject: i.subject, sequence: i.sequence, redelivered: i.deliveries > 1, deliveryCount: i.deliveries } })));
+          d.queue.splice(0, batch.length);
         } catch (e) {
-          this.logger.warn(`consumer ${d.opts.durable} failed on ${item.subject} #${item.sequence}: ${(e as Error).message}; will retry`);
-          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(item.deliveries - 1, 6))));
+          const [first] = batch;
+          this.logger.warn(`consumer ${d.name} failed on ${first.subject} #${first.sequence}${batch.length > 1 ? ` (and ${batch.length - 1} more)` : ''}: ${(e as Error).message}; will retry`);
+          await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(first.deliveries - 1, 6))));
         }
       }
       d.running = false;
     })();
   }
 
-  async consume(opts: ConsumeOptions): Promise<Closeable> {
-    // Replicas in one process share a durable the way NATS replicas do: one queue, one worker.
-    const existing = this.durables.get(opts.durable);
-    const d: Durable = existing ?? { opts, queue: [], running: false, closed: false };
-    if (!existing) this.durables.set(opts.durable, d);
+  /** Replicas in one process share a durable the way NATS replicas do: one queue, one worker (the first one's handler). */
+  private join(d: Durable): Closeable {
+    const existing = this.durables.get(d.name);
+    const joined = existing ?? d;
+    if (!existing) this.durables.set(d.name, d);
     return {
       close: async () => {
-        d.closed = true;
-        this.durables.delete(opts.durable);
+        joined.closed = true;
+        this.durables.delete(d.name);
       },
     };
+  }
+
+  async consume(opts: ConsumeOptions): Promise<Closeable> {
+    const run = async ([{ event, delivery }]: BatchItem[]) => runForEvent(event.correlationid, () => opts.handler(event, delivery));
+    return this.join({ name: opts.durable, subjects: opts.subjects, maxBatch: 1, run, queue: [], running: false, closed: false });
+  }
+
+  /** Takes what has queued up, up to `maxBatch`, per call; a failed batch is retried whole with backoff. */
+  async consumeBatch(opts: ConsumeBatchOptions): Promise<Closeable> {
+    return this.join({ name: opts.durable, subjects: opts.subjects, maxBatch: opts.maxBatch, run: opts.handler, queue: [], running: false, closed: false });
   }
 
   subscribe(pattern: string, handler: (event: CloudEvent, subject: string) => void): Closeable {

@@ -37,6 +37,31 @@ export interface ConsumeOptions {
   ackWaitMs?: number;
 }
 
+/** One event of a batch, with its delivery metadata. */
+export interface BatchItem {
+  event: CloudEvent;
+  delivery: EventDelivery;
+}
+
+export interface ConsumeBatchOptions {
+  /** Durable name, as for `consume`: shared by every replica, which split the events among them. */
+  durable: string;
+  /** Subject patterns; events on other subjects are acknowledged and skipped. */
+  subjects: string[];
+  /**
+   * Up to `maxBatch` events in stream order, one batch at a time. Resolving acknowledges all of them; rejecting has
+   * all of them redelivered (the handler must be idempotent per event id).
+   */
+  handler: (items: BatchItem[]) => Promise<void>;
+  maxBatch: number;
+  /** How long a batch waits for more events before it is handled (a few ms: batches fill under load only). */
+  gatherMs: number;
+  /** How long an unacknowledged event waits before redelivery. */
+  ackWaitMs?: number;
+  /** Events delivered but not yet acknowledged, at most (the consumer's read-ahead). */
+  maxPending?: number;
+}
+
 /** Where a replayable stream starts: after a sequence (resume), or with events published from now on. */
 export interface StreamOptions {
   /** Deliver events with a sequence greater than this one first (Last-Event-ID), then live ones. */
@@ -74,6 +99,8 @@ export interface MessageBus {
   /** Publishes a domain event durably; its `id` deduplicates retries. */
   publish(event: CloudEvent, subject?: string): Promise<void>;
   consume(opts: ConsumeOptions): Promise<Closeable>;
+  /** A durable consumer that takes events in batches (one multi-row write per batch instead of one per event). */
+  consumeBatch(opts: ConsumeBatchOptions): Promise<Closeable>;
   /** Live, non-durable subscription (event stream relays, tests). */
   subscribe(subjectPattern: string, handler: (event: CloudEvent, subject: string) => void): Closeable;
   /**

@@ -7,6 +7,7 @@ import {
   ConsumerMessages,
   DeliverPolicy,
   ErrorCode,
+  JsMsg,
   headers as natsHeaders,
   JetStreamClient,
   JetStreamManager,
@@ -17,7 +18,7 @@ import {
   nanos,
 } from 'nats';
 import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
-import { Closeable, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
+import { BatchItem, Closeable, ConsumeBatchOptions, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
 
 export interface NatsBusOptions {
   url: string;
@@ -222,7 +223,6 @@ export class NatsMessageBus implements MessageBus {
 
   async consume(opts: ConsumeOptions): Promise<Closeable> {
     await this.ensureStream();
-    const stream = this.streamName;
     const durable = this.durableName(opts.durable);
     // nats-server 2.9 filters on one subject only: with several patterns the consumer reads all and skips the rest.
     const filter = opts.subjects.length === 1 ? this.wireSubject(opts.subjects[0]) : undefined;
@@ -234,14 +234,7 @@ export class NatsMessageBus implements MessageBus {
       max_deliver: -1,
       ...(filter ? { filter_subject: filter } : {}),
     };
-    try {
-      await this.jsm.consumers.info(stream, durable);
-    } catch {
-      await this.jsm.consumers.add(stream, config).catch((e: Error) => {
-        if (!String(e.message).includes('already')) throw e;
-      });
-    }
-    const consumer = await this.js.consumers.get(stream, durable);
+    const consumer = await this.durableConsumer(durable, config);
     let messages: ConsumerMessages | undefined;
     let stopped = false;
     const loop = (async () => {
@@ -282,6 +275,100 @@ export class NatsMessageBus implements MessageBus {
         stopped = true;
         await messages?.close().catch(() => undefined);
         await loop.catch(() => undefined);
+      },
+    };
+  }
+
+  /** The durable consumer, created with `config` unless it exists (another replica or an earlier run made it). */
+  private async durableConsumer(durable: string, config: Parameters<JetStreamManager['consumers']['add']>[1]) {
+    try {
+      await this.jsm.consumers.info(this.streamName, durable);
+    } catch {
+      await this.jsm.consumers.add(this.streamName, config).catch((e: Error) => {
+        if (!String(e.message).includes('already')) throw e;
+      });
+    }
+    return this.js.consumers.get(this.streamName, durable);
+  }
+
+  /**
+   * Pulls events into a buffer and hands them on in batches of up to `maxBatch`, one batch at a time so that the
+   * handler sees them in stream order; a few milliseconds (`gatherMs`) of events make a batch, so under load it holds
+   * hundreds. The buffer is bounded (4 batches): the pull waits for the handler beyond that.
+   */
+  async consumeBatch(opts: ConsumeBatchOptions): Promise<Closeable> {
+    await this.ensureStream();
+    const filter = opts.subjects.length === 1 ? this.wireSubject(opts.subjects[0]) : undefined;
+    const consumer = await this.durableConsumer(this.durableName(opts.durable), {
+      durable_name: this.durableName(opts.durable),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      ack_wait: nanos(opts.ackWaitMs ?? 30_000),
+      max_deliver: -1,
+      ...(opts.maxPending ? { max_ack_pending: opts.maxPending } : {}),
+      ...(filter ? { filter_subject: filter } : {}),
+    });
+    let messages: ConsumerMessages | undefined;
+    let stopped = false;
+    let buffer: JsMsg[] = [];
+    let flushing: Promise<void> | null = null;
+    const flush = async (batch: JsMsg[]): Promise<void> => {
+      const items: BatchItem[] = [];
+      for (const m of batch) {
+        try {
+          const event = decode(m.data);
+          const subject = this.localSubject(m.subject);
+          if (isCloudEvent(event) && opts.subjects.some((p) => subjectMatches(p, subject))) {
+            items.push({ event, delivery: { subject, sequence: m.seq, redelivered: m.redelivered, deliveryCount: m.info.redeliveryCount } });
+          }
+        } catch {
+          // not JSON: acknowledged below and skipped
+        }
+      }
+      try {
+        if (items.length) await opts.handler(items);
+        for (const m of batch) m.ack();
+      } catch (e) {
+        this.logger.warn(`consumer ${opts.durable} could not take ${batch.length} event(s): ${(e as Error).message}; they will be redelivered`);
+        for (const m of batch) m.nak(2000);
+      }
+    };
+    // One flusher at a time, so that batches are handled in the order the stream gave the events.
+    const kick = (): void => {
+      if (flushing) return;
+      flushing = (async () => {
+        const until = Date.now() + opts.gatherMs;
+        while (buffer.length < opts.maxBatch && Date.now() < until && !stopped) await new Promise((r) => setTimeout(r, 1));
+        while (buffer.length) await flush(buffer.splice(0, opts.maxBatch));
+      })().finally(() => {
+        flushing = null;
+        if (buffer.length && !stopped) kick();
+      });
+    };
+    const loop = (async () => {
+      while (!stopped) {
+        try {
+          messages = await consumer.consume({ max_messages: Math.max(256, 4 * opts.maxBatch) });
+          for await (const m of messages) {
+            if (stopped) break;
+            buffer.push(m);
+            kick();
+            if (buffer.length >= 4 * opts.maxBatch) await flushing;
+          }
+        } catch (e) {
+          if (stopped) break;
+          this.logger.warn(`consumer ${opts.durable} interrupted: ${(e as Error).message}; resuming`);
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+    })();
+    return {
+      close: async () => {
+        stopped = true;
+        await messages?.close().catch(() => undefined);
+        await loop.catch(() => undefined);
+        await (flushing as Promise<void> | null)?.catch(() => undefined);
+        buffer = [];
       },
     };
   }

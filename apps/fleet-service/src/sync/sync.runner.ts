@@ -13,7 +13,6 @@ import {
   SyncTrigger,
   unavailability,
 } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { DEFAULT_RETRY, withRetry } from '@app/retry';
 import { runAsNewWork } from '@app/observability';
@@ -84,7 +83,7 @@ export function isTransientAwsError(e: unknown): boolean {
  * Leases (`fleet.lease_seconds`, renewed every quarter of it): each run has one, and a periodic sync also holds
  * each account's. A task whose account lease was taken over stops and removes nothing (the removal is fenced in
  * the database too). A run whose lease expired (its instance died) is ended FAILED "interrupted" by any instance's
- * sweep, at start and with every heartbeat; with the in-process bus this is the only instance, so at start every
+ * sweep, at start and with every heartbeat; when this is the only instance (RuntimeInfo.singleInstance), at start every
  * RUNNING run is such an orphan.
  */
 @Injectable()
@@ -102,7 +101,6 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(RESOURCES_REPOSITORY) private readonly resources: ResourcesRepository,
     @Inject(SYNC_REPOSITORY) private readonly syncs: SyncRepository,
     @Inject(RUNTIME_INFO) private readonly info: RuntimeInfo,
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly credentials: AccountCredentials,
     private readonly registry: CollectorRegistry,
     private readonly access: AccountAccessService,
@@ -121,7 +119,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await runAsNewWork(() => this.sweep(this.bus.kind === 'nats')).catch((e) => this.logger.error(`could not end interrupted syncs: ${(e as Error).message}`));
+    await runAsNewWork(() => this.sweep(!this.info.singleInstance)).catch((e) => this.logger.error(`could not end interrupted syncs: ${(e as Error).message}`));
     this.heartbeatTimer = setInterval(() => void runAsNewWork(() => this.heartbeat()), (this.config.fleet.lease_seconds * 1000) / 4);
     this.heartbeatTimer.unref();
   }
@@ -195,7 +193,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * Ends RUNNING runs FAILED "interrupted", with their fleet.sync.completed: those whose lease expired
-   * (`expiredOnly`), or every one not running here (the in-process bus: no other instance exists), or `ids`.
+   * (`expiredOnly`), or every one not running here (a single instance: no other exists), or `ids`.
    */
   private async sweep(expiredOnly: boolean, ids?: string[]): Promise<void> {
     const which: RunsToEnd = ids ? { ids, expiredOnly: false, exclude: [] } : { expiredOnly, exclude: this.leases.runIds() };

@@ -30,7 +30,7 @@ export async function createOpenApiDocument(): Promise<OpenAPIObject> {
     version: productVersion(),
     startedAt: new Date(0),
     loggerFor: () => logger,
-    info: (app) => ({ app, instanceId: 'openapi', version: productVersion(), startedAt: new Date(0), mode: 'standalone' }),
+    info: (app) => ({ app, instanceId: 'openapi', version: productVersion(), startedAt: new Date(0), mode: 'standalone', singleInstance: true }),
     close: async () => undefined,
   };
   const nest = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(runtime), new FastifyAdapter(), { preview: true, logger: false, abortOnError: false });

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { AppException, Direction, EventSubjects, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Closeable, MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { runAsNewWork } from '@app/observability';
+import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Connector, ConnectorRegistry, InboundMessage, isInboundReceiver } from '../connectors';
 import { ConnectorContextFactory } from '../integrations/connector-context.factory';
@@ -13,7 +14,7 @@ import { INBOUND_REPOSITORY, InboundRepository } from './inbound.repository';
 
 /** Options of the runtime (tests shorten them). */
 export interface InboundRuntimeOptions {
-  /** How often leases are renewed and the listeners reconciled with the registry (events can be missed: D10); ×3 in standalone mode (one process, no lease contention). */
+  /** How often leases are renewed and the listeners reconciled with the registry (events can be missed: D10); ×3 for a single instance (no lease contention). */
   tickMs: number;
   /** A poller's lease lives this long without renewal; another replica takes over after it. */
   leaseSeconds: number;
@@ -82,6 +83,7 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
     private readonly registry: ConnectorRegistry,
     private readonly publisher: InboundPublisher,
     @Inject(INBOUND_RUNTIME_OPTIONS) private readonly opts: InboundRuntimeOptions,
+    @Inject(RUNTIME_INFO) private readonly info: RuntimeInfo,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -97,7 +99,7 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
     // The first reconcile runs one tick after the start, not during it: a slow peer must not hold up the service,
     // and in standalone mode the other apps are still running their migrations on the one embedded database session
     // (webhook requests and status events start listeners on demand meanwhile).
-    const every = this.bus.kind === 'in-process' ? this.opts.tickMs * 3 : this.opts.tickMs;
+    const every = this.info.singleInstance ? this.opts.tickMs * 3 : this.opts.tickMs;
     this.timer = setInterval(() => {
       if (!this.ticking) this.ticking = runAsNewWork(() => this.tick());
     }, every);

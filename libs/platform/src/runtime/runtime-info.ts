@@ -7,6 +7,11 @@ export interface RuntimeInfo {
   version: string;
   startedAt: Date;
   mode: 'standalone' | 'distributed';
+  /**
+   * No other instance of this app can exist: one process with the in-process bus, whose work nobody else can share.
+   * Background loops use it to treat every unfinished job at start as an orphan of an earlier run, and to tick less often.
+   */
+  singleInstance: boolean;
 }
 
 export const RUNTIME_INFO = Symbol('RUNTIME_INFO');

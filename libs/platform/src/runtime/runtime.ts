@@ -127,6 +127,8 @@ export async function createStandaloneRuntime(config: AppConfig): Promise<AppRun
     log.log(`embedded PostgreSQL (PGlite) at ${dir}`);
   }
   const bus: MessageBus = config.nats.url ? await natsBus(config, `standalone-${instanceId.slice(0, 8)}`) : new InProcessMessageBus(config.nats.request_timeout_ms);
+  // With NATS, other standalone processes may share the bus (and the database): only the in-process bus rules them out.
+  const singleInstance = bus instanceof InProcessMessageBus;
   if (bus instanceof NatsMessageBus) await bus.ensureStream();
   log.log(`messaging: ${bus.kind}`);
   const startedAt = new Date();
@@ -142,7 +144,7 @@ export async function createStandaloneRuntime(config: AppConfig): Promise<AppRun
     version: productVersion(),
     startedAt,
     loggerFor,
-    info: (app) => ({ app, instanceId, version: productVersion(), startedAt, mode: 'standalone' }),
+    info: (app) => ({ app, instanceId, version: productVersion(), startedAt, mode: 'standalone', singleInstance }),
     async close() {
       await bus.close().catch(() => undefined);
       await embedded?.stop();
@@ -186,7 +188,7 @@ export async function createDistributedRuntime(config: AppConfig, app: string): 
     version: productVersion(),
     startedAt,
     loggerFor,
-    info: (name) => ({ app: name, instanceId, version: productVersion(), startedAt, mode: 'distributed' }),
+    info: (name) => ({ app: name, instanceId, version: productVersion(), startedAt, mode: 'distributed', singleInstance: false }),
     close: () => bus.close(),
   };
 }

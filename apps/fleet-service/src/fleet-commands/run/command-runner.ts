@@ -1,7 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CliCredentials, CliExecutor, CliResult, CommandPolicy, CliRole } from '@app/cli-executor';
 import { CommandCountsDto, CommandStatus, CommandTargetStatus, domainEvent, EventSubjects, FLEET_COMMAND_LIMITS } from '@app/contracts';
-import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
@@ -67,7 +66,6 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(COMMAND_POLICY) private readonly policy: CommandPolicy,
     @Inject(ACCOUNT_SLOTS) private readonly slots: AccountSlots,
     @Inject(RUNTIME_INFO) private readonly info: RuntimeInfo,
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     private readonly credentials: AccountCredentials,
   ) {}
 
@@ -76,8 +74,8 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // With the in-process bus this process is the only fleet-service: every running command is an orphan of a previous run.
-    await this.sweep(this.bus.kind === 'in-process' ? undefined : STALE_SECONDS).catch((e) => this.logger.error(`could not end interrupted commands: ${(e as Error).message}`));
+    // The only fleet-service there is: every running command is an orphan of a previous run.
+    await this.sweep(this.info.singleInstance ? undefined : STALE_SECONDS).catch((e) => this.logger.error(`could not end interrupted commands: ${(e as Error).message}`));
     this.heartbeatTimer = setInterval(() => void runAsNewWork(() => this.heartbeat()), HEARTBEAT_MS);
     this.heartbeatTimer.unref();
     this.sweepTimer = setInterval(() => void runAsNewWork(() => this.sweep(STALE_SECONDS)).catch(() => undefined), STALE_SECONDS * 1000);
