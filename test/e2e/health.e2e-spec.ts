@@ -130,6 +130,8 @@ describe(`Health monitor (${MODE})`, () => {
     await sink.down();
     await waitFor(async () => (await health(id)).status === 'UNHEALTHY', 25000, 200, 'UNHEALTHY');
     await waitFor(async () => (await statusOf(id)) === 'ERROR', 10000, 200, 'status ERROR');
+    // the reason names the streak once, then the last error
+    expect((await http.get(`/api/v1/integrations/${id}`)).body.status_reason).toMatch(/^2 consecutive failed health checks: (?!.*consecutive failed)/);
     const down = await health(id);
     expect(down.last_error).toMatchObject({ message: expect.any(String) });
     expect(down.consecutive_successes).toBe(0);

@@ -67,7 +67,9 @@ export interface CheckResultsRepository {
 
 export const CHECK_RESULTS_REPOSITORY = Symbol('CHECK_RESULTS_REPOSITORY');
 
-const RECORD_COLUMNS = `"id"::text AS "id", "integration_id", "due_at", "started_at", "checked_at", "outcome", "latency_ms", "status_code", "error", "method", "status_after"`;
+// The id travels as text (bigint), so every ORDER BY and comparison names the table's column `r."id"`: a bare
+// "id" in ORDER BY is the output column, and text order puts 9 before 25.
+const RECORD_COLUMNS = `r."id"::text AS "id", r."integration_id", r."due_at", r."started_at", r."checked_at", r."outcome", r."latency_ms", r."status_code", r."error", r."method", r."status_after"`;
 
 @Injectable()
 export class SqlCheckResultsRepository implements CheckResultsRepository {
@@ -160,9 +162,9 @@ export class SqlCheckResultsRepository implements CheckResultsRepository {
   async latest(integrationId: string, limit: number, beforeId?: string, outcome?: HealthCheckOutcome): Promise<CheckRecordRow[]> {
     return rowsOf<CheckRecordRow>(
       await this.ds.query(
-        `SELECT ${RECORD_COLUMNS} FROM "health"."check_results"
-          WHERE "integration_id" = $1 AND ($2::bigint IS NULL OR "id" < $2::bigint) AND ($3::varchar IS NULL OR "outcome" = $3::varchar)
-          ORDER BY "id" DESC LIMIT $4`,
+        `SELECT ${RECORD_COLUMNS} FROM "health"."check_results" r
+          WHERE r."integration_id" = $1 AND ($2::bigint IS NULL OR r."id" < $2::bigint) AND ($3::varchar IS NULL OR r."outcome" = $3::varchar)
+          ORDER BY r."id" DESC LIMIT $4`,
         [integrationId, beforeId ?? null, outcome ?? null, limit],
       ),
     );

@@ -30,7 +30,8 @@ export class HealthStatusConsumer implements OnApplicationBootstrap, BeforeAppli
     const data = event.data as HealthStatusChangedData;
     if (!data?.integration_id || (data.to !== HealthStatus.HEALTHY && data.to !== HealthStatus.UNHEALTHY)) return;
     const to = data.to === HealthStatus.HEALTHY ? IntegrationStatus.ACTIVE : IntegrationStatus.ERROR;
-    const reason = data.to === HealthStatus.HEALTHY ? `recovered after ${data.consecutive_successes} successful health check(s)` : `${data.consecutive_failures} consecutive failed health checks${data.reason ? `: ${data.reason}` : ''}`;
+    // health-monitor's reason is already the whole sentence ("3 consecutive failed health checks: …"): used as is.
+    const reason = data.to === HealthStatus.HEALTHY ? `recovered after ${data.consecutive_successes} successful health check(s)` : (data.reason ?? `${data.consecutive_failures} consecutive failed health checks`);
     // Not valid from INACTIVE/DEPRECATED/TESTING: ignored, quietly (a late verdict is not an error).
     const changed = await this.commands.execute(new ChangeIntegrationStatusCommand(data.integration_id, to, reason, { quietIfInvalid: true }));
     if (changed) this.logger.log(`integration ${data.integration_id} is now ${to}: ${reason}`);

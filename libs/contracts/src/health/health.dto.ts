@@ -55,5 +55,6 @@ export interface HealthStatusChangedData {
   to: HealthStatus;
   consecutive_failures: number;
   consecutive_successes: number;
+  /** The whole sentence, e.g. "3 consecutive failed health checks: expected status 200, got 500"; consumers show it as is. */
   reason: string | null;
 }
