@@ -10,3 +10,4 @@ export * from './runtime/start-app';
 export * from './http/parse-uuid.pipe';
 export * from './http/problem.swagger';
 export * from './runtime/service-infrastructure.module';
+export * from './runtime/background-loop';

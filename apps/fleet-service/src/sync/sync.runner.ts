@@ -13,7 +13,7 @@ import {
   SyncTrigger,
   unavailability,
 } from '@app/contracts';
-import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
+import { BackgroundLoop, RUNTIME_INFO, RuntimeInfo, settleWithin, shutdownWaitMs } from '@app/platform';
 import { DEFAULT_RETRY, withRetry } from '@app/retry';
 import { runAsNewWork } from '@app/observability';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
@@ -30,6 +30,9 @@ import { stopMessage, SYNC_INTERRUPTED, SyncDatabaseError, SyncLeases } from './
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncTaskEntity } from './sync-task.entity';
 import { RunsToEnd, SYNC_REPOSITORY, SyncRepository } from './sync.repository';
+
+/** Share of the shutdown grace spent waiting for stopping tasks (5 s of the default 10 s): the sweep of the rest follows. */
+const SHUTDOWN_SHARE = 0.5;
 
 interface TaskPlan {
   row: SyncTaskEntity;
@@ -92,7 +95,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly limiter: Limiter;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly leases: SyncLeases;
-  private heartbeatTimer?: NodeJS.Timeout;
+  private readonly heartbeatLoop: BackgroundLoop;
   private stopping = false;
 
   constructor(
@@ -107,6 +110,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.limiter = new Limiter(config.fleet.sync_concurrency);
     const lease = config.fleet.lease_seconds;
+    this.heartbeatLoop = new BackgroundLoop({ name: 'sync heartbeat', everyMs: (lease * 1000) / 4, logger: this.logger }, () => this.heartbeat());
     this.leases = new SyncLeases(
       { renewRuns: (ids) => this.syncs.renewRuns(this.owner, ids, lease), renewAccounts: (tokens) => this.accounts.renewLeases(tokens, lease) },
       (runId, accountId, reason) => reason !== 'shutdown' && this.logger.warn(`sync ${runId}: stopping the tasks of ${accountId}: ${stopMessage(reason)}`),
@@ -120,8 +124,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     await runAsNewWork(() => this.sweep(!this.info.singleInstance)).catch((e) => this.logger.error(`could not end interrupted syncs: ${(e as Error).message}`));
-    this.heartbeatTimer = setInterval(() => void runAsNewWork(() => this.heartbeat()), (this.config.fleet.lease_seconds * 1000) / 4);
-    this.heartbeatTimer.unref();
+    this.heartbeatLoop.start();
   }
 
   /** Renews this instance's leases, then ends the runs of instances that are gone. */
@@ -182,10 +185,10 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.heartbeatTimer);
+    await this.heartbeatLoop.stop();
     // Tasks not yet started end at once; running ones stop at their collector's next page and remove nothing.
     this.leases.stopAll('shutdown');
-    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 5000).unref())]);
+    await settleWithin(this.inFlight, shutdownWaitMs(this.config.server.shutdown_grace_ms, SHUTDOWN_SHARE));
     // A task still waiting on AWS cannot be stopped mid-call: its run is ended here rather than left to a sweep.
     const running = this.leases.runIds();
     if (running.length) await this.sweep(false, running).catch((e) => this.logger.error(`could not end interrupted syncs: ${(e as Error).message}`));

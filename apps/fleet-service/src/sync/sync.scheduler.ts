@@ -1,6 +1,6 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SyncTrigger } from '@app/contracts';
-import { runAsNewWork } from '@app/observability';
+import { BackgroundLoop } from '@app/platform';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../accounts/accounts.repository';
 import { SyncRunner } from './sync.runner';
@@ -17,7 +17,7 @@ import { SyncRunner } from './sync.runner';
 @Injectable()
 export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SyncScheduler.name);
-  private timer?: NodeJS.Timeout;
+  private loop?: BackgroundLoop;
   private ticking = false;
   private stopped = false;
 
@@ -31,13 +31,12 @@ export class SyncScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     const seconds = this.config.fleet.scheduler_interval_seconds;
     if (seconds <= 0) return this.logger.log('periodic sync is off (fleet.scheduler_interval_seconds = 0)');
     // Each round is work no request started: its claims, the runs it starts and their events get an id of their own.
-    this.timer = setInterval(() => void runAsNewWork(() => this.tick()), seconds * 1000);
-    this.timer.unref();
+    this.loop = new BackgroundLoop({ name: 'periodic sync round', everyMs: seconds * 1000, logger: this.logger }, async () => void (await this.tick())).start();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
+    await this.loop?.stop();
   }
 
   /** One scheduling round; returns the accounts this instance claimed (for tests and logs). */

@@ -1,5 +1,5 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
+import { BackgroundLoop, RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { PROBE_MARGIN_SECONDS, WRITE_MARGIN_SECONDS } from '../schedule/schedule.math';
@@ -23,7 +23,7 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
   /** Claimed checks waiting for their due time: timer and lease token. */
   private readonly waiting = new Map<NodeJS.Timeout, ClaimedCheck>();
   private timer?: NodeJS.Timeout;
-  private heartbeatTimer?: NodeJS.Timeout;
+  private heartbeatLoop?: BackgroundLoop;
   private stopped = false;
   private ticking?: Promise<void>;
   private readonly owner: string;
@@ -43,8 +43,7 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
     // Alive before claiming anything: a lease of ours is taken over only once this heartbeat stops (we died).
     const ttl = this.config.health.instance_ttl_ms;
     await this.beat(ttl);
-    this.heartbeatTimer = setInterval(() => void this.beat(ttl), Math.max(100, Math.floor(ttl / 3)));
-    this.heartbeatTimer.unref();
+    this.heartbeatLoop = new BackgroundLoop({ name: 'health heartbeat', everyMs: Math.max(100, Math.floor(ttl / 3)), logger: this.logger }, () => this.beat(ttl)).start();
     this.scheduleTick(0);
   }
 
@@ -64,7 +63,7 @@ export class CheckScheduler implements OnApplicationBootstrap, BeforeApplication
     // Checks in flight finish and are recorded (bounded by their timeouts and the shutdown grace).
     await Promise.all([...this.inFlight]);
     await this.writer.flush();
-    clearInterval(this.heartbeatTimer);
+    await this.heartbeatLoop?.stop();
     await this.schedule.retire(this.owner).catch(() => undefined);
   }
 

@@ -1,6 +1,6 @@
 import { CloudEvent, EVENT_STREAM, EventSubjects } from '@app/contracts';
 import { Closeable, MESSAGE_BUS, MessageBus } from '@app/messaging';
-import { runAsNewWork } from '@app/observability';
+import { BackgroundLoop } from '@app/platform';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { DeliveryRepository, NewDelivery } from './delivery.repository';
@@ -24,7 +24,7 @@ const GATHER_MS = 5;
 export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeliveryIntake.name);
   private closeables: Closeable[] = [];
-  private reloadTimer?: NodeJS.Timeout;
+  private readonly reloadLoop = new BackgroundLoop({ name: 'subscription reload', everyMs: 30_000, logger: this.logger }, () => this.subscribers.reload());
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
@@ -44,8 +44,7 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
         void this.subscribers.refresh([event.subject]).then(() => this.dispatcher.wake([event.subject as string]));
       }),
     );
-    this.reloadTimer = setInterval(() => void runAsNewWork(() => this.subscribers.reload()).catch((e: Error) => this.logger.warn(`subscription reload failed: ${e.message}`)), 30_000);
-    this.reloadTimer.unref();
+    this.reloadLoop.start();
     this.closeables.push(
       await this.bus.consumeBatch({
         durable: DELIVERY_DURABLE,
@@ -60,7 +59,7 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.reloadTimer);
+    await this.reloadLoop.stop();
     for (const c of this.closeables.splice(0)) await c.close().catch(() => undefined);
   }
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { AppException, Direction, EventSubjects, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Closeable, MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { runAsNewWork } from '@app/observability';
-import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
+import { BackgroundLoop, RUNTIME_INFO, RuntimeInfo } from '@app/platform';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Connector, ConnectorRegistry, InboundMessage, isInboundReceiver } from '../connectors';
 import { ConnectorContextFactory } from '../integrations/connector-context.factory';
@@ -70,8 +70,7 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
   private readonly failedAt = new Map<string, { version: string; at: number }>();
   private readonly holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly subscriptions: Closeable[] = [];
-  private timer?: NodeJS.Timeout;
-  private ticking?: Promise<void>;
+  private loop?: BackgroundLoop;
   private stopping = false;
   private ticks = 0;
 
@@ -100,17 +99,14 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
     // and in standalone mode the other apps are still running their migrations on the one embedded database session
     // (webhook requests and status events start listeners on demand meanwhile).
     const every = this.info.singleInstance ? this.opts.tickMs * 3 : this.opts.tickMs;
-    this.timer = setInterval(() => {
-      if (!this.ticking) this.ticking = runAsNewWork(() => this.tick());
-    }, every);
-    this.timer.unref();
+    this.loop = new BackgroundLoop({ name: 'inbound reconcile', everyMs: every, logger: this.logger }, () => this.tick()).start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.timer);
+    const loop = this.loop?.stop();
     await Promise.all(this.subscriptions.map((s) => s.close().catch(() => undefined)));
-    await this.ticking?.catch(() => undefined);
+    await loop;
     await Promise.all([...this.chains.values()].map((c) => c.catch(() => undefined)));
     await Promise.all([...this.listeners.keys()].map((id) => this.stop(id)));
     this.logger.log('inbound listeners stopped');
@@ -138,8 +134,6 @@ export class InboundRuntime implements OnApplicationBootstrap, BeforeApplication
       }
     } catch (e) {
       if (!this.stopping) this.logger.warn(`inbound reconcile failed: ${(e as Error).message}`);
-    } finally {
-      this.ticking = undefined;
     }
   }
 

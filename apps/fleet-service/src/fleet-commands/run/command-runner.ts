@@ -1,8 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { CliCredentials, CliExecutor, CliResult, CommandPolicy, CliRole } from '@app/cli-executor';
 import { CommandCountsDto, CommandStatus, CommandTargetStatus, domainEvent, EventSubjects, FLEET_COMMAND_LIMITS } from '@app/contracts';
-import { RUNTIME_INFO, RuntimeInfo } from '@app/platform';
-import { runAsNewWork } from '@app/observability';
+import { BackgroundLoop, RUNTIME_INFO, RuntimeInfo, settleWithin, shutdownWaitMs } from '@app/platform';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AccountCredentials } from '../../inventory';
 import type { CommandJobEntity } from '../fleet-command.entity';
@@ -18,6 +17,8 @@ export const ACCOUNT_SLOTS = Symbol('ACCOUNT_SLOTS');
 const INTERRUPTED = 'interrupted: fleet-service stopped while the command ran';
 const HEARTBEAT_MS = 2_000;
 const STALE_SECONDS = 30;
+/** Share of the shutdown grace spent waiting for aborted targets to record their outcome (8 s of the default 10 s). */
+const SHUTDOWN_SHARE = 0.8;
 /** In-memory head of each stream; the rest (up to the stored bound) is read back from the executor's spill file. */
 const IN_MEMORY_OUTPUT_BYTES = 1_048_576;
 /**
@@ -57,8 +58,8 @@ export function countsOf(c: StatusCounts, total: number): CommandCountsDto {
 export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CommandRunner.name);
   private readonly active = new Map<string, ActiveJob>();
-  private heartbeatTimer?: NodeJS.Timeout;
-  private sweepTimer?: NodeJS.Timeout;
+  private readonly heartbeatLoop = new BackgroundLoop({ name: 'command heartbeat', everyMs: HEARTBEAT_MS, logger: this.logger }, () => this.heartbeat());
+  private readonly sweepLoop = new BackgroundLoop({ name: 'interrupted-command sweep', everyMs: STALE_SECONDS * 1000, logger: this.logger }, () => this.sweep(STALE_SECONDS));
 
   constructor(
     @Inject(FLEET_COMMANDS_REPOSITORY) private readonly repo: FleetCommandsRepository,
@@ -76,19 +77,16 @@ export class CommandRunner implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     // The only fleet-service there is: every running command is an orphan of a previous run.
     await this.sweep(this.info.singleInstance ? undefined : STALE_SECONDS).catch((e) => this.logger.error(`could not end interrupted commands: ${(e as Error).message}`));
-    this.heartbeatTimer = setInterval(() => void runAsNewWork(() => this.heartbeat()), HEARTBEAT_MS);
-    this.heartbeatTimer.unref();
-    this.sweepTimer = setInterval(() => void runAsNewWork(() => this.sweep(STALE_SECONDS)).catch(() => undefined), STALE_SECONDS * 1000);
-    this.sweepTimer.unref();
+    this.heartbeatLoop.start();
+    this.sweepLoop.start();
   }
 
   /** Before the database closes: abort running targets and record them as interrupted. */
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.heartbeatTimer);
-    clearInterval(this.sweepTimer);
+    await Promise.all([this.heartbeatLoop.stop(), this.sweepLoop.stop()]);
     const running = [...this.active.values()];
     for (const a of running) a.scheduler.stop('shutdown');
-    await Promise.race([Promise.all(running.map((a) => a.done)), new Promise((r) => setTimeout(r, 8000).unref())]);
+    await settleWithin(running.map((a) => a.done), shutdownWaitMs(this.config.server.shutdown_grace_ms, SHUTDOWN_SHARE));
   }
 
   isRunning(jobId: string): boolean {
