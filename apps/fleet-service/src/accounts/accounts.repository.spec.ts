@@ -7,7 +7,7 @@ import { SyncLeases1764300000000 } from '../migrations/1764300000000-sync-leases
 import { FleetOutbox1764400000000 } from '../migrations/1764400000000-outbox';
 import { AccountEntity } from './account.entity';
 import { TypeOrmAccountsRepository } from './accounts.repository';
-import { newAccountRow } from './commands/create-account/create-account.handler';
+import { newAccountRow } from './account-rules';
 
 /**
  * The periodic-sync lease against a real PostgreSQL: two "replicas" (two data sources, two pools) claiming due

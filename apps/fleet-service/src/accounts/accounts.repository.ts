@@ -21,6 +21,8 @@ export interface AccountsRepository {
   update(row: AccountEntity, events: OutboxEvent[]): Promise<boolean>;
   delete(accountId: string, events: OutboxEvent[]): Promise<boolean>;
   findById(accountId: string): Promise<AccountEntity | null>;
+  /** The row, or ACCOUNT_NOT_FOUND. */
+  getOrThrow(accountId: string): Promise<AccountEntity>;
   list(filter: AccountFilter, page: { limit: number; after?: string }): Promise<{ items: AccountEntity[]; total: number }>;
   /** Records the outcome of an access check; returns the previous status (null when the account is gone). */
   setStatus(accountId: string, status: string, message: string | null, events: (previous: string) => OutboxEvent[]): Promise<string | null>;
@@ -42,6 +44,11 @@ export interface AccountsRepository {
 }
 
 export const ACCOUNTS_REPOSITORY = Symbol('ACCOUNTS_REPOSITORY');
+
+/** The one 404 of an account id that is not registered. */
+export function accountNotFound(accountId: string): AppException {
+  return new AppException('ACCOUNT_NOT_FOUND', `Account ${accountId} is not registered`);
+}
 
 @Injectable()
 export class TypeOrmAccountsRepository implements AccountsRepository {
@@ -91,6 +98,12 @@ export class TypeOrmAccountsRepository implements AccountsRepository {
   findById(accountId: string): Promise<AccountEntity | null> {
     return this.repo.findOneBy({ account_id: accountId });
   }
+  async getOrThrow(accountId: string): Promise<AccountEntity> {
+    const row = await this.findById(accountId);
+    if (!row) throw accountNotFound(accountId);
+    return row;
+  }
+
 
   async list(filter: AccountFilter, page: { limit: number; after?: string }): Promise<{ items: AccountEntity[]; total: number }> {
     const qb = this.repo.createQueryBuilder('a');

@@ -5,7 +5,7 @@ import { createTestDatabase, ensureInfrastructure, waitFor } from '@app/testing'
 import { DataSource } from 'typeorm';
 import { AccountEntity } from '../accounts/account.entity';
 import { TypeOrmAccountsRepository } from '../accounts/accounts.repository';
-import { newAccountRow } from '../accounts/commands/create-account/create-account.handler';
+import { newAccountRow } from '../accounts/account-rules';
 import type { CollectedResource } from '../inventory';
 import { CreateFleet1764150000000 } from '../migrations/1764150000000-create-fleet';
 import { SyncLeases1764300000000 } from '../migrations/1764300000000-sync-leases';

@@ -36,6 +36,8 @@ export interface IntegrationRepository {
   /** The removed row (id, name, type), or null when there was none (and no events are written). */
   delete(id: string, events: (removed: IntegrationEntity) => OutboxEvent[]): Promise<IntegrationEntity | null>;
   findById(id: string): Promise<IntegrationEntity | null>;
+  /** The row, or INTEGRATION_NOT_FOUND. */
+  getOrThrow(id: string): Promise<IntegrationEntity>;
   /** Compare-and-set of the status: the row after the change, or null when it is gone or no longer in `from`. */
   transition(id: string, from: IntegrationStatus, to: IntegrationStatus, reason: string | null, patch: { enabled?: boolean }, events: (next: IntegrationEntity) => OutboxEvent[]): Promise<IntegrationEntity | null>;
   /** Inserts all rows or none. */
@@ -44,6 +46,11 @@ export interface IntegrationRepository {
 }
 
 export const INTEGRATION_REPOSITORY = Symbol('INTEGRATION_REPOSITORY');
+
+/** The one 404 of an integration id nobody registered (or that was deleted meanwhile). */
+export function integrationNotFound(id: string): AppException {
+  return new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+}
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -107,6 +114,12 @@ export class TypeOrmIntegrationRepository implements IntegrationRepository {
   async findById(id: string): Promise<IntegrationEntity | null> {
     const rows = await queryPrepared<object>(this.dataSource, 'integration_by_id', this.selectById, [id]);
     return rows.length ? Object.assign(new IntegrationEntity(), rows[0]) : null;
+  }
+
+  async getOrThrow(id: string): Promise<IntegrationEntity> {
+    const row = await this.findById(id);
+    if (!row) throw integrationNotFound(id);
+    return row;
   }
 
   async transition(id: string, from: IntegrationStatus, to: IntegrationStatus, reason: string | null, patch: { enabled?: boolean }, events: (next: IntegrationEntity) => OutboxEvent[]): Promise<IntegrationEntity | null> {

@@ -1,8 +1,8 @@
-import { AppException, domainEvent, EventSubjects } from '@app/contracts';
+import { domainEvent, EventSubjects } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { AccountAccessService } from '../../account-access.service';
-import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../../accounts.repository';
+import { accountNotFound, ACCOUNTS_REPOSITORY, AccountsRepository } from '../../accounts.repository';
 import { DeleteAccountCommand } from './delete-account.command';
 
 /** Unregisters an account. Its resources stay in the registry (their history) until a retention job prunes them. */
@@ -15,7 +15,7 @@ export class DeleteAccountHandler implements ICommandHandler<DeleteAccountComman
 
   async execute({ accountId }: DeleteAccountCommand): Promise<void> {
     const deleted = domainEvent(EventSubjects.FleetAccountDeleted, { account_id: accountId }, accountId);
-    if (!(await this.repo.delete(accountId, [deleted]))) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${accountId} is not registered`);
+    if (!(await this.repo.delete(accountId, [deleted]))) throw accountNotFound(accountId);
     this.access.forget(accountId);
   }
 }

@@ -6,7 +6,7 @@ import { AccountCredentials, listOrganizationAccounts, type OrganizationAccount 
 import { AccountAccessService } from '../../account-access.service';
 import { toAccountDto } from '../../account.mapper';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../../accounts.repository';
-import { newAccountRow } from '../create-account/create-account.handler';
+import { newAccountRow } from '../../account-rules';
 import { DiscoverAccountsCommand } from './discover-accounts.command';
 
 /**

@@ -1,4 +1,4 @@
-import { AccountDto, AppException } from '@app/contracts';
+import { AccountDto } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { toAccountDto } from '../../account.mapper';
@@ -10,8 +10,6 @@ export class GetAccountHandler implements IQueryHandler<GetAccountQuery> {
   constructor(@Inject(ACCOUNTS_REPOSITORY) private readonly repo: AccountsRepository) {}
 
   async execute({ accountId }: GetAccountQuery): Promise<AccountDto> {
-    const row = await this.repo.findById(accountId);
-    if (!row) throw new AppException('ACCOUNT_NOT_FOUND', `Account ${accountId} is not registered`);
-    return toAccountDto(row);
+    return toAccountDto(await this.repo.getOrThrow(accountId));
   }
 }

@@ -1,8 +1,9 @@
-import { AppException, ReplayResultDto } from '@app/contracts';
+import { ReplayResultDto } from '@app/contracts';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeliveryDispatcher } from '../../delivery-dispatcher';
 import { DeliveryRepository } from '../../delivery.repository';
 import { ReplayDeliveriesCommand } from './replay-deliveries.command';
+import { integrationNotFound } from '../../../integrations/integration.repository';
 
 /**
  * Re-sends every finished (DELIVERED or DEAD) delivery recorded since a time: new attempts of the same
@@ -16,7 +17,7 @@ export class ReplayDeliveriesHandler implements ICommandHandler<ReplayDeliveries
   ) {}
 
   async execute({ integrationId, since }: ReplayDeliveriesCommand): Promise<ReplayResultDto> {
-    if (!(await this.repo.integrationExists(integrationId))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${integrationId}`);
+    if (!(await this.repo.integrationExists(integrationId))) throw integrationNotFound(integrationId);
     const replayed = await this.repo.replaySince(integrationId, since);
     if (replayed) this.dispatcher.wake([integrationId]);
     return { replayed };

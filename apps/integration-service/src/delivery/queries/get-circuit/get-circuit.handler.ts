@@ -1,7 +1,8 @@
-import { AppException, CircuitDto, CircuitState } from '@app/contracts';
+import { CircuitDto, CircuitState } from '@app/contracts';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DeliveryRepository } from '../../delivery.repository';
 import { GetCircuitQuery } from './get-circuit.query';
+import { integrationNotFound } from '../../../integrations/integration.repository';
 
 /** The breaker's state and the integration's deliveries per status. */
 @QueryHandler(GetCircuitQuery)
@@ -9,7 +10,7 @@ export class GetCircuitHandler implements IQueryHandler<GetCircuitQuery> {
   constructor(private readonly repo: DeliveryRepository) {}
 
   async execute({ integrationId }: GetCircuitQuery): Promise<CircuitDto> {
-    if (!(await this.repo.integrationExists(integrationId))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${integrationId}`);
+    if (!(await this.repo.integrationExists(integrationId))) throw integrationNotFound(integrationId);
     const [state, counts] = await Promise.all([this.repo.state(integrationId), this.repo.counts(integrationId)]);
     return {
       integration_id: integrationId,

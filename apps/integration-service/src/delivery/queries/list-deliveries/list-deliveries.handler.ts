@@ -3,6 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { decodeCursor, encodeCursor, toDeliveryDto } from '../../delivery.mapper';
 import { DeliveryRepository } from '../../delivery.repository';
 import { ListDeliveriesQuery } from './list-deliveries.query';
+import { integrationNotFound } from '../../../integrations/integration.repository';
 
 /** Newest first, keyset-paged, each delivery with its attempts. */
 @QueryHandler(ListDeliveriesQuery)
@@ -12,7 +13,7 @@ export class ListDeliveriesHandler implements IQueryHandler<ListDeliveriesQuery>
   async execute({ request }: ListDeliveriesQuery): Promise<DeliveryPageDto> {
     const cursor = request.cursor ? decodeCursor(request.cursor) : null;
     if (request.cursor && !cursor) throw new AppException('DELIVERY_INVALID_CURSOR', 'cursor is not one this API returned', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
-    if (!(await this.repo.integrationExists(request.id))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${request.id}`);
+    if (!(await this.repo.integrationExists(request.id))) throw integrationNotFound(request.id);
     const limit = request.limit ?? 50;
     const rows = await this.repo.page(request.id, request.status, limit, cursor);
     const items = rows.slice(0, limit);

@@ -1,4 +1,4 @@
-import { AppException, InboundRecentDto, inboundSubject } from '@app/contracts';
+import { InboundRecentDto, inboundSubject } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../../integrations/integration.repository';
@@ -14,7 +14,7 @@ export class ListRecentInboundHandler implements IQueryHandler<ListRecentInbound
   ) {}
 
   async execute({ integrationId, limit }: ListRecentInboundQuery): Promise<InboundRecentDto> {
-    if (!(await this.integrations.findById(integrationId))) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${integrationId}`);
+    await this.integrations.getOrThrow(integrationId);
     const rows = await this.repo.recent(integrationId, limit);
     return {
       integration_id: integrationId,

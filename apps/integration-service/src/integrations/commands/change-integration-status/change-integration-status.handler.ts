@@ -2,7 +2,7 @@ import { AppException, domainEvent, EventSubjects, IntegrationDto, IntegrationSt
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { IntegrationMapper } from '../../integration.mapper';
-import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
+import { INTEGRATION_REPOSITORY, integrationNotFound, IntegrationRepository } from '../../integration.repository';
 import { assertTransition, canTransition } from '../../lifecycle/integration-lifecycle';
 import { ChangeIntegrationStatusCommand } from './change-integration-status.command';
 
@@ -18,7 +18,7 @@ export class ChangeIntegrationStatusHandler implements ICommandHandler<ChangeInt
     const row = await this.repo.findById(id);
     if (!row) {
       if (opts.quietIfInvalid) return null;
-      throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+      throw integrationNotFound(id);
     }
     const from = row.status as IntegrationStatus;
     if (opts.from && opts.from !== from) return null;

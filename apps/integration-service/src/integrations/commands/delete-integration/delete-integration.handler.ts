@@ -1,7 +1,7 @@
-import { AppException, domainEvent, EventSubjects, IntegrationType } from '@app/contracts';
+import { domainEvent, EventSubjects, IntegrationType } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
+import { INTEGRATION_REPOSITORY, integrationNotFound, IntegrationRepository } from '../../integration.repository';
 import { DeleteIntegrationCommand } from './delete-integration.command';
 
 @CommandHandler(DeleteIntegrationCommand)
@@ -10,6 +10,6 @@ export class DeleteIntegrationHandler implements ICommandHandler<DeleteIntegrati
 
   async execute({ id }: DeleteIntegrationCommand): Promise<void> {
     const removed = await this.repo.delete(id, (r) => [domainEvent(EventSubjects.IntegrationDeleted, { id: r.id, name: r.name, type: r.type as IntegrationType }, r.id)]);
-    if (!removed) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    if (!removed) throw integrationNotFound(id);
   }
 }

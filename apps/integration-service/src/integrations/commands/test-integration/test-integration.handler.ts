@@ -19,8 +19,7 @@ export class TestIntegrationHandler implements ICommandHandler<TestIntegrationCo
   ) {}
 
   async execute({ id, sendTestEvent }: TestIntegrationCommand): Promise<TestIntegrationResultDto> {
-    const row = await this.repo.findById(id);
-    if (!row) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    const row = await this.repo.getOrThrow(id);
     assertTransition(row.status as IntegrationStatus, IntegrationStatus.TESTING, row.name);
     if (sendTestEvent && row.direction === Direction.INBOUND) {
       throw new AppException('VALIDATION_FAILED', 'An INBOUND integration cannot send a test event', { errors: [{ field: 'send_test_event', message: 'only for OUTBOUND and BIDIRECTIONAL integrations' }] });

@@ -1,4 +1,4 @@
-import { AppException, IntegrationDto } from '@app/contracts';
+import { IntegrationDto } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { IntegrationMapper } from '../../integration.mapper';
@@ -13,8 +13,7 @@ export class GetIntegrationHandler implements IQueryHandler<GetIntegrationQuery>
   ) {}
 
   async execute({ id }: GetIntegrationQuery): Promise<IntegrationDto> {
-    const row = await this.repo.findById(id);
-    if (!row) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    const row = await this.repo.getOrThrow(id);
     return this.mapper.toDto(row);
   }
 }

@@ -1,4 +1,4 @@
-import { AppException, AuthConfigDto, ProbeResultDto } from '@app/contracts';
+import { AuthConfigDto, ProbeResultDto } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ConnectorRegistry, OutboundHttp } from '../../../connectors';
@@ -30,8 +30,7 @@ export class ProbeIntegrationHandler implements IQueryHandler<ProbeIntegrationQu
   ) {}
 
   async execute({ id }: ProbeIntegrationQuery): Promise<ProbeResultDto> {
-    const row = await this.repo.findById(id);
-    if (!row) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    const row = await this.repo.getOrThrow(id);
     const hc = row.health_check as unknown as HealthCheckSettings;
     const started = performance.now();
     const outcome = hc.endpoint ? await this.viaEndpoint(row, hc) : await this.viaConnector(row, hc);
