@@ -35,11 +35,11 @@ describe('newAccountRow', () => {
 });
 
 describe('replaceAccountSettings', () => {
-  const stored = () => Object.assign(newAccountRow(req({ sync_interval_minutes: 60 }), new Date('2026-01-01T00:00:00Z')), { next_sync_at: new Date('2026-01-01T12:50:00Z'), status: AccountStatus.Active });
+  const stored = () => Object.assign(newAccountRow(req({ sync_interval_minutes: 60 }), new Date('2026-01-01T00:00:00Z')), { next_sync_at: new Date('2026-01-01T12:50:00Z'), status: AccountStatus.Ok });
 
   it('replaces every setting (an omitted one goes back to its default) and leaves status, leases and history alone', () => {
     const row = replaceAccountSettings(Object.assign(stored(), { tags: { a: 'b' }, enabled: false }), req({ name: 'renamed', regions: '*', tags: undefined, enabled: undefined }), now);
-    expect(row).toMatchObject({ name: 'renamed', regions: ['*'], tags: {}, enabled: true, status: AccountStatus.Active, updated_at: now });
+    expect(row).toMatchObject({ name: 'renamed', regions: ['*'], tags: {}, enabled: true, status: AccountStatus.Ok, updated_at: now });
     expect(row.created_at).toEqual(new Date('2026-01-01T00:00:00Z'));
   });
 
