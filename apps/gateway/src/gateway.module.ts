@@ -9,6 +9,9 @@ import { RefreshTokenEntity } from './auth/refresh-token.entity';
 import { EventsModule } from './events/events.module';
 import { CreateIdentity1764100000000 } from './migrations/1764100000000-create-identity';
 import { LoginAttempts1764600000000 } from './migrations/1764600000000-login-attempts';
+import { DoorAudit1765200000000 } from './migrations/1765200000000-door-audit';
+import { McpModule } from './mcp/mcp.module';
+import { McpController } from './mcp/mcp.controller';
 import { UserEntity } from './users/user.entity';
 import { IntegrationHealthController } from './health/integration-health.controller';
 import { IntegrationsController } from './integrations/integrations.controller';
@@ -23,7 +26,7 @@ import { ResourcesController } from './resources/resources.controller';
 
 const APP = ServiceName.Gateway;
 const GATEWAY_ENTITIES = [UserEntity, RefreshTokenEntity, ApiKeyEntity, AuditEntity];
-const GATEWAY_MIGRATIONS = [CreateIdentity1764100000000, LoginAttempts1764600000000];
+const GATEWAY_MIGRATIONS = [CreateIdentity1764100000000, LoginAttempts1764600000000, DoorAudit1765200000000];
 
 /** The HTTP edge. It owns identities (users, API keys, audit); everything else goes over NATS to the service that owns it. */
 @Module({})
@@ -37,8 +40,9 @@ export class GatewayModule {
         AuthModule.forRoot({ jwtSecret: runtime.jwtSecret }),
         EventsModule,
         CapabilitiesModule,
+        McpModule,
       ],
-      controllers: [IntegrationsController, HooksController, InboundController, DeliveriesController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController],
+      controllers: [IntegrationsController, HooksController, InboundController, DeliveriesController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController, McpController],
     };
   }
 }

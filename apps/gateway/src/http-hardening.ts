@@ -53,7 +53,8 @@ export async function hardenGateway(nest: NestFastifyApplication, config: AppCon
 
   const audit = nest.get(AuditRecorder);
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!AuditRecorder.audits(req.method)) return;
+    // The MCP door records each tool call itself (who, tool, censored arguments, outcome), not each POST.
+    if (!AuditRecorder.audits(req.method) || req.routeOptions?.url === '/mcp') return;
     audit.record({
       method: req.method,
       url: req.url,

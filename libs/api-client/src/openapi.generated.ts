@@ -2039,6 +2039,25 @@ export interface components {
             correlation_id: string;
             /** @example 10.0.0.7 */
             client_address: string;
+            /**
+             * @description The front door the action came through
+             * @enum {string}
+             */
+            door: "rest" | "mcp" | "graphql" | "console";
+            /**
+             * @description `METHOD route` for REST, the tool for MCP
+             * @example run_aws_cli
+             */
+            action: string | null;
+            /** @description The arguments of an MCP tool call or GraphQL operation, secrets censored */
+            arguments: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description ok, invalid, unauthorized, forbidden, not_found, conflict, refused, cancelled, unavailable or error
+             * @example ok
+             */
+            outcome: string | null;
         };
         AuditPageDto: {
             items: components["schemas"]["AuditEntryDto"][];
@@ -4692,6 +4711,9 @@ export interface operations {
                 until?: string;
                 /** @description Correlation id */
                 correlation_id?: string;
+                door?: "rest" | "mcp" | "graphql" | "console";
+                /** @description Exact action, e.g. a tool name */
+                action?: string;
             };
             header?: never;
             path?: never;

@@ -181,6 +181,22 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    mcp: z
+      .object({
+        /** Serve the MCP endpoint (POST/GET/DELETE /mcp) on the gateway. */
+        enabled: bool.default(true),
+        /**
+         * Host names (port-agnostic) the MCP endpoint answers to: a request whose Host, or Origin when it sends one, names
+         * another is refused with 403 (DNS rebinding). Behind a load balancer, list the name clients use.
+         */
+        allowed_hosts: list.default(['localhost', '127.0.0.1', '[::1]']).refine((l) => l.length > 0 && l.every((h) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253})$/.test(h)), 'must list host names or addresses, without scheme or port'),
+        /** The public URL of the endpoint (e.g. https://fleet.example.com/mcp) named by the protected-resource metadata; default: from the request. */
+        public_url: url(['http:', 'https:']).optional(),
+        /** Characters a tool result may have; a list pages below it (next_cursor), anything else is cut with a notice. */
+        max_output_chars: int(1000, 10_000_000).default(100_000),
+      })
+      .strict()
+      .prefault({}),
     health: z
       .object({
         /** Checks one health-monitor process runs at once. */

@@ -30,3 +30,5 @@ export const eventsPublished = once('events_published_total', () => new Counter(
 export const metricsRegistry: Registry = register;
 /** Password verifications (argon2) a gateway ran for logins: what a brute-force attempt actually gets evaluated. */
 export const passwordVerifications = once('auth_password_verifications_total', () => new Counter({ name: 'auth_password_verifications_total', help: 'Login passwords verified (argon2id), known and unknown users alike' }));
+/** MCP tool calls a gateway answered, per tool and outcome (ok, invalid, forbidden, refused, cancelled, error, …). */
+export const mcpToolCalls = once('mcp_tool_calls_total', () => new Counter({ name: 'mcp_tool_calls_total', help: 'MCP tool calls answered, per tool and outcome', labelNames: ['tool', 'outcome'] as const }));

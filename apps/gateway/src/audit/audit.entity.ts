@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Row of `gateway.audit_log`: one per mutating request. Never bodies, never credentials. */
+/** Row of `gateway.audit_log`: one per mutating request or door action (an MCP tool call). Never bodies, never credentials. */
 @Entity({ name: 'audit_log' })
 export class AuditEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
@@ -38,4 +38,19 @@ export class AuditEntity {
 
   @Column({ type: 'varchar', length: 64 })
   client_address!: string;
+
+  /** rest | mcp | graphql | console */
+  @Column({ type: 'varchar', length: 16, default: 'rest' })
+  door!: string;
+
+  /** What was done: `POST /api/v1/commands` for REST, the tool's name for MCP. */
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  action!: string | null;
+
+  /** The action's arguments with secrets censored (doors that have arguments apart from a body: MCP, GraphQL). */
+  @Column({ type: 'jsonb', nullable: true })
+  arguments!: unknown;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  outcome!: string | null;
 }

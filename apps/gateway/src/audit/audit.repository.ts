@@ -12,9 +12,11 @@ export class AuditRepository {
 
   async insertMany(rows: AuditRecord[]): Promise<void> {
     if (!rows.length) return;
-    const cols = ['at', 'actor_kind', 'actor_id', 'actor_name', 'role', 'method', 'path', 'route', 'status', 'correlation_id', 'client_address'] as const;
+    const cols = ['at', 'actor_kind', 'actor_id', 'actor_name', 'role', 'method', 'path', 'route', 'status', 'correlation_id', 'client_address', 'door', 'action', 'arguments', 'outcome'] as const;
     const params: unknown[] = [];
-    const tuples = rows.map((r) => `(${cols.map((c) => `$${params.push(r[c])}`).join(', ')})`);
+    // jsonb travels as its JSON text (pg would send a JS array as a PostgreSQL array)
+    const value = (r: AuditRecord, c: (typeof cols)[number]) => (c === 'arguments' ? (r.arguments == null ? null : JSON.stringify(r.arguments)) : r[c]);
+    const tuples = rows.map((r) => `(${cols.map((c) => `$${params.push(value(r, c))}`).join(', ')})`);
     await this.ds.query(`INSERT INTO "gateway"."audit_log" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
   }
 
@@ -32,6 +34,8 @@ export class AuditRepository {
     if (q.since) add('"at" >= ?', new Date(q.since));
     if (q.until) add('"at" < ?', new Date(q.until));
     if (q.correlation_id) add('"correlation_id" = ?', q.correlation_id);
+    if (q.door) add('"door" = ?', q.door);
+    if (q.action) add('"action" = ?', q.action);
     const rows: AuditEntity[] = await this.ds.query(
       `SELECT * FROM "gateway"."audit_log" ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY "id" DESC LIMIT ${limit + 1}`,
       params,
@@ -39,7 +43,7 @@ export class AuditRepository {
     const more = rows.length > limit;
     const page = rows.slice(0, limit);
     return {
-      items: page.map((r) => ({ ...r, id: String(r.id), at: new Date(r.at).toISOString(), role: r.role as AuditEntryDto['role'] })),
+      items: page.map((r) => ({ ...r, id: String(r.id), at: new Date(r.at).toISOString(), role: r.role as AuditEntryDto['role'], arguments: r.arguments ?? null })),
       limit,
       next_cursor: more ? String(page[page.length - 1].id) : null,
     };

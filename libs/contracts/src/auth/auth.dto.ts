@@ -162,6 +162,14 @@ export class AuditEntryDto {
   correlation_id!: string;
   @ApiProperty({ example: '10.0.0.7' })
   client_address!: string;
+  @ApiProperty({ enum: ['rest', 'mcp', 'graphql', 'console'], description: 'The front door the action came through' })
+  door!: string;
+  @ApiProperty({ nullable: true, type: String, example: 'run_aws_cli', description: '`METHOD route` for REST, the tool for MCP' })
+  action!: string | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'The arguments of an MCP tool call or GraphQL operation, secrets censored' })
+  arguments!: unknown;
+  @ApiProperty({ nullable: true, type: String, example: 'ok', description: 'ok, invalid, unauthorized, forbidden, not_found, conflict, refused, cancelled, unavailable or error' })
+  outcome!: string | null;
 }
 
 export class AuditPageDto {
@@ -210,5 +218,13 @@ export class ListAuditQuery {
   @ApiPropertyOptional({ description: 'Correlation id' })
   @IsOptional() @IsString() @MaxLength(128)
   correlation_id?: string;
+
+  @ApiPropertyOptional({ enum: ['rest', 'mcp', 'graphql', 'console'] })
+  @IsOptional() @IsIn(['rest', 'mcp', 'graphql', 'console'])
+  door?: string;
+
+  @ApiPropertyOptional({ description: 'Exact action, e.g. a tool name', example: 'run_aws_cli' })
+  @IsOptional() @IsString() @MaxLength(256)
+  action?: string;
 }
 

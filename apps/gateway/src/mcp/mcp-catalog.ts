@@ -1,0 +1,9 @@
+import { minimumRole } from '@app/auth';
+import { McpTool } from './mcp-tool';
+import { INVENTORY_TOOLS } from './tools/inventory.tools';
+
+/** Every MCP tool of the gateway, in the order tools/list shows them. */
+export const MCP_TOOLS: readonly McpTool[] = [...INVENTORY_TOOLS];
+
+/** The tools as data (name, title, description, permission, least role, annotations): what docs are generated from and checked against. */
+export const MCP_TOOL_CATALOG = MCP_TOOLS.map((t) => ({ name: t.name, title: t.title, description: t.description, permission: t.permission, minimum_role: minimumRole(t.permission), annotations: t.annotations }));

@@ -1,0 +1,92 @@
+import { allows, Identity } from '@app/auth';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { AppException } from '@app/contracts';
+import { mcpToolCalls } from '@app/observability';
+import { CallToolResult, InputRequiredResult, McpServer, ServerContext } from '@modelcontextprotocol/server';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AccountsService } from '../accounts/accounts.service';
+import { DoorAction, DoorOutcome, outcomeOf } from '../audit/audit.recorder';
+import { DeliveriesService } from '../deliveries/deliveries.service';
+import { FleetCommandsService } from '../fleet-commands/fleet-commands.service';
+import { IntegrationHealthService } from '../health/integration-health.service';
+import { IntegrationsService } from '../integrations/integrations.service';
+import { InventoryService } from '../inventory/inventory.service';
+import { ResourcesService } from '../resources/resources.service';
+import { MCP_TOOLS } from './mcp-catalog';
+import { resultText } from './mcp-output';
+import { McpServices, McpTool, ToolRun } from './mcp-tool';
+
+/** Who calls, for one HTTP request to /mcp: what the door knows before the SDK takes over. */
+export interface McpCaller {
+  identity: Identity;
+  correlationId: string;
+  clientAddress: string;
+  /** Where each tool call's audit record goes (the gateway's AuditRecorder). */
+  audit(action: DoorAction): void;
+}
+
+/** The tools `identity` may call: each needs its REST twin's permission; the others are neither listed nor callable. */
+export function toolsFor(identity: Identity): McpTool[] {
+  return MCP_TOOLS.filter((t) => allows(identity.role, t.permission));
+}
+
+/**
+ * Builds the MCP server of one request for one caller (stateless: nothing survives the request, so any replica
+ * answers any request). Every tool call is audited and counted, whatever its outcome.
+ */
+@Injectable()
+export class McpServerFactory {
+  private readonly logger = new Logger('MCP');
+  private readonly services: McpServices;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    accounts: AccountsService,
+    resources: ResourcesService,
+    inventory: InventoryService,
+    commands: FleetCommandsService,
+    integrations: IntegrationsService,
+    health: IntegrationHealthService,
+    deliveries: DeliveriesService,
+  ) {
+    this.services = { accounts, resources, inventory, commands, integrations, health, deliveries };
+  }
+
+  create(caller: McpCaller, version: string): McpServer {
+    const server = new McpServer(
+      { name: 'aws-mcp-server', title: 'AWS MCP Server', version },
+      {
+        instructions:
+          'Tools over a multi-account AWS fleet: the resource inventory (list_accounts, search_resources, get_resource, summarize_resources), fleet-wide AWS CLI commands, integrations and their health, and the event stream. Answers come from the inventory where possible; every call is audited under your identity and limited to what your role may do.',
+      },
+    );
+    for (const tool of toolsFor(caller.identity)) {
+      server.registerTool(tool.name, { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations }, (args, ctx) => this.call(tool, args, ctx, caller));
+    }
+    return server;
+  }
+
+  private async call(tool: McpTool, args: unknown, ctx: ServerContext, caller: McpCaller): Promise<CallToolResult | InputRequiredResult> {
+    const run: ToolRun = { services: this.services, config: this.config, identity: caller.identity, maxChars: this.config.mcp.max_output_chars, mcp: ctx };
+    let outcome: DoorOutcome = 'ok';
+    try {
+      const answer = await tool.call(args, run);
+      if ('inputRequired' in answer) {
+        outcome = 'refused';
+        return answer.inputRequired as InputRequiredResult;
+      }
+      const structured = answer.result as Record<string, unknown>;
+      return { content: [{ type: 'text', text: answer.text ?? resultText(structured) }], structuredContent: structured };
+    } catch (e) {
+      const err = e instanceof AppException ? e : undefined;
+      outcome = ctx.mcpReq.signal.aborted ? 'cancelled' : err ? outcomeOf(err.status) : 'error';
+      if (!err) this.logger.error({ msg: 'MCP tool failed', tool: tool.name, err: e });
+      const fields = err?.errors?.length ? ` (${err.errors.map((f) => `${f.field}: ${f.message}`).join('; ')})` : '';
+      const text = err ? `${err.code}: ${err.message}${fields}` : `INTERNAL_ERROR: the tool failed; correlation id ${caller.correlationId}`;
+      return { content: [{ type: 'text', text }], isError: true };
+    } finally {
+      mcpToolCalls.inc({ tool: tool.name, outcome });
+      caller.audit({ door: 'mcp', action: tool.name, arguments: args, outcome, correlationId: caller.correlationId, clientAddress: caller.clientAddress, identity: caller.identity, method: 'POST', path: '/mcp' });
+    }
+  }
+}

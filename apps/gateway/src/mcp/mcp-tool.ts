@@ -1,0 +1,75 @@
+import { Identity, Permission } from '@app/auth';
+import { AppConfig } from '@app/config';
+import type { ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { AccountsService } from '../accounts/accounts.service';
+import type { DeliveriesService } from '../deliveries/deliveries.service';
+import type { FleetCommandsService } from '../fleet-commands/fleet-commands.service';
+import type { IntegrationHealthService } from '../health/integration-health.service';
+import type { IntegrationsService } from '../integrations/integrations.service';
+import type { InventoryService } from '../inventory/inventory.service';
+import type { ResourcesService } from '../resources/resources.service';
+
+/** The edge services (capabilities.module.ts) every tool calls: the same ones REST controllers call. */
+export interface McpServices {
+  accounts: AccountsService;
+  resources: ResourcesService;
+  inventory: InventoryService;
+  commands: FleetCommandsService;
+  integrations: IntegrationsService;
+  health: IntegrationHealthService;
+  deliveries: DeliveriesService;
+}
+
+/** What one tool call knows beyond its arguments. */
+export interface ToolRun {
+  services: McpServices;
+  config: AppConfig;
+  identity: Identity;
+  /** mcp.max_output_chars */
+  maxChars: number;
+  /** The SDK's request context: progress token, cancellation signal, input responses. */
+  mcp: ServerContext;
+}
+
+/** A tool's answer: its structured result (checked against the output schema), or a request for input first. */
+export type ToolAnswer<O> = { result: O; text?: string } | { inputRequired: unknown };
+
+/**
+ * One MCP tool: its description for the model, the permission of its REST twin (libs/auth roles.ts, the one role
+ * table), schemas, annotations and what it does through the edge services.
+ */
+export interface ToolDefinition<I extends z.ZodObject, O extends z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  permission: Permission;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  /** The result is checked against `output` by the SDK before it leaves (the DTOs are classes, the schemas loose objects). */
+  run(args: z.infer<I>, run: ToolRun): Promise<ToolAnswer<object>>;
+}
+
+/** A tool with its argument and result types erased, as the registry holds it. */
+export interface McpTool {
+  name: string;
+  title: string;
+  description: string;
+  permission: Permission;
+  input: z.ZodObject;
+  output: z.ZodObject;
+  annotations: ToolAnnotations;
+  /** `args` as the SDK validated them against `input`. */
+  call(args: unknown, run: ToolRun): Promise<ToolAnswer<unknown>>;
+}
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): McpTool {
+  return { ...def, call: (args, run) => def.run(args as z.infer<I>, run) };
+}
+
+/** Read-only annotations: nothing changes, the same call answers the same (until the fleet changes). */
+export const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+
+/** Cursor argument shared by paged tools. */
+export const cursorArg = z.string().max(4096).optional().describe('next_cursor from the previous page, to read the next one');
