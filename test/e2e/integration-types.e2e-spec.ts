@@ -13,7 +13,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { connect, headers as natsHeaders, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { createTestDatabase, ensureInfrastructure, freePort, MotoServer, NATS_URL, startMoto, SystemUnderTest, waitFor } from '@app/testing';
-import { makeTestPki, TestPki } from '../../apps/integration-service/src/connectors/testing/test-pki';
+import { makeTestPki, TestPki } from '../support/connectors/test-pki';
 
 /**
  * Every integration type, in every direction it supports, with the auth types that apply, against real peers on

@@ -7,8 +7,8 @@ import { ConnectorPlugin, isInboundReceiver } from './connector.port';
 import { ConnectorRegistry } from './connector.registry';
 import { ConnectorsModule } from './connectors.module';
 import { withHeaders } from './auth/auth-provider';
-import { HttpPeer, testContext } from './testing/http-peer';
-import { makeTestPki } from './testing/test-pki';
+import { HttpPeer, testContext } from '../../../../test/support/connectors/http-peer';
+import { makeTestPki } from '../../../../test/support/connectors/test-pki';
 import { WebhookConnector } from './types/webhook/webhook.plugin';
 
 const event = createCloudEvent({ type: 't.happened', source: 'test', data: { n: 1 } });

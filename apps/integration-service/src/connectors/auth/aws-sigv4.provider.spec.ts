@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { AuthConfigDto } from '@app/contracts';
 import { OutboundHttp } from '../http/outbound-http';
-import { HttpPeer, RecordedRequest } from '../testing/http-peer';
+import { HttpPeer, RecordedRequest } from '../../../../../test/support/connectors/http-peer';
 import { AwsSigV4AuthProvider } from './aws-sigv4.provider';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';

@@ -3,8 +3,8 @@ import { TLSSocket } from 'node:tls';
 import { AuthConfigDto } from '@app/contracts';
 import { ConnectorError } from '../connector.port';
 import { OutboundHttp } from '../http/outbound-http';
-import { HttpPeer } from '../testing/http-peer';
-import { makeTestPki, TestPki } from '../testing/test-pki';
+import { HttpPeer } from '../../../../../test/support/connectors/http-peer';
+import { makeTestPki, TestPki } from '../../../../../test/support/connectors/test-pki';
 import { CertificateAuthProvider } from './certificate.provider';
 
 describe('CertificateAuthProvider (mutual TLS) against an HTTPS server that demands a client certificate', () => {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { AuthConfigDto } from '@app/contracts';
 import { OutboundHttp } from '../http/outbound-http';
-import { HttpPeer } from '../testing/http-peer';
+import { HttpPeer } from '../../../../../test/support/connectors/http-peer';
 import { OAuth1AuthProvider, oauth1BaseString, oauthPercentEncode, signOAuth1 } from './oauth1.provider';
 
 describe('OAuth 1.0a HMAC-SHA1 (RFC 5849)', () => {

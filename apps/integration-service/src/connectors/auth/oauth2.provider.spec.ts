@@ -1,7 +1,7 @@
 import { AuthConfigDto } from '@app/contracts';
 import { ConnectorError } from '../connector.port';
 import { OutboundHttp } from '../http/outbound-http';
-import { HttpPeer } from '../testing/http-peer';
+import { HttpPeer } from '../../../../../test/support/connectors/http-peer';
 import { OAuth2AuthProvider } from './oauth2.provider';
 
 describe('OAuth2AuthProvider (client credentials) against a local token endpoint', () => {

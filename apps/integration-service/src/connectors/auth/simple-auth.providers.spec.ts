@@ -1,6 +1,6 @@
 import { AuthConfigDto } from '@app/contracts';
 import { OutboundHttp } from '../http/outbound-http';
-import { HttpPeer } from '../testing/http-peer';
+import { HttpPeer } from '../../../../../test/support/connectors/http-peer';
 import { AuthProvider } from './auth-provider';
 import { ApiKeyAuthProvider, BasicAuthProvider, BearerTokenAuthProvider, NoneAuthProvider } from './simple-auth.providers';
 

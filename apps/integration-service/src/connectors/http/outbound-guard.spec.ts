@@ -1,7 +1,7 @@
 import { connect, createServer, LookupFunction, Server, Socket } from 'node:net';
 import { OutboundBlockedError, OutboundGuard, deniedReason } from './outbound-guard';
 import { joinHostPort, parseCidr, parseIp, parseIpv4 } from './ip-address';
-import { rebindingDns } from '../testing/rebinding-dns';
+import { rebindingDns } from '../../../../../test/support/connectors/rebinding-dns';
 
 describe('ip parsing', () => {
   it.each([

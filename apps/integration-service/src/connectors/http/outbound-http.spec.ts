@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { ConnectorError } from '../connector.port';
-import { HttpPeer } from '../testing/http-peer';
+import { HttpPeer } from '../../../../../test/support/connectors/http-peer';
 import { OutboundHttp, parseRetryAfter } from './outbound-http';
 import { OutboundBlockedError } from './outbound-guard';
 

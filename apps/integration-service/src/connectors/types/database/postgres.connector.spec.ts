@@ -9,8 +9,8 @@ import { AuthType, Direction } from '@app/contracts';
 import { freePort, waitFor } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
 import { InboundMessage } from '../../connector.port';
-import { makeTestPki, TestPki } from '../../testing/test-pki';
-import { rebindingDns } from '../../testing/rebinding-dns';
+import { makeTestPki, TestPki } from '../../../../../../test/support/connectors/test-pki';
+import { rebindingDns } from '../../../../../../test/support/connectors/rebinding-dns';
 import { PostgresConnector, postgresPlugin } from './postgres.connector';
 
 const PG = { host: '127.0.0.1', port: 5432, database: 'test', user: 'postgres' };

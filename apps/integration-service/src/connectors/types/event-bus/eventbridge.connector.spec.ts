@@ -4,7 +4,7 @@ import { AuthType, Direction } from '@app/contracts';
 import { MotoServer, startMoto } from '../../../../../../test/support/moto';
 import { freePort, waitFor } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
-import { rebindingDns } from '../../testing/rebinding-dns';
+import { rebindingDns } from '../../../../../../test/support/connectors/rebinding-dns';
 import { EventBridgeConnector } from './eventbridge.connector';
 import { eventBusPlugin } from './event-bus.plugin';
 

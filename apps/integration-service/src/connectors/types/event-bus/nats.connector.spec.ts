@@ -10,8 +10,8 @@ import { freePort, waitFor } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
 import { InboundMessage } from '../../connector.port';
 import { OutboundGuard } from '../../http/outbound-guard';
-import { makeTestPki, TestPki } from '../../testing/test-pki';
-import { rebindingDns } from '../../testing/rebinding-dns';
+import { makeTestPki, TestPki } from '../../../../../../test/support/connectors/test-pki';
+import { rebindingDns } from '../../../../../../test/support/connectors/rebinding-dns';
 import { eventBusPlugin } from './event-bus.plugin';
 import { NatsConnector, pinnedServers } from './nats.connector';
 

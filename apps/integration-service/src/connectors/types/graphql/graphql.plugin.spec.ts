@@ -1,7 +1,7 @@
 import { AuthConfigDto, createCloudEvent, Direction, IntegrationType } from '@app/contracts';
 import { createBuiltInRegistry } from '../../builtin-plugins';
 import { ConnectorContext } from '../../connector.port';
-import { HttpPeer, testContext } from '../../testing/http-peer';
+import { HttpPeer, testContext } from '../../../../../../test/support/connectors/http-peer';
 import { GraphqlConnector, GraphqlPlugin } from './graphql.plugin';
 
 describe('GRAPHQL connector against a real endpoint', () => {

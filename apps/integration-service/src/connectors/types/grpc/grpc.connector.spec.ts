@@ -2,8 +2,8 @@ import { Metadata, Server, ServerCredentials, ServerUnaryCall, sendUnaryData, Se
 import { AuthType } from '@app/contracts';
 import { freePort } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
-import { makeTestPki, TestPki } from '../../testing/test-pki';
-import { rebindingDns } from '../../testing/rebinding-dns';
+import { makeTestPki, TestPki } from '../../../../../../test/support/connectors/test-pki';
+import { rebindingDns } from '../../../../../../test/support/connectors/rebinding-dns';
 import { OutboundGuard } from '../../http/outbound-guard';
 import { GrpcConnector, grpcPlugin, pinnedTarget } from './grpc.connector';
 import { HEALTH_PROTO, loadProtoText } from './proto-text';

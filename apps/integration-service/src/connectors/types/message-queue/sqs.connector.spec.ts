@@ -4,7 +4,7 @@ import { MotoServer, startMoto } from '../../../../../../test/support/moto';
 import { freePort, waitFor } from '../../../../../../test/support/ports';
 import { testContext, testMessage } from '../../../../../../test/support/connector-context';
 import { InboundMessage } from '../../connector.port';
-import { rebindingDns } from '../../testing/rebinding-dns';
+import { rebindingDns } from '../../../../../../test/support/connectors/rebinding-dns';
 import { SqsConnector, sqsPlugin } from './sqs.connector';
 
 const AUTH = { type: AuthType.AWS_SIG_V4, access_key_id: 'testing', secret_access_key: 'testing' };

@@ -1,7 +1,7 @@
 import { AuthConfigDto, createCloudEvent, Direction, IntegrationType } from '@app/contracts';
 import { createBuiltInRegistry } from '../../builtin-plugins';
 import { ConnectorContext, InboundMessage } from '../../connector.port';
-import { HttpPeer, testContext } from '../../testing/http-peer';
+import { HttpPeer, testContext } from '../../../../../../test/support/connectors/http-peer';
 import { RestApiConnector, RestApiPlugin, SEEN_IDS_LIMIT } from './rest-api.plugin';
 
 describe('REST_API connector against a real API', () => {

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { AppException, AuthConfigDto, createCloudEvent, Direction, IntegrationType } from '@app/contracts';
 import { createBuiltInRegistry } from '../../builtin-plugins';
 import { ConnectorContext, InboundMessage, OutboundMessage } from '../../connector.port';
-import { HttpPeer } from '../../testing/http-peer';
-import { testContext } from '../../testing/http-peer';
+import { HttpPeer } from '../../../../../../test/support/connectors/http-peer';
+import { testContext } from '../../../../../../test/support/connectors/http-peer';
 import { signStandardWebhook, verifyStandardWebhook } from './standard-webhooks';
 import { WebhookConnector, WebhookPlugin } from './webhook.plugin';
 

@@ -1,4 +1,4 @@
-import { LookupFn } from '../http/outbound-guard';
+import type { LookupFn } from '../../../apps/integration-service/src/connectors/http/outbound-guard';
 
 /**
  * A resolver for the guard that gives each answer once, in order, then repeats the last: DNS that rebinds

@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ConnectorContext, ConnectorLogger } from '../connector.port';
+import type { ConnectorContext, ConnectorLogger } from '../../../apps/integration-service/src/connectors/connector.port';
 import { AuthConfigDto, Direction } from '@app/contracts';
 
 /** One request as the peer saw it: raw bytes, so signatures can be checked exactly. */
