@@ -7,7 +7,7 @@ import {
   ResourceRemovedData,
   SyncCompletedData,
 } from '../fleet/fleet-events';
-import { CommandCompletedData, CommandStartedData, CommandTargetCompletedData } from '../fleet-commands/fleet-command.dto';
+import { CommandCompletedData, CommandStartedData, CommandTargetCompletedData } from '../fleet-commands/fleet-command-events';
 import { HealthCheckCompletedData, HealthStatusChangedData } from '../health/health.dto';
 import { CircuitChangedData, DeliveryFailedData } from '../integrations/delivery.dto';
 import { IntegrationCreatedData, IntegrationDeletedData, IntegrationUpdatedData, PublicIntegration } from '../integrations/integration-events';
