@@ -2,6 +2,7 @@ import { Role } from '@app/auth';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageOf } from '../common/page.dto';
 
 /** `POST /auth/login`. */
 export class LoginRequest {
@@ -172,14 +173,7 @@ export class AuditEntryDto {
   outcome!: string | null;
 }
 
-export class AuditPageDto {
-  @ApiProperty({ type: [AuditEntryDto] })
-  items!: AuditEntryDto[];
-  @ApiProperty()
-  limit!: number;
-  @ApiProperty({ nullable: true, type: String, description: 'Pass back as `cursor` for the next (older) page' })
-  next_cursor!: string | null;
-}
+export class AuditPageDto extends PageOf(AuditEntryDto, { nextCursor: 'Pass back as `cursor` for the next (older) page' }) {}
 
 /** Query string of `GET /audit`: newest first, filters combine with AND. */
 export class ListAuditQuery {

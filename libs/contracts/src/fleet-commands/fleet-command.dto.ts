@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CommandTargetsDto } from './fleet-command-requests';
 import { COMMAND_ROLES, CommandRole, CommandStatus, CommandTargetStatus, FLEET_COMMAND_LIMITS } from './fleet-command.enums';
+import { PageOf } from '../common/page.dto';
 
 /**
  * A stored output travels over NATS (1 MB max_payload) in parts: the first reply carries the first part of each
@@ -83,11 +84,7 @@ export class CommandDto {
   @ApiProperty({ nullable: true, type: String, description: 'Who asked to cancel' }) cancelled_by!: string | null;
 }
 
-export class CommandPageDto {
-  @ApiProperty({ type: [CommandDto] }) items!: CommandDto[];
-  @ApiProperty() limit!: number;
-  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
-}
+export class CommandPageDto extends PageOf(CommandDto) {}
 
 export class CommandResultDto {
   @ApiProperty({ example: '123456789012' }) account_id!: string;
@@ -104,12 +101,7 @@ export class CommandResultDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finished_at!: string | null;
 }
 
-export class CommandResultPageDto {
-  @ApiProperty({ type: [CommandResultDto] }) items!: CommandResultDto[];
-  @ApiProperty() limit!: number;
-  @ApiProperty() total!: number;
-  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
-}
+export class CommandResultPageDto extends PageOf(CommandResultDto, { total: true }) {}
 
 /** GET /commands/{id}/results/{account_id}/{region}: the whole output of one target. */
 export class CommandOutputDto extends CommandResultDto {

@@ -4,6 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, 
 import { IsStringRecord } from '../common/validators';
 import { ACCOUNT_ID_PATTERN, IsRegionSelection, REGION_PATTERN, RoleInAccount, ROLE_ARN_PATTERN } from './fleet.validators';
 import { toBoolean } from '../common/query-transforms';
+import { PageOf } from '../common/page.dto';
 
 export const AccountStatus = {
   /** Registered, access not checked yet. */
@@ -98,12 +99,7 @@ export class AccountDto {
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
 }
 
-export class AccountPageDto {
-  @ApiProperty({ type: [AccountDto] }) items!: AccountDto[];
-  @ApiProperty() limit!: number;
-  @ApiProperty() total!: number;
-  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
-}
+export class AccountPageDto extends PageOf(AccountDto, { total: true }) {}
 
 /** POST /accounts/discover: register every account of the caller's AWS Organization. */
 export class DiscoverAccountsRequest {

@@ -4,6 +4,7 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches,
 import type { ResourceChanges } from './fleet-events';
 import { ACCOUNT_ID_PATTERN, RESOURCE_TYPE_PATTERN } from './fleet.validators';
 import { toBoolean, toArray } from '../common/query-transforms';
+import { PageOf } from '../common/page.dto';
 
 /** One resource of the registry: the collector's shape plus when it was first and last seen, and when it went away. */
 export class ResourceDto {
@@ -67,11 +68,7 @@ export class ListResourcesQuery {
 }
 
 /** A page of resources, in ARN order. No total (counting a large registry on every page is slow): see /resources/summary. */
-export class ResourcePageDto {
-  @ApiProperty({ type: [ResourceDto] }) items!: ResourceDto[];
-  @ApiProperty() limit!: number;
-  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
-}
+export class ResourcePageDto extends PageOf(ResourceDto) {}
 
 export class ResourceArnRequest {
   @IsString() @Matches(/^arn:[^:\s]+:[^:\s]+:[^:\s]*:\d{0,12}:\S+$/, { message: 'arn must be an ARN (arn:partition:service:region:account:resource)' }) @MaxLength(2048)
@@ -137,8 +134,4 @@ export class ResourceChangeDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
 }
 
-export class ResourceChangePageDto {
-  @ApiProperty({ type: [ResourceChangeDto] }) items!: ResourceChangeDto[];
-  @ApiProperty() limit!: number;
-  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
-}
+export class ResourceChangePageDto extends PageOf(ResourceChangeDto) {}

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { HealthStatus } from './health.dto';
+import { PageOf } from '../common/page.dto';
 
 /**
  * Outcome of one scheduled check. UNKNOWN: the probe could not be run at all (integration-service down or
@@ -70,16 +71,7 @@ export class HealthCheckRecordDto {
   status_after!: HealthStatus;
 }
 
-export class HealthHistoryPageDto {
-  @ApiProperty({ type: [HealthCheckRecordDto] })
-  items!: HealthCheckRecordDto[];
-
-  @ApiProperty({ example: 50 })
-  limit!: number;
-
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next (older) page; null on the last page' })
-  next_cursor!: string | null;
-}
+export class HealthHistoryPageDto extends PageOf(HealthCheckRecordDto, { limitExample: 50, nextCursor: 'Pass as `cursor` for the next (older) page; null on the last page' }) {}
 
 export class HealthLastErrorDto {
   @ApiProperty({ format: 'date-time' })

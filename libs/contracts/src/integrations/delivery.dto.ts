@@ -19,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsStringRecord } from '../common/validators';
+import { PageOf } from '../common/page.dto';
 
 /**
  * A subscription subject: NATS tokens separated by dots, `*` for one token, `>` for the rest (last token only),
@@ -117,11 +118,7 @@ export class DeliveryDto {
   @ApiProperty({ type: [DeliveryAttemptDto] }) attempt_log!: DeliveryAttemptDto[];
 }
 
-export class DeliveryPageDto {
-  @ApiProperty({ type: [DeliveryDto] }) items!: DeliveryDto[];
-  @ApiProperty() limit!: number;
-  @ApiProperty({ nullable: true, type: String }) next_cursor!: string | null;
-}
+export class DeliveryPageDto extends PageOf(DeliveryDto) {}
 
 export class CircuitDto {
   @ApiProperty({ format: 'uuid' }) integration_id!: string;

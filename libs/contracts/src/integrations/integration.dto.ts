@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IntegrationConfigDto } from './integration-config.dto';
 import { IntegrationStatus } from './integration.enums';
+import { PageOf } from '../common/page.dto';
 
 /** An integration as the API returns it: its config (secrets masked) plus identity and lifecycle. */
 export class IntegrationDto extends IntegrationConfigDto {
@@ -20,19 +21,4 @@ export class IntegrationDto extends IntegrationConfigDto {
   updated_at!: string;
 }
 
-export class IntegrationPageDto {
-  @ApiProperty({ type: [IntegrationDto] })
-  items!: IntegrationDto[];
-
-  @ApiProperty({ example: 50 })
-  limit!: number;
-
-  @ApiProperty({ description: 'Number of integrations that match the filters' })
-  total!: number;
-
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' })
-  next_cursor!: string | null;
-
-  @ApiProperty({ required: false, description: 'Set when paging by `page`' })
-  page?: number;
-}
+export class IntegrationPageDto extends PageOf(IntegrationDto, { limitExample: 50, total: 'Number of integrations that match the filters', nextCursor: 'Pass as `cursor` for the next page; null on the last page', page: 'Set when paging by `page`' }) {}
