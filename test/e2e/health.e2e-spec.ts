@@ -19,6 +19,7 @@ class Sink {
   async up(): Promise<void> {
     const server = createServer((req: IncomingMessage, res: ServerResponse) => {
       if (req.url?.startsWith('/health')) this.hits.push(Date.now());
+      if (req.url?.startsWith('/failing-health')) return void res.writeHead(500, { connection: 'close' }).end();
       if (req.url?.startsWith('/slow-health')) {
         this.slowHits.push(Date.now());
         if (this.holdSlow) return void this.held.push(res);
@@ -198,6 +199,18 @@ describe(`Health monitor (${MODE})`, () => {
 
     expect((await http.delete(`/api/v1/integrations/${id}`)).status).toBe(204);
     await waitFor(async () => (await http.get(`/api/v1/integrations/${id}/health`)).status === 404, 5000, 100, 'gone');
+  });
+
+  it('the connection test judges the configured endpoint, as the background check does', async () => {
+    // connection.url answers 200, the endpoint 500: the test must not pass by reaching the url
+    const created = await http.post('/api/v1/integrations', integration('health-test-endpoint', { endpoint: `http://127.0.0.1:${sink.port}/failing-health`, interval_seconds: 3600 }));
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+    const failed = await http.post(`/api/v1/integrations/${id}/test`, {});
+    expect(failed.body).toMatchObject({ healthy: false, status: 'ERROR', error: 'expected status 200, got 500' });
+    expect((await http.put(`/api/v1/integrations/${id}`, integration('health-test-endpoint', { interval_seconds: 3600 }))).status).toBe(200);
+    expect((await http.post(`/api/v1/integrations/${id}/test`, {})).body).toMatchObject({ healthy: true, status: 'ACTIVE', error: null });
+    expect((await http.delete(`/api/v1/integrations/${id}`)).status).toBe(204);
   });
 
   if (MODE === 'distributed') {

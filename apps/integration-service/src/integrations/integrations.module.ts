@@ -6,6 +6,7 @@ import { RegisterBulkHandler } from './commands/register-bulk/register-bulk.hand
 import { TestIntegrationHandler } from './commands/test-integration/test-integration.handler';
 import { ConnectorContextFactory } from './connector-context.factory';
 import { HealthStatusConsumer } from './health-status.consumer';
+import { IntegrationHealthCheck } from './integration-health-check';
 import { IntegrationValidator } from './integration-validator';
 import { ListIntegrationTypesHandler } from './queries/list-integration-types/list-integration-types.handler';
 import { ProbeIntegrationHandler } from './queries/probe-integration/probe-integration.handler';
@@ -31,6 +32,7 @@ import { ListIntegrationsHandler } from './queries/list-integrations/list-integr
     ListIntegrationsHandler,
     IntegrationValidator,
     ConnectorContextFactory,
+    IntegrationHealthCheck,
     ChangeIntegrationStatusHandler,
     TestIntegrationHandler,
     RegisterBulkHandler,

@@ -4,6 +4,7 @@ import { Inject } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { Connector } from '../../../connectors';
 import { ConnectorContextFactory } from '../../connector-context.factory';
+import { IntegrationHealthCheck } from '../../integration-health-check';
 import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
 import { assertTransition } from '../../lifecycle/integration-lifecycle';
 import { ChangeIntegrationStatusCommand } from '../change-integration-status/change-integration-status.command';
@@ -15,6 +16,7 @@ export class TestIntegrationHandler implements ICommandHandler<TestIntegrationCo
   constructor(
     @Inject(INTEGRATION_REPOSITORY) private readonly repo: IntegrationRepository,
     private readonly connectors: ConnectorContextFactory,
+    private readonly healthCheck: IntegrationHealthCheck,
     private readonly commands: CommandBus,
   ) {}
 
@@ -32,12 +34,15 @@ export class TestIntegrationHandler implements ICommandHandler<TestIntegrationCo
     let sent: boolean | null = null;
     let connector: Connector | undefined;
     try {
-      connector = this.connectors.create(row);
-      await connector.initialize();
-      const health = await connector.healthCheck();
+      // The same verdict as the background check: the configured endpoint when there is one, else the connector's own check.
+      const health = await this.healthCheck.run(row);
       healthy = health.healthy;
-      error = health.healthy ? null : (health.error ?? `health check failed${health.statusCode ? ` with status ${health.statusCode}` : ''}`);
-      if (healthy && sendTestEvent && connector.send) {
+      error = health.error;
+      if (healthy && sendTestEvent) {
+        connector = this.connectors.create(row);
+        await connector.initialize();
+      }
+      if (healthy && sendTestEvent && connector?.send) {
         const event = createCloudEvent({ type: 'integration.test', source: '/aws-mcp-server/integration-service', subject: id, data: { integration_id: id, message: 'Test event from AWS MCP Server' } });
         const result = await connector.send({ deliveryId: randomUUID(), attempt: 1, event });
         sent = result.ok;
