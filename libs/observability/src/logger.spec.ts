@@ -36,6 +36,17 @@ describe('log redaction', () => {
     });
   });
 
+  it('censors the credential shapes integrations keep secret: camelCase keys, credential headers, URL passwords in fields and messages', () => {
+    const { log, lines } = capture();
+    log.warn(
+      { connection: { apiKey: 'c1', clientSecret: 'c2', accessToken: 'c3', headers: { 'Proxy-Authorization': 'c4', Cookie: 'c5' }, url: 'https://u:c6@h.example.com/x' }, error: 'connect to nats://n:c7@10.0.0.1:4222 failed' },
+      'calling postgres://db:c8@db.example.com/app',
+    );
+    const line = JSON.stringify(lines[0]);
+    for (const secret of ['c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7', 'c8']) expect({ secret, leaked: line.includes(secret) }).toEqual({ secret, leaked: false });
+    expect(lines[0]).toMatchObject({ msg: `calling postgres://db:${REDACTED}@db.example.com/app`, connection: { url: `https://u:${REDACTED}@h.example.com/x` } });
+  });
+
   it('censors the enumerable properties of a logged error', () => {
     const { log, lines } = capture();
     const err = Object.assign(new Error('boom'), { request: { headers: { authorization: 'AWS4 secret-sig' } } });

@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import { isCredentialKey, redactUrlPasswords } from '@app/contracts';
 import pino, { Logger as PinoLogger } from 'pino';
 import { currentCorrelationId } from './correlation';
 import { censorDatabaseError, scrubDatabaseText } from './database-errors';
@@ -11,20 +12,18 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
-/** Keys (any case) whose values never reach a log line, at any depth. */
-const REDACT_KEYS = new Set(['password', 'token', 'api_key', 'client_secret', 'consumer_secret', 'token_secret', 'secret_access_key', 'session_token', 'private_key', 'passphrase', 'secret', 'secrets', 'authorization', 'encryption_key', 'x-api-key', 'cookie', 'access_token', 'refresh_token']);
 export const REDACTED = '[REDACTED]';
 /** Deeper than this a logged object is cut: log lines are not a place for whole documents, and cycles end here. */
 const MAX_DEPTH = 8;
 
 /**
- * A copy of `value` with every REDACT_KEYS value censored, at any depth, copying only the objects that change (a
+ * A copy of `value` with every credential-named key's value (isCredentialKey) and URL password censored, at any depth, copying only the objects that change (a
  * request's log line has nothing to censor and costs one pass over its keys). Errors are turned into pino's
  * serialized form first, so their enumerable properties (an SDK error's request, say) are censored too.
  * Replaces pino's path-based `redact`, whose wildcard paths cost more than the rest of a log line put together.
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return scrubDatabaseText(value);
+  if (typeof value === 'string') return redactUrlPasswords(scrubDatabaseText(value), REDACTED);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[Object]';
   if (value instanceof Error) return redactSecrets(censorDatabaseError(pino.stdSerializers.err(value) as unknown as Record<string, unknown>), depth);
@@ -44,7 +43,8 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   const obj = value as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
     const v = obj[key];
-    const r = REDACT_KEYS.has(key.toLowerCase()) && v !== undefined && v !== null ? REDACTED : redactSecrets(v, depth + 1);
+    // the same rule that decides an integration's secrets: credential-named keys, any case or separator
+    const r = isCredentialKey(key) && v !== undefined && v !== null ? REDACTED : redactSecrets(v, depth + 1);
     if (r !== v) (out ??= { ...obj })[key] = r;
   }
   return out ?? value;
@@ -84,9 +84,9 @@ export function createPino(opts: LoggerOptions): PinoLogger {
       // redactSecrets has already serialized every Error (pino's own serializer would take the copy for an error again)
       serializers: { err: (e: unknown) => (e instanceof Error ? pino.stdSerializers.err(e) : e) },
       hooks: {
-        // Message strings are censored like fields: a database error's message can quote a value.
+        // Message strings are censored like fields: a database error's message can quote a value, an error a URL with its password.
         logMethod(args, method) {
-          for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = scrubDatabaseText(args[i] as string);
+          for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = redactUrlPasswords(scrubDatabaseText(args[i] as string), REDACTED);
           return method.apply(this, args as Parameters<typeof method>);
         },
       },

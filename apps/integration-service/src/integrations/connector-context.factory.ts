@@ -5,7 +5,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Connector, ConnectorContext, ConnectorLogger, ConnectorRegistry } from '../connectors';
 import { IntegrationEntity } from './integration.entity';
 import { IntegrationMapper } from './integration.mapper';
-import { mergeSecrets } from './secrets/integration-secrets';
 
 /** Builds connectors for stored integrations: secrets opened here, inside integration-service, and nowhere else. */
 @Injectable()
@@ -21,7 +20,7 @@ export class ConnectorContextFactory {
   }
 
   context(row: IntegrationEntity, timeoutMs = row.timeout_seconds * 1000): ConnectorContext {
-    const { auth, connection } = mergeSecrets(row.auth, row.connection, this.mapper.secretsOf(row));
+    const { auth, connection } = this.mapper.open(row);
     const logger = new Logger(`Connector:${row.type}:${row.id.slice(0, 8)}`);
     const log: ConnectorLogger = {
       debug: (m, meta) => logger.debug(meta ? { msg: m, ...meta } : m),

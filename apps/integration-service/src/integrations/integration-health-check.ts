@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { ConnectorRegistry, OutboundHttp } from '../connectors';
 import { ConnectorContextFactory } from './connector-context.factory';
 import { IntegrationEntity } from './integration.entity';
+import { IntegrationMapper } from './integration.mapper';
 
 interface HealthCheckSettings {
   endpoint: string | null;
@@ -26,10 +27,12 @@ export class IntegrationHealthCheck {
   constructor(
     private readonly connectors: ConnectorContextFactory,
     private readonly registry: ConnectorRegistry,
+    private readonly mapper: IntegrationMapper,
   ) {}
 
   async run(row: IntegrationEntity): Promise<HealthVerdict> {
-    const hc = row.health_check as unknown as HealthCheckSettings;
+    // with its credentials (headers, a password in the endpoint URL) in clear
+    const hc = this.mapper.open(row).health_check as unknown as HealthCheckSettings;
     return hc.endpoint ? { method: 'endpoint', ...(await this.viaEndpoint(row, hc)) } : { method: 'connector', ...(await this.viaConnector(row, hc)) };
   }
 

@@ -1,7 +1,7 @@
 import { AuthType, DeliverySettingsDto, IntegrationConfigDto, IntegrationDto, IntegrationStatus, PublicIntegration } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { IntegrationEntity } from './integration.entity';
-import { maskSecrets, SecretValues, splitSecrets } from './secrets/integration-secrets';
+import { maskSecrets, mergeSecrets, publicParts, SecretBearingParts, SecretValues, splitSecrets } from './secrets/integration-secrets';
 import { SECRET_BOX, SecretBox } from './secrets/secret-box';
 
 /** Turns configs into rows (sealing secrets) and rows into what the API and events may show. */
@@ -9,7 +9,7 @@ import { SECRET_BOX, SecretBox } from './secrets/secret-box';
 export class IntegrationMapper {
   constructor(@Inject(SECRET_BOX) private readonly box: SecretBox) {}
 
-  toEntity(id: string, config: IntegrationConfigDto, secrets: SecretValues, publicParts: { auth: Record<string, unknown>; connection: Record<string, unknown> }, status: IntegrationStatus, createdAt: Date, updatedAt: Date): IntegrationEntity {
+  toEntity(id: string, config: IntegrationConfigDto, secrets: SecretValues, publicCopy: SecretBearingParts, status: IntegrationStatus, createdAt: Date, updatedAt: Date): IntegrationEntity {
     const row = new IntegrationEntity();
     Object.assign(row, {
       id,
@@ -24,10 +24,10 @@ export class IntegrationMapper {
       rate_limit_per_minute: config.rate_limit_per_minute,
       tags: config.tags,
       metadata: config.metadata,
-      auth: publicParts.auth,
-      health_check: { ...config.health_check },
+      auth: publicCopy.auth,
+      health_check: publicCopy.health_check,
       retry: { ...config.retry },
-      connection: publicParts.connection,
+      connection: publicCopy.connection,
       subscriptions: JSON.parse(JSON.stringify(config.subscriptions ?? [])),
       delivery: { ...new DeliverySettingsDto(), ...config.delivery },
       secrets: Object.keys(secrets).length ? this.box.seal(JSON.stringify(secrets), id) : null,
@@ -39,8 +39,24 @@ export class IntegrationMapper {
     return row;
   }
 
+  /** The config's credentials (secret fields, credential-named keys such as headers, URL passwords) apart from what may be shown. */
   split(config: IntegrationConfigDto) {
-    return splitSecrets({ ...config.auth }, config.connection);
+    return splitSecrets(this.partsOf(config));
+  }
+
+  /** The config as given, with the stored value wherever a secret came back masked (what is validated and used). */
+  resolved(config: IntegrationConfigDto, publicCopy: SecretBearingParts, secrets: SecretValues): IntegrationConfigDto {
+    const open = mergeSecrets(publicCopy, secrets);
+    return { ...config, auth: open.auth as unknown as IntegrationConfigDto['auth'], connection: open.connection, health_check: open.health_check as unknown as IntegrationConfigDto['health_check'] };
+  }
+
+  /** A stored row's parts with its secrets in clear: for connectors and health checks, inside this service only. */
+  open(row: IntegrationEntity): SecretBearingParts {
+    return mergeSecrets(this.partsOf(row), this.secretsOf(row));
+  }
+
+  private partsOf(x: { auth: object; connection: object; health_check: object }): SecretBearingParts {
+    return { auth: { ...x.auth }, connection: x.connection as Record<string, unknown>, health_check: { ...x.health_check } };
   }
 
   secretsOf(row: IntegrationEntity): SecretValues {
@@ -49,13 +65,14 @@ export class IntegrationMapper {
 
   /** The API view: secrets masked. */
   toDto(row: IntegrationEntity): IntegrationDto {
-    const { auth, connection } = maskSecrets(row.auth, row.connection, row.secrets ? Object.keys(this.secretsOf(row)) : []);
-    return { ...this.common(row), auth: auth as unknown as IntegrationDto['auth'], connection };
+    const { auth, connection, health_check } = maskSecrets(this.partsOf(row), row.secrets ? Object.keys(this.secretsOf(row)) : []);
+    return { ...this.common(row), auth: auth as unknown as IntegrationDto['auth'], connection, health_check: health_check as unknown as IntegrationDto['health_check'] };
   }
 
   /** The event view: no secret values at all. */
   toPublic(row: IntegrationEntity): PublicIntegration {
-    return { ...this.common(row), auth: { ...row.auth, type: (row.auth.type as AuthType) ?? AuthType.NONE }, connection: row.connection };
+    const { auth, connection, health_check } = publicParts(this.partsOf(row));
+    return { ...this.common(row), auth: { ...auth, type: (row.auth.type as AuthType) ?? AuthType.NONE }, connection, health_check: health_check as unknown as PublicIntegration['health_check'] };
   }
 
   private common(row: IntegrationEntity) {

@@ -20,10 +20,10 @@ export class CreateIntegrationHandler implements ICommandHandler<CreateIntegrati
   /** A new row from a validated config: servable, secrets sealed, CONFIGURING (or INACTIVE when disabled). */
   build(config: IntegrationConfigDto): IntegrationEntity {
     this.validator.assertServable(config);
-    const { auth, connection, secrets } = this.mapper.split(config);
+    const { secrets, ...publicCopy } = this.mapper.split(config);
     resolveMaskedSecrets(secrets, {}); // a mask on create can only be a mistake
     const now = new Date();
-    return this.mapper.toEntity(randomUUID(), config, secrets, { auth, connection }, config.enabled ? IntegrationStatus.CONFIGURING : IntegrationStatus.INACTIVE, now, now);
+    return this.mapper.toEntity(randomUUID(), config, secrets, publicCopy, config.enabled ? IntegrationStatus.CONFIGURING : IntegrationStatus.INACTIVE, now, now);
   }
 
   async execute({ config }: CreateIntegrationCommand): Promise<IntegrationDto> {

@@ -23,13 +23,14 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
     const current = await this.repo.findById(id);
     if (!current) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
     if (current.status === IntegrationStatus.DEPRECATED) throw new AppException('INTEGRATION_DEPRECATED', `Integration "${current.name}" is deprecated: it is read-only`);
-    this.validator.assertServable(config);
     const storedSecrets = this.mapper.secretsOf(current);
-    const { auth, connection, secrets: incoming } = this.mapper.split(config);
+    const { secrets: incoming, ...publicCopy } = this.mapper.split(config);
     const secrets = resolveMaskedSecrets(incoming, storedSecrets);
+    // Validated with the stored values where masks came back: a GET body PUT back unchanged is valid.
+    this.validator.assertServable(this.mapper.resolved(config, publicCopy, secrets));
     // `enabled: false` is the same as disabling; enabling again starts over at CONFIGURING.
     const status = !config.enabled ? IntegrationStatus.INACTIVE : current.status === IntegrationStatus.INACTIVE ? IntegrationStatus.CONFIGURING : (current.status as IntegrationStatus);
-    const next = this.mapper.toEntity(id, config, secrets, { auth, connection }, status, current.created_at, new Date());
+    const next = this.mapper.toEntity(id, config, secrets, publicCopy, status, current.created_at, new Date());
     next.status_reason = status === current.status ? current.status_reason : status === IntegrationStatus.INACTIVE ? 'disabled' : null;
     next.status_changed_at = status === current.status ? current.status_changed_at : next.updated_at;
     const changed = COMPARED.filter((k) => !isDeepStrictEqual(current[k], next[k]));
