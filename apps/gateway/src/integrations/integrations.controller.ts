@@ -1,5 +1,5 @@
 import { RequirePermission } from '@app/auth';
-import { BulkRegisterRequest, BulkRegisterResultDto, IntegrationConfigDto, IntegrationDto, IntegrationPageDto, IntegrationTypeDto, ListIntegrationsQuery, TestIntegrationBody, TestIntegrationResultDto } from '@app/contracts';
+import { BulkRegisterRequest, BulkRegisterResultDto, IntegrationConfigDto, IntegrationDto, IntegrationPageDto, IntegrationReplacementDto, IntegrationTypeDto, ListIntegrationsQuery, TestIntegrationBody, TestIntegrationResultDto } from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -60,11 +60,11 @@ export class IntegrationsController {
 
   @Put(':id')
   @RequirePermission('IntegrationsWrite')
-  @ApiOperation({ summary: 'Update an integration', description: 'Full replacement, validated like create. A secret sent back as "********" keeps its stored value.' })
+  @ApiOperation({ summary: 'Update an integration', description: 'Full replacement, validated like create. A GET body can be sent back unchanged: its read-only fields are ignored (`id`, when sent, must be the path\'s), and a secret sent back as "********" (a URL password too, with the URL otherwise unchanged) keeps its stored value.' })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: IntegrationDto })
   @ApiProblems(400, 404, 409, 503)
-  update(@Param('id', new ParseUuidPipe('id')) id: string, @Body() body: IntegrationConfigDto): Promise<IntegrationDto> {
+  update(@Param('id', new ParseUuidPipe('id')) id: string, @Body() body: IntegrationReplacementDto): Promise<IntegrationDto> {
     return this.integrations.update(id, body);
   }
 

@@ -1,9 +1,11 @@
 import {
+  AppException,
   BulkRegisterRequest,
   BulkRegisterResultDto,
   IntegrationConfigDto,
   IntegrationDto,
   IntegrationPageDto,
+  IntegrationReplacementDto,
   IntegrationTypeDto,
   ListIntegrationsQuery,
   RpcSubjects,
@@ -40,7 +42,12 @@ export class IntegrationsService {
     return this.bus.request(RpcSubjects.IntegrationGet, { id });
   }
 
-  update(id: string, config: IntegrationConfigDto): Promise<IntegrationDto> {
+  /** Full replacement. A GET body may come back unchanged: its read-only fields are dropped, its masks keep the stored secrets. */
+  update(id: string, body: IntegrationConfigDto | IntegrationReplacementDto): Promise<IntegrationDto> {
+    const { id: bodyId, status: _status, status_reason: _reason, created_at: _created, updated_at: _updated, ...config } = body as IntegrationReplacementDto;
+    if (bodyId !== undefined && bodyId !== id) {
+      throw new AppException('VALIDATION_FAILED', 'The body is another integration than the path names', { errors: [{ field: 'id', message: 'must be the id in the path (or left out)' }] });
+    }
     return this.bus.request(RpcSubjects.IntegrationUpdate, { id, config });
   }
 

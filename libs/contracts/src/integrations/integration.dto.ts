@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEnum, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { IntegrationConfigDto } from './integration-config.dto';
 import { IntegrationStatus } from './integration.enums';
 import { PageOf } from '../common/page.dto';
@@ -19,6 +20,32 @@ export class IntegrationDto extends IntegrationConfigDto {
 
   @ApiProperty({ format: 'date-time' })
   updated_at!: string;
+}
+
+/**
+ * The body of a full replacement (PUT): the config, and optionally the read-only fields of a GET body, so that what
+ * GET returned can be sent back unchanged. They are ignored, except that `id` must be the id in the path.
+ */
+export class IntegrationReplacementDto extends IntegrationConfigDto {
+  @ApiPropertyOptional({ format: 'uuid', readOnly: true, description: 'Ignored; when sent, must be the id in the path' })
+  @IsOptional() @IsUUID('all', { message: 'id must be a UUID' })
+  id?: string;
+
+  @ApiPropertyOptional({ enum: IntegrationStatus, readOnly: true, description: 'Ignored: the status changes through tests, health and the lifecycle routes' })
+  @IsOptional() @IsEnum(IntegrationStatus)
+  status?: IntegrationStatus;
+
+  @ApiPropertyOptional({ nullable: true, type: String, readOnly: true, description: 'Ignored' })
+  @IsOptional() @IsString() @MaxLength(4096)
+  status_reason?: string | null;
+
+  @ApiPropertyOptional({ format: 'date-time', readOnly: true, description: 'Ignored' })
+  @IsOptional() @IsISO8601()
+  created_at?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', readOnly: true, description: 'Ignored' })
+  @IsOptional() @IsISO8601()
+  updated_at?: string;
 }
 
 export class IntegrationPageDto extends PageOf(IntegrationDto, { limitExample: 50, total: 'Number of integrations that match the filters', nextCursor: 'Pass as `cursor` for the next page; null on the last page', page: 'Set when paging by `page`' }) {}

@@ -1,0 +1,181 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, IncomingHttpHeaders, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { SystemUnderTest, waitFor } from '@app/testing';
+
+const MODE = (process.env.E2E_MODE ?? 'standalone') as 'standalone' | 'distributed';
+const MASK = '********';
+const run = Date.now().toString(36);
+/** A canary per credential shape: none may appear in any response, event, log line or audit record. */
+const C = (shape: string) => `cnry-${shape}-${run}`;
+const whsecKey = randomBytes(24);
+const WHSEC = `whsec_${whsecKey.toString('base64')}`;
+const WHSEC_OLD = `whsec_${randomBytes(24).toString('base64')}`;
+
+const PROTO = `
+syntax = "proto3";
+package e2e.v1;
+message NotifyRequest { string id = 1; }
+message NotifyReply { bool accepted = 1; }
+service Notifier { rpc Notify(NotifyRequest) returns (NotifyReply); }
+`;
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Records every request (method, path, headers, body) and answers 200. */
+async function startRecorder(): Promise<{ server: Server; url: (path: string, userInfo?: string) => string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() });
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return { server, seen, url: (path, userInfo) => `http://${userInfo ? `${userInfo}@` : ''}127.0.0.1:${port}${path}` };
+}
+
+/** Every event the gateway's SSE stream replays from the start, as text. */
+async function replayedEvents(sut: SystemUnderTest, key: string, ms = 2500): Promise<string> {
+  const ctl = new AbortController();
+  const res = await fetch(`${sut.baseUrl}/api/v1/events/stream?subjects=integration.>`, { headers: { 'x-api-key': key, 'last-event-id': '0', accept: 'text/event-stream' }, signal: ctl.signal });
+  expect(res.status).toBe(200);
+  let text = '';
+  const reader = res.body!.getReader();
+  const timer = setTimeout(() => ctl.abort(), ms);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString();
+    }
+  } catch {
+    // aborted: the replay is what we wanted
+  } finally {
+    clearTimeout(timer);
+  }
+  return text;
+}
+
+describe(`Secrets in every shape (${MODE})`, () => {
+  let sut: SystemUnderTest;
+  let admin: ReturnType<SystemUnderTest['api']>;
+  let viewer: ReturnType<SystemUnderTest['api']>;
+  let rec: Awaited<ReturnType<typeof startRecorder>>;
+  const created: string[] = [];
+
+  beforeAll(async () => {
+    rec = await startRecorder();
+    sut = await SystemUnderTest.start(MODE, { env: { MCP_INTEGRATIONS_ALLOW_OUTBOUND: '127.0.0.0/8' } });
+    admin = sut.api('admin');
+    viewer = sut.api('viewer');
+  }, 120000);
+
+  afterAll(async () => {
+    await sut?.stop();
+    await new Promise<void>((r) => (rec ? rec.server.close(() => r()) : r()));
+  }, 60000);
+
+  const create = async (name: string, cfg: Record<string, unknown>) => {
+    const res = await admin.post('/api/v1/integrations', { name: `${name}-${run}`, description: `secrets e2e ${name}`, ...cfg });
+    expect({ name, status: res.status, body: res.status === 201 ? undefined : res.body }).toEqual({ name, status: 201, body: undefined });
+    created.push(res.body.id);
+    return res.body;
+  };
+  const withoutUpdatedAt = ({ updated_at: _u, ...rest }: Record<string, unknown>) => rest;
+
+  it("takes each type's GET body back on PUT unchanged, and keeps its secrets", async () => {
+    const awsAuth = { type: 'AWS_SIG_V4', access_key_id: 'AKIDSECRETS', secret_access_key: C('aws'), service: 'sqs', region: 'us-east-1' };
+    const fixtures: Record<string, Record<string, unknown>> = {
+      webhook: { type: 'WEBHOOK', direction: 'BIDIRECTIONAL', auth: { type: 'BEARER_TOKEN', token: C('bearer') }, connection: { url: rec.url('/wh'), secret: WHSEC, secrets: [WHSEC_OLD] } },
+      rest: { type: 'REST_API', direction: 'OUTBOUND', auth: { type: 'API_KEY', api_key: C('apikey'), in: 'header', name: 'X-Key' }, connection: { method: 'POST', url: rec.url('/rest') } },
+      graphql: { type: 'GRAPHQL', direction: 'OUTBOUND', auth: { type: 'OAUTH2', client_id: 'cid', client_secret: C('oauth'), token_url: rec.url('/token') }, connection: { url: rec.url('/gql'), query: 'mutation { ping }' } },
+      grpc: { type: 'GRPC', direction: 'OUTBOUND', auth: { type: 'BEARER_TOKEN', token: C('grpc') }, connection: { proto: PROTO, service: 'e2e.v1.Notifier', method: 'Notify', address: '127.0.0.1:50999' } },
+      nats: { type: 'EVENT_BUS', direction: 'OUTBOUND', auth: { type: 'BASIC', username: 'u', password: C('nats') }, connection: { provider: 'nats', servers: ['nats://127.0.0.1:4999'], subject: 'secrets.e2e' } },
+      eventbridge: { type: 'EVENT_BUS', direction: 'OUTBOUND', auth: { ...awsAuth, service: 'events' }, connection: { provider: 'eventbridge', region: 'us-east-1', source: 'secrets.e2e', detail_type: 'x' } },
+      sqs: { type: 'MESSAGE_QUEUE', direction: 'OUTBOUND', auth: awsAuth, connection: { queue_url: 'https://sqs.us-east-1.amazonaws.com/123456789012/q', region: 'us-east-1' } },
+      database: { type: 'DATABASE', direction: 'OUTBOUND', auth: { type: 'BASIC', username: 'postgres', password: C('db') }, connection: { host: '127.0.0.1', port: 5432, database: 'x', table: 't' } },
+      file: { type: 'FILE', direction: 'OUTBOUND', connection: { path: 'secrets/out.jsonl' } },
+    };
+    for (const [name, cfg] of Object.entries(fixtures)) {
+      const { id } = await create(`putback-${name}`, cfg);
+      const got = (await admin.get(`/api/v1/integrations/${id}`)).body;
+      const put = await admin.put(`/api/v1/integrations/${id}`, got);
+      expect({ name, status: put.status, body: put.status === 200 ? undefined : put.body }).toEqual({ name, status: 200, body: undefined });
+      expect({ name, after: withoutUpdatedAt((await admin.get(`/api/v1/integrations/${id}`)).body) }).toEqual({ name, after: withoutUpdatedAt(got) });
+    }
+    // The webhook still signs with the secret it was created with, not with the mask.
+    const webhookId = created[0];
+    const tested = await admin.post(`/api/v1/integrations/${webhookId}/test`, { send_test_event: true });
+    expect(tested.body).toMatchObject({ healthy: true, test_event_sent: true });
+    const sent = rec.seen.filter((s) => s.method === 'POST' && s.url === '/wh').pop()!;
+    const mac = createHmac('sha256', whsecKey).update(`${sent.headers['webhook-id']}.${sent.headers['webhook-timestamp']}.${sent.body}`).digest('base64');
+    expect(String(sent.headers['webhook-signature']).split(' ')).toContain(`v1,${mac}`);
+    expect(sent.headers.authorization).toBe(`Bearer ${C('bearer')}`);
+
+    // A body that names another integration, or a masked URL password with another host, is refused and changes nothing.
+    const got = (await admin.get(`/api/v1/integrations/${webhookId}`)).body;
+    const other = await admin.put(`/api/v1/integrations/${webhookId}`, { ...got, id: created[1] });
+    expect(other.status).toBe(400);
+    expect(other.body.errors).toEqual([expect.objectContaining({ field: 'id' })]);
+  });
+
+  it('keeps a credential of every shape out of every response, event, SSE message, log line and audit record, and the mask keeps each', async () => {
+    const cfg = {
+      type: 'WEBHOOK',
+      direction: 'OUTBOUND',
+      connection: {
+        url: rec.url('/canary', `hook:${C('url-userinfo')}`),
+        secret: WHSEC,
+        headers: { Authorization: C('hdr-authorization'), 'Proxy-Authorization': C('hdr-proxy'), 'X-Api-Key': C('hdr-xapikey'), Cookie: `session=${C('hdr-cookie')}`, 'X-Trace': 'visible' },
+        apiKey: C('camel-apiKey'),
+        clientSecret: C('camel-clientSecret'),
+        accessToken: C('camel-accessToken'),
+      },
+      health_check: {
+        endpoint: rec.url('/canary-health', `probe:${C('hc-userinfo')}`),
+        headers: { authorization: C('hc-authorization'), 'x-api-key': C('hc-xapikey'), accept: 'application/json' },
+        interval_seconds: 3600,
+      },
+    };
+    const first = await create('canary', cfg);
+    const id: string = first.id;
+    const shown = [first, (await admin.get(`/api/v1/integrations/${id}`)).body, (await viewer.get(`/api/v1/integrations/${id}`)).body];
+    for (const body of shown) {
+      expect(JSON.stringify(body)).not.toContain('cnry-');
+      expect(body.connection).toMatchObject({ headers: { Authorization: MASK, 'Proxy-Authorization': MASK, 'X-Api-Key': MASK, Cookie: MASK, 'X-Trace': 'visible' }, apiKey: MASK, clientSecret: MASK, accessToken: MASK, url: rec.url('/canary', `hook:${MASK}`) });
+      expect(body.health_check).toMatchObject({ endpoint: rec.url('/canary-health', `probe:${MASK}`), headers: { authorization: MASK, 'x-api-key': MASK, accept: 'application/json' } });
+    }
+    expect(JSON.stringify((await viewer.get('/api/v1/integrations?limit=500')).body)).not.toContain('cnry-');
+
+    // The GET body back: every credential kept, and used. The test judges the health endpoint with its headers, then sends the event with the connection's.
+    const back = await admin.put(`/api/v1/integrations/${id}`, shown[1]);
+    expect(back.status).toBe(200);
+    expect(JSON.stringify(back.body)).not.toContain('cnry-');
+    const seenBefore = rec.seen.length;
+    expect((await admin.post(`/api/v1/integrations/${id}/test`, { send_test_event: true })).body).toMatchObject({ healthy: true, test_event_sent: true });
+    const calls = rec.seen.slice(seenBefore);
+    expect(calls.find((s) => s.url === '/canary-health')?.headers).toMatchObject({ authorization: C('hc-authorization'), 'x-api-key': C('hc-xapikey') });
+    expect(calls.find((s) => s.method === 'POST' && s.url === '/canary')?.headers).toMatchObject({ authorization: C('hdr-authorization'), 'proxy-authorization': C('hdr-proxy'), 'x-api-key': C('hdr-xapikey'), cookie: `session=${C('hdr-cookie')}` });
+
+    // The masked URL password goes with that URL only.
+    const moved = await admin.put(`/api/v1/integrations/${id}`, { ...shown[1], connection: { ...shown[1].connection, url: `http://hook:${MASK}@127.0.0.2:9/elsewhere` } });
+    expect(moved.status).toBe(400);
+    expect(moved.body.errors).toEqual([expect.objectContaining({ field: 'connection.url' })]);
+
+    const events = await replayedEvents(sut, await sut.keyFor('admin'));
+    expect(events).toContain(id);
+    expect(events).not.toContain('cnry-');
+    await waitFor(async () => (await admin.get(`/api/v1/audit?limit=200`)).body.items.some((a: { path: string }) => a.path === `/api/v1/integrations/${id}/test`), 10000, 200, 'the audit record of the test');
+    expect(JSON.stringify((await admin.get('/api/v1/audit?limit=500')).body)).not.toContain('cnry-');
+    expect(sut.allLogs()).not.toContain('cnry-');
+  });
+});
