@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { CapabilitiesModule } from './capabilities.module';
 import { RefreshTokenEntity } from './auth/refresh-token.entity';
 import { EventsModule } from './events/events.module';
+import { GraphqlModule } from './graphql/graphql.module';
 import { CreateIdentity1764100000000 } from './migrations/1764100000000-create-identity';
 import { LoginAttempts1764600000000 } from './migrations/1764600000000-login-attempts';
 import { DoorAudit1765200000000 } from './migrations/1765200000000-door-audit';
@@ -32,15 +33,17 @@ const GATEWAY_MIGRATIONS = [CreateIdentity1764100000000, LoginAttempts1764600000
 @Module({})
 export class GatewayModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
+    const auth = AuthModule.forRoot({ jwtSecret: runtime.jwtSecret });
     return {
       module: GatewayModule,
       imports: [
         // Its own schema `gateway` (identities and audit); readiness checks database + messaging.
         ServiceInfrastructureModule.forRoot(runtime, { app: APP, schema: 'gateway', entities: GATEWAY_ENTITIES, migrations: GATEWAY_MIGRATIONS }),
-        AuthModule.forRoot({ jwtSecret: runtime.jwtSecret }),
+        auth,
         EventsModule,
         CapabilitiesModule,
         McpModule,
+        ...(runtime.config.graphql.enabled ? [GraphqlModule.forRoot(auth, runtime.config)] : []),
       ],
       controllers: [IntegrationsController, HooksController, InboundController, DeliveriesController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController, McpController],
     };

@@ -197,6 +197,23 @@ export const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    graphql: z
+      .object({
+        /** Serve /graphql (queries, mutations, subscriptions over graphql-ws). */
+        enabled: bool.default(true),
+        /** GraphiQL at /graphiql (off by default: it is a page of foreign scripts on the API's origin). */
+        graphiql: bool.default(false),
+        /** Whether the schema may be introspected (the SDL is in docs/graphql.md either way). */
+        introspection: bool.default(true),
+        /** Deepest selection nesting a query may have. */
+        max_depth: int(2, 50).default(8),
+        /** Highest cost a query may have: 1 per field, times `first` for the fields of a connection's page. */
+        max_complexity: int(10, 1_000_000).default(2000),
+        /** Largest `first` a connection accepts. */
+        max_page_size: int(1, 500).default(100),
+      })
+      .strict()
+      .prefault({}),
     health: z
       .object({
         /** Checks one health-monitor process runs at once. */

@@ -1,7 +1,8 @@
-import { allows, identityKey, Permission, PERMISSION_METADATA, PUBLIC_METADATA } from '@app/auth';
+import { allows, Identity, identityKey, Permission, PERMISSION_METADATA, PUBLIC_METADATA } from '@app/auth';
 import { AppException } from '@app/contracts';
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { Authenticator } from './authenticator';
 import { IdentifiedRequest } from './current-identity';
 import { RequestLimits } from './request-limits';
@@ -23,10 +24,12 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    if (ctx.getType() !== 'http') return true; // NATS handlers (@OnMessage) are not HTTP routes
+    const type = ctx.getType<GqlContextType>();
+    if (type !== 'http' && type !== 'graphql') return true; // NATS handlers (@OnMessage) are not HTTP routes
     const targets = [ctx.getHandler(), ctx.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets) === true;
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_METADATA, targets);
+    if (type === 'graphql') return this.graphql(ctx, permission);
     const req = ctx.switchToHttp().getRequest<IdentifiedRequest>();
 
     // Public endpoints ignore credentials entirely, so a stale token never blocks a login.
@@ -35,6 +38,23 @@ export class AuthGuard implements CanActivate {
     if (!identity) throw new AppException('UNAUTHORIZED', 'Authentication required: send Authorization: Bearer <token> or X-API-Key');
     req.identity = identity;
     this.limits.takeForIdentity(identityKey(identity));
+    this.authorize(identity, permission, ctx);
+    return true;
+  }
+
+  /**
+   * A GraphQL field (query, mutation, subscription or relation): the request was authenticated and rate-limited
+   * once when its context was made (graphql/graphql-context.ts); here only its outcome and the field's permission.
+   */
+  private graphql(ctx: ExecutionContext, permission: Permission | undefined): boolean {
+    const gql = GqlExecutionContext.create(ctx).getContext<{ identity?: Identity; authError?: AppException }>();
+    if (gql.authError) throw gql.authError;
+    if (!gql.identity) throw new AppException('UNAUTHORIZED', 'Authentication required: send Authorization: Bearer <token> or X-API-Key (in connection_init for subscriptions)');
+    this.authorize(gql.identity, permission, ctx);
+    return true;
+  }
+
+  private authorize(identity: Identity, permission: Permission | undefined, ctx: ExecutionContext): asserts permission is Permission {
     if (!permission || !(permission in Permission)) {
       const where = `${ctx.getClass().name}.${ctx.getHandler().name}`;
       if (!this.warned.has(where)) {
@@ -44,6 +64,5 @@ export class AuthGuard implements CanActivate {
       throw new AppException('ROUTE_NOT_DECLARED', 'This endpoint declares no permission and is refused');
     }
     if (!allows(identity.role, permission)) throw new AppException('FORBIDDEN', `Requires the ${Permission[permission]} role (${permission})`);
-    return true;
   }
 }

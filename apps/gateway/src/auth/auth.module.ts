@@ -44,7 +44,7 @@ import { LoginThrottle } from './login-throttle';
     RouteDeclarationsCheck,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [Authenticator, RequestLimits, AuditRecorder, TokenService],
+  exports: [Authenticator, RequestLimits, AuditRecorder, AuditRepository, TokenService],
 })
 export class AuthModule {
   static forRoot(opts: { jwtSecret: Buffer }): DynamicModule {

@@ -27,6 +27,9 @@ export const ERROR_CATALOGUE = {
   USER_LAST_ADMIN: { status: 409, title: 'The last active admin cannot be removed or demoted' },
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
   EVENT_STREAM_LIMIT: { status: 429, title: 'Too many open event streams' },
+  GRAPHQL_INVALID_QUERY: { status: 400, title: 'The GraphQL document is not valid against the schema' },
+  GRAPHQL_QUERY_TOO_DEEP: { status: 400, title: 'The GraphQL query nests deeper than allowed' },
+  GRAPHQL_QUERY_TOO_COMPLEX: { status: 400, title: 'The GraphQL query costs more than allowed' },
 
   INTEGRATION_NOT_FOUND: { status: 404, title: 'Integration not found' },
   INTEGRATION_NAME_TAKEN: { status: 409, title: 'An integration with this name already exists' },

@@ -1,10 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsStringRecord } from '../common/validators';
 import { ACCOUNT_ID_PATTERN, IsRegionSelection, REGION_PATTERN, RoleInAccount, ROLE_ARN_PATTERN } from './fleet.validators';
 import { toBoolean } from '../common/query-transforms';
 import { PageOf } from '../common/page.dto';
+
+/** `a,b` or a repeated key, as a list of trimmed non-empty strings. */
+const toCommaList = ({ value }: { value: unknown }): unknown =>
+  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).flatMap((v) => (typeof v === 'string' ? v.split(',') : [v])).map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
 
 export const AccountStatus = {
   /** Registered, access not checked yet. */
@@ -71,6 +75,10 @@ export class ListAccountsQuery {
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional() @Transform(toBoolean) @IsBoolean()
   enabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Only these accounts (comma-separated or repeated, at most 100)', type: String, example: '123456789012,111111111111' })
+  @IsOptional() @Transform(toCommaList) @IsArray() @ArrayMaxSize(100) @Matches(ACCOUNT_ID_PATTERN, { each: true, message: 'account_ids must be 12-digit account ids' })
+  account_ids?: string[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)

@@ -79,10 +79,13 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, e: App
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): AppException | undefined {
+    // GraphQL resolvers: hand the error back to the GraphQL executor, whose formatter puts the code in `extensions`.
+    if (host.getType<string>() === 'graphql') return toAppException(exception, this.logger);
     const ctx = host.switchToHttp();
     const e = toAppException(exception, this.logger);
     if (e.status === HttpStatus.INTERNAL_SERVER_ERROR && exception instanceof AppException) this.logger.error(`${e.code}: ${e.message}`);
     sendProblem(ctx.getResponse<FastifyReply>(), ctx.getRequest<FastifyRequest>(), e);
+    return undefined;
   }
 }

@@ -17,7 +17,7 @@ export class ListAccountsHandler implements IQueryHandler<ListAccountsQuery> {
       after = Buffer.from(q.cursor, 'base64url').toString('utf8');
       if (!/^\d{12}$/.test(after)) throw new AppException('VALIDATION_FAILED', 'cursor is not a cursor this API returned', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
     }
-    const { items, total } = await this.repo.list({ status: q.status, enabled: q.enabled }, { limit: limit + 1, after });
+    const { items, total } = await this.repo.list({ status: q.status, enabled: q.enabled, accountIds: q.account_ids }, { limit: limit + 1, after });
     const page = items.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(toAccountDto), limit, total, next_cursor: items.length > limit && last ? Buffer.from(last.account_id).toString('base64url') : null };

@@ -1,0 +1,88 @@
+import { AppException, validateInto } from '@app/contracts';
+import type { ClassConstructor } from 'class-transformer';
+import { ASTNode, DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxComplexity: number;
+  maxPageSize: number;
+}
+
+const limitError = (code: string, message: string, node?: ASTNode) => new GraphQLError(message, { nodes: node ? [node] : undefined, extensions: { code } });
+
+/** Deepest field nesting of an operation, fragments included (a fragment cycle is refused by the spec's own rule). */
+function depthOf(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): number {
+  if (!set) return 0;
+  let max = 0;
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) max = Math.max(max, s.name.value.startsWith('__') ? 0 : 1 + depthOf(s.selectionSet, fragments, seen));
+    else if (s.kind === Kind.INLINE_FRAGMENT) max = Math.max(max, depthOf(s.selectionSet, fragments, seen));
+    else if (!seen.has(s.name.value) && fragments[s.name.value]) max = Math.max(max, depthOf(fragments[s.name.value].selectionSet, fragments, new Set(seen).add(s.name.value)));
+  }
+  return max;
+}
+
+export function depthLimitRule(maxDepth: number): ValidationRule {
+  return (ctx: ValidationContext) => {
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const d of ctx.getDocument().definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments[d.name.value] = d;
+    return {
+      OperationDefinition(op) {
+        const depth = depthOf(op.selectionSet, fragments, new Set());
+        if (depth > maxDepth) ctx.reportError(limitError('GRAPHQL_QUERY_TOO_DEEP', `The query nests ${depth} levels deep; at most ${maxDepth} are allowed`, op));
+      },
+    };
+  };
+}
+
+/**
+ * Cost of a field: 1 plus its selections, times the page size for a connection (any field taking `first`), so
+ * that nested pages multiply as the work behind them does. Introspection costs nothing.
+ */
+function pageEstimator(maxPageSize: number): ComplexityEstimator {
+  return ({ args, childComplexity, field }) => {
+    if (field.name.startsWith('__')) return 0;
+    const first = typeof args.first === 'number' ? Math.min(Math.max(args.first, 0), maxPageSize) : undefined;
+    const paged = field.args.some((a) => a.name === 'first');
+    return paged ? 1 + childComplexity * (first ?? maxPageSize) : 1 + childComplexity;
+  };
+}
+
+/**
+ * Refuses an operation that costs more than allowed. Run before execution (Mercurius' preExecution hook) rather
+ * than as a validation rule, which would need the variables and so would defeat Mercurius' parsed-query cache.
+ */
+export function assertComplexity(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, limits: QueryLimits): void {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  // Several operations in one document: each must fit (the one the client names is among them).
+  for (const op of operations) {
+    const cost = getComplexity({ schema, query: { kind: Kind.DOCUMENT, definitions: [op, ...document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION)] }, variables: variables ?? {}, estimators: [pageEstimator(limits.maxPageSize)] });
+    if (cost > limits.maxComplexity) {
+      throw limitError('GRAPHQL_QUERY_TOO_COMPLEX', `The query costs ${cost}; at most ${limits.maxComplexity} is allowed (each field costs 1, times \`first\` inside a connection)`, op);
+    }
+  }
+}
+
+/** `first`/`after` as the REST query's `limit`/`cursor`, with the page-size cap. */
+export function pageQuery(first: number | undefined | null, after: string | undefined | null, maxPageSize: number): { limit?: number; cursor?: string } {
+  if (first !== undefined && first !== null && (first < 1 || first > maxPageSize)) {
+    throw new AppException('VALIDATION_FAILED', `first must be between 1 and ${maxPageSize}`, { errors: [{ field: 'first', message: `must be between 1 and ${maxPageSize}` }] });
+  }
+  return { ...(first ? { limit: first } : {}), ...(after ? { cursor: after } : {}) };
+}
+
+/** Page size when a query gives no `first`. */
+export const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * A connection's arguments as the REST list query they stand for, validated by the same contract class as the
+ * REST query string: `filter` takes exactly the REST filters, `first`/`after` stand for `limit`/`cursor`.
+ */
+export function listQuery<T extends object>(cls: ClassConstructor<T>, filter: Record<string, unknown> | null | undefined, first: number | null | undefined, after: string | null | undefined, maxPageSize: number): T {
+  const given = filter ?? {};
+  for (const key of ['limit', 'cursor', 'page']) {
+    if (key in given) throw new AppException('VALIDATION_FAILED', `filter.${key}: page with first and after`, { errors: [{ field: `filter.${key}`, message: 'use first / after' }] });
+  }
+  return validateInto(cls, { ...given, ...pageQuery(first ?? Math.min(DEFAULT_PAGE_SIZE, maxPageSize), after, maxPageSize) }, 'filter');
+}

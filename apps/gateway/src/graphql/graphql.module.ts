@@ -1,0 +1,68 @@
+import { AppConfig } from '@app/config';
+import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
+import { DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import type { FastifyRequest } from 'fastify';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import { AccountsService } from '../accounts/accounts.service';
+import { Authenticator } from '../auth/authenticator';
+import { clientAddress } from '../auth/current-identity';
+import { RequestLimits } from '../auth/request-limits';
+import { CapabilitiesModule } from '../capabilities.module';
+import { IntegrationHealthService } from '../health/integration-health.service';
+import { AuditResolver } from './audit.resolver';
+import { AccountsResolver, CommandsResolver, ResourcesResolver } from './fleet.resolver';
+import { authenticateHeaders, GraphqlContext } from './graphql-context';
+import { graphqlErrorResponse } from './graphql-errors';
+import { assertComplexity, depthLimitRule } from './graphql-limits';
+import { IntegrationsResolver } from './integrations.resolver';
+import { Loaders } from './loaders';
+
+const RESOLVERS = [IntegrationsResolver, ResourcesResolver, AccountsResolver, CommandsResolver, AuditResolver];
+
+/**
+ * `/graphql` (Mercurius, code-first): one more door over the edge services, with the REST door's authentication,
+ * rate limit, permissions (the global AuthGuard, also on relation fields) and error codes.
+ */
+@Module({})
+export class GraphqlModule {
+  /** `auth` is the gateway's AuthModule instance (its Authenticator, limits and audit). */
+  static forRoot(auth: DynamicModule, config: AppConfig): DynamicModule {
+    const g = config.graphql;
+    const limits = { maxDepth: g.max_depth, maxComplexity: g.max_complexity, maxPageSize: g.max_page_size };
+    return {
+      module: GraphqlModule,
+      imports: [
+        auth,
+        CapabilitiesModule,
+        GraphQLModule.forRootAsync<MercuriusDriverConfig>({
+          driver: MercuriusDriver,
+          imports: [auth, CapabilitiesModule],
+          inject: [Authenticator, RequestLimits, AccountsService, IntegrationHealthService],
+          useFactory: (authenticator: Authenticator, requestLimits: RequestLimits, accounts: AccountsService, health: IntegrationHealthService): MercuriusDriverConfig => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            graphiql: g.graphiql,
+            // Relation fields declare their permission like queries do, and the guard checks it.
+            fieldResolverEnhancers: ['guards'],
+            allowBatchedQueries: false,
+            validationRules: [depthLimitRule(limits.maxDepth), ...(g.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+            hooks: {
+              preExecution: (schema, document, _ctx, variables) => assertComplexity(schema, document, variables, limits),
+              preSubscriptionExecution: (schema, document) => assertComplexity(schema, document, {}, limits),
+            },
+            errorFormatter: (execution) => graphqlErrorResponse(execution),
+            context: async (req: FastifyRequest): Promise<GraphqlContext> => ({
+              ...(await authenticateHeaders(authenticator, requestLimits, req.headers)),
+              loaders: new Loaders(accounts, health),
+              correlationId: String(req.id),
+              clientAddress: clientAddress(req),
+            }),
+          }),
+        }),
+      ],
+      providers: RESOLVERS,
+    };
+  }
+}
