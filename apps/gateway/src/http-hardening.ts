@@ -53,8 +53,9 @@ export async function hardenGateway(nest: NestFastifyApplication, config: AppCon
 
   const audit = nest.get(AuditRecorder);
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
-    // The MCP door records each tool call itself (who, tool, censored arguments, outcome), not each POST.
-    if (!AuditRecorder.audits(req.method) || req.routeOptions?.url === '/mcp') return;
+    // The MCP and GraphQL doors record each tool call / mutation themselves (who, action, censored arguments,
+    // outcome), not each POST (most POST /graphql are reads).
+    if (!AuditRecorder.audits(req.method) || req.routeOptions?.url === '/mcp' || req.routeOptions?.url === '/graphql') return;
     audit.record({
       method: req.method,
       url: req.url,

@@ -3166,6 +3166,8 @@ export interface operations {
             query?: {
                 status?: "PENDING" | "OK" | "ERROR";
                 enabled?: boolean;
+                /** @description Only these accounts (comma-separated or repeated, at most 100) */
+                account_ids?: string;
                 limit?: number;
                 /** @description Opaque cursor from `next_cursor` */
                 cursor?: string;
