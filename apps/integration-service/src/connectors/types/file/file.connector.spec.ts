@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Direction } from '@app/contracts';
@@ -198,5 +198,43 @@ describe('FILE connector (real file system)', () => {
     const r = await bad.send(testMessage());
     expect(r).toMatchObject({ ok: false, retryable: true });
     expect(r.error).toBeTruthy();
+    // what a user sees names the path under the data directory, never where it lives on the server
+    for (const message of [h.error, r.error]) expect({ message, leaks: message!.includes(root) }).toEqual({ message, leaks: false });
+    expect(r.error).toContain('ro/events.jsonl');
+  });
+
+  it('names files relative to the data directory in its refusals', async () => {
+    await writeFile(join(outside, 'secret.txt'), 'x');
+    await symlink(join(outside, 'secret.txt'), join(dataDir, 'shown.jsonl'));
+    const e = await make({ path: 'shown.jsonl' }).initialize().then(() => null, (err: Error) => err);
+    expect(e?.message).toBe('refusing to follow a symlink: shown.jsonl');
+  });
+
+  describe('hard links', () => {
+    it('refuses an inbox file with another name (a hard link to a file elsewhere) and moves it to rejected/ unread', async () => {
+      await writeFile(join(outside, 'shadow'), '{"stolen":true}\n');
+      const c = make({ inbox_dir: 'inbox-hl', poll_interval_seconds: 0.1 }, Direction.INBOUND);
+      await c.initialize();
+      await link(join(outside, 'shadow'), join(dataDir, 'inbox-hl/planted.jsonl'));
+      await writeFile(join(dataDir, 'inbox-hl/ok.jsonl'), '{"ok":true}\n');
+      const seen: unknown[] = [];
+      await c.startListening(async (m) => {
+        seen.push(m.data);
+      });
+      await waitFor(async () => (await readdir(join(dataDir, 'inbox-hl/processed'))).includes('ok.jsonl'), 5000, 50, 'the plain file processed');
+      await waitFor(async () => (await readdir(join(dataDir, 'inbox-hl/rejected')).catch(() => [])).includes('planted.jsonl'), 5000, 50, 'the hard link rejected');
+      await c.stopListening();
+      expect(seen).toEqual([{ ok: true }]);
+      expect(await readFile(join(outside, 'shadow'), 'utf8')).toBe('{"stolen":true}\n');
+    });
+
+    it('refuses to append to an output file that is a hard link', async () => {
+      await writeFile(join(outside, 'target'), 'original\n');
+      await mkdir(join(dataDir, 'out-hl'));
+      await link(join(outside, 'target'), join(dataDir, 'out-hl/events.jsonl'));
+      const r = await make({ path: 'out-hl/events.jsonl' }).send(testMessage());
+      expect(r).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('hard link') });
+      expect(await readFile(join(outside, 'target'), 'utf8')).toBe('original\n');
+    });
   });
 });

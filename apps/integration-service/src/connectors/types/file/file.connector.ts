@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import {
@@ -13,7 +13,7 @@ import {
   SendResult,
 } from '../../connector.port';
 import { csvRow, parseCsv } from './csv';
-import { APPEND_FLAGS, assertNotSymlink, confinedDir, relativePathProblem } from './file-paths';
+import { APPEND_FLAGS, assertNotSymlink, assertPlainFile, confinedDir, READ_FLAGS, relativePathProblem, withoutServerPaths } from './file-paths';
 import { abortableSleep } from '../listener-loop';
 import { FILE_FIELDS } from '../../connection-fields';
 
@@ -103,6 +103,8 @@ export class FileConnector implements Connector {
   private readonly cfg: FileConnection;
   private outDir?: string;
   private inboxDir?: string;
+  /** The data directory's real path, hidden from messages like the configured one. */
+  private realRoot?: string;
   /** Writes are chained so that size accounting and rotation see one writer. */
   private writeChain: Promise<unknown> = Promise.resolve();
   private poller?: { abort: AbortController; done: Promise<void> };
@@ -114,14 +116,31 @@ export class FileConnector implements Connector {
   }
 
   async initialize(): Promise<void> {
-    if (this.cfg.path !== undefined) {
-      this.outDir = (await confinedDir(this.ctx.dataDir, dirname(this.cfg.path))).dir;
-      await assertNotSymlink(this.currentFile());
+    try {
+      if (this.cfg.path !== undefined) {
+        const { root, dir } = await confinedDir(this.ctx.dataDir, dirname(this.cfg.path));
+        this.realRoot = root;
+        this.outDir = dir;
+        await assertNotSymlink(this.currentFile());
+      }
+      if (this.cfg.inbox_dir !== undefined) {
+        const { root, dir } = await confinedDir(this.ctx.dataDir, this.cfg.inbox_dir);
+        this.realRoot = root;
+        this.inboxDir = dir;
+        await confinedDir(this.ctx.dataDir, join(this.cfg.inbox_dir, PROCESSED_DIR));
+      }
+    } catch (e) {
+      throw this.hidePaths(e);
     }
-    if (this.cfg.inbox_dir !== undefined) {
-      this.inboxDir = (await confinedDir(this.ctx.dataDir, this.cfg.inbox_dir)).dir;
-      await confinedDir(this.ctx.dataDir, join(this.cfg.inbox_dir, PROCESSED_DIR));
+  }
+
+  /** The error with server paths made relative to the data directory (its message reaches API users). */
+  private hidePaths<E>(e: E): E {
+    // not `instanceof Error`: fs errors may come from another realm (jest's sandbox)
+    if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') {
+      (e as { message: string }).message = withoutServerPaths((e as { message: string }).message, [this.realRoot, this.ctx.dataDir]);
     }
+    return e;
   }
 
   /** The file written now: the configured name, with the UTC date when rotating daily. */
@@ -147,7 +166,7 @@ export class FileConnector implements Connector {
     } catch (e) {
       // Confinement problems are configuration errors; disk errors (ENOSPC, EACCES, EIO) may pass.
       const retryable = !(e instanceof ConnectorError);
-      return { ok: false, retryable, error: (e as Error).message, durationMs: Date.now() - started };
+      return { ok: false, retryable, error: this.hidePaths(e as Error).message, durationMs: Date.now() - started };
     }
   }
 
@@ -169,6 +188,7 @@ export class FileConnector implements Connector {
     }
     const fh = await open(file, APPEND_FLAGS, 0o640);
     try {
+      assertPlainFile(await fh.stat(), file);
       await fh.write(data);
     } finally {
       await fh.close();
@@ -187,7 +207,7 @@ export class FileConnector implements Connector {
       }
       return { healthy: true, latencyMs: Date.now() - started };
     } catch (e) {
-      return { healthy: false, latencyMs: Date.now() - started, error: `not writable: ${(e as Error).message}` };
+      return { healthy: false, latencyMs: Date.now() - started, error: `not writable: ${this.hidePaths(e as Error).message}` };
     }
   }
 
@@ -199,7 +219,7 @@ export class FileConnector implements Connector {
     const loop = async () => {
       while (!abort.signal.aborted) {
         await this.pollOnce(handler, abort.signal).catch((e: Error) =>
-          this.ctx.logger.warn('file inbox poll failed', { integrationId: this.ctx.integrationId, error: e.message }),
+          this.ctx.logger.warn('file inbox poll failed', { integrationId: this.ctx.integrationId, error: this.hidePaths(e).message }),
         );
         await abortableSleep(this.cfg.poll_interval_seconds * 1000, abort.signal);
       }
@@ -217,14 +237,34 @@ export class FileConnector implements Connector {
     for (const name of entries) {
       if (signal.aborted) return;
       const file = join(dir, name);
-      await assertNotSymlink(file);
-      const { size } = await stat(file);
-      if (size > this.cfg.max_file_bytes) {
-        this.ctx.logger.warn('inbox file too large, moved to rejected/', { file: name, size, max: this.cfg.max_file_bytes });
-        await this.moveTo(dir, REJECTED_DIR, name);
-        continue;
+      let text: string;
+      // Checked on the open handle: a symlink, a hard link (another name for a file maybe outside the data
+      // directory) or anything but a regular file is not read, and no swap after the check gets through.
+      const fh = await open(file, READ_FLAGS).catch((e: NodeJS.ErrnoException) => {
+        if (e.code === 'ELOOP') return null; // a symlink
+        throw e;
+      });
+      try {
+        const st = await fh?.stat();
+        try {
+          if (!fh || !st) throw new ConnectorError(`refusing to follow a symlink: ${name}`);
+          assertPlainFile(st, name);
+        } catch (e) {
+          this.ctx.logger.warn('inbox file refused, moved to rejected/', { file: name, reason: (e as Error).message });
+          await fh?.close();
+          await this.moveTo(dir, REJECTED_DIR, name);
+          continue;
+        }
+        if (st.size > this.cfg.max_file_bytes) {
+          this.ctx.logger.warn('inbox file too large, moved to rejected/', { file: name, size: st.size, max: this.cfg.max_file_bytes });
+          await fh.close();
+          await this.moveTo(dir, REJECTED_DIR, name);
+          continue;
+        }
+        text = await fh.readFile('utf8');
+      } finally {
+        await fh?.close().catch(() => undefined);
       }
-      const text = await readFile(file, 'utf8');
       const csv = this.cfg.format === 'csv' || extname(name).toLowerCase() === '.csv';
       let complete = true;
       for (const rec of csv ? this.csvRecords(text) : this.jsonlRecords(text, name)) {
