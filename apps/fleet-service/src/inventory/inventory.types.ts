@@ -1,3 +1,4 @@
+import type { ResourceRef } from '@app/contracts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 /** An AWS account as the registry stores it; `role_arn` absent means "use the service's own credentials". */
@@ -20,16 +21,8 @@ export interface CollectContext {
   maxAttempts?: number;
 }
 
-/** One resource in the registry's shape. `properties` is the raw AWS description made JSON-safe. */
-export interface CollectedResource {
-  arn: string;
-  account_id: string;
-  region: string;
-  service: string;
-  type: string;
-  name: string;
-  state: string;
-  tags: Record<string, string>;
+/** One resource in the registry's shape: what events carry, plus `properties`, the raw AWS description made JSON-safe. */
+export interface CollectedResource extends ResourceRef {
   created_at: string | null;
   properties: Record<string, unknown>;
 }

@@ -21,6 +21,7 @@ export function toResourceDto(r: ResourceEntity): ResourceDto {
   };
 }
 
-export function toResourceRef(r: Pick<ResourceEntity, 'arn' | 'account_id' | 'region' | 'service' | 'type' | 'name' | 'state' | 'tags'>): ResourceRef {
+/** The event shape of a row (or a collected resource): a copy without the other columns. */
+export function toResourceRef(r: ResourceRef): ResourceRef {
   return { arn: r.arn, account_id: r.account_id, region: r.region, service: r.service, type: r.type, name: r.name, state: r.state, tags: r.tags };
 }

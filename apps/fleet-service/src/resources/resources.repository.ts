@@ -1,4 +1,4 @@
-import { EventSubjects, ResourceChangedData, ResourceChanges, ResourceRemovedData } from '@app/contracts';
+import { EventSubjects, ResourceChangedData, ResourceChanges, ResourceRef, ResourceRemovedData } from '@app/contracts';
 import { Outbox, OutboxEvent } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -33,17 +33,6 @@ export interface UpsertChange {
   changedProperties: string[] | null;
 }
 
-export interface RemovedRow {
-  arn: string;
-  account_id: string;
-  region: string;
-  service: string;
-  type: string;
-  name: string;
-  state: string;
-  tags: Record<string, string>;
-}
-
 export interface ResourcesRepository {
   /**
    * Upserts a batch by ARN in ONE statement (jsonb_to_recordset → INSERT … ON CONFLICT DO UPDATE) and returns
@@ -63,8 +52,8 @@ export interface ResourcesRepository {
     seenBefore: Date,
     removedAt: Date,
     fence: { syncId: string; owner: string; leaseToken: string | null },
-    events: (removed: RemovedRow[]) => OutboxEvent[],
-  ): Promise<RemovedRow[] | null>;
+    events: (removed: ResourceRef[]) => OutboxEvent[],
+  ): Promise<ResourceRef[] | null>;
   list(filter: ResourceFilter, page: { limit: number; afterArn?: string }): Promise<ResourceEntity[]>;
   findByArn(arn: string): Promise<ResourceEntity | null>;
   summary(filter: { accountId?: string; includeRemoved?: boolean }): Promise<Array<{ dim: 'type' | 'region' | 'account'; key: string; count: number }>>;
@@ -172,8 +161,8 @@ export class TypeOrmResourcesRepository implements ResourcesRepository {
     seenBefore: Date,
     removedAt: Date,
     fence: { syncId: string; owner: string; leaseToken: string | null },
-    events: (removed: RemovedRow[]) => OutboxEvent[],
-  ): Promise<RemovedRow[] | null> {
+    events: (removed: ResourceRef[]) => OutboxEvent[],
+  ): Promise<ResourceRef[] | null> {
     return this.outbox.transaction(async (m, emit) => {
       const result = await m.query(
         `WITH run AS (
@@ -191,7 +180,7 @@ export class TypeOrmResourcesRepository implements ResourcesRepository {
          SELECT fence.held, removed.* FROM fence LEFT JOIN removed ON true`,
         [scope.accountId, scope.region, scope.types, seenBefore.toISOString(), removedAt.toISOString(), fence.syncId, fence.owner, fence.leaseToken],
       );
-      const rows = pgRows<RemovedRow & { held: boolean }>(result);
+      const rows = pgRows<ResourceRef & { held: boolean }>(result);
       if (!rows[0]?.held) return null;
       const removed = rows.filter((r) => r.arn !== null).map(({ held: _h, ...r }) => r);
       const made = events(removed);

@@ -1,15 +1,5 @@
 import { AuthType, IntegrationType } from '@app/contracts';
-import {
-  ApiKeyAuthProvider,
-  AwsSigV4AuthProvider,
-  BasicAuthProvider,
-  BearerTokenAuthProvider,
-  CertificateAuthProvider,
-  CustomAuthProvider,
-  NoneAuthProvider,
-  OAuth1AuthProvider,
-  OAuth2AuthProvider,
-} from './auth';
+import { ApiKeyAuthProvider, AwsSigV4AuthProvider, BasicAuthProvider, BearerTokenAuthProvider, CertificateAuthProvider, CustomAuthProvider, NoneAuthProvider, OAuth1AuthProvider, OAuth2AuthProvider } from './auth';
 import { ConnectorRegistry } from './connector.registry';
 import { CustomDispatcherPlugin } from './custom/custom-dispatcher.plugin';
 import { postgresPlugin } from './types/database/postgres.connector';

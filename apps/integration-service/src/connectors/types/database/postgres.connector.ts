@@ -1,20 +1,12 @@
 import { LookupFunction, Socket } from 'node:net';
 import { Pool, PoolConfig } from 'pg';
 import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
-import {
-  Connector,
-  ConnectorContext,
-  ConnectorError,
-  ConnectorPlugin,
-  HealthResult,
-  InboundHandler,
-  OutboundMessage,
-  SendResult,
-} from '../../connector.port';
+import { Connector, ConnectorContext, ConnectorError, ConnectorPlugin, HealthResult, InboundHandler, OutboundMessage, SendResult } from '../../connector.port';
 import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
 import { checkCaBundle } from '../tls-ca';
 import { DATABASE_FIELDS } from '../../connection-fields';
+import { ConnectionFields } from '../../connection-validator';
 
 /**
  * DATABASE (PostgreSQL). OUTBOUND inserts each event as a row; INBOUND polls a table by a cursor column.
@@ -68,13 +60,9 @@ export function quoteIdent(name: string): string {
 }
 
 export function validatePostgresConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
-  const errors: FieldError[] = [];
-  if ((direction === Direction.INBOUND || direction === Direction.BIDIRECTIONAL) && c.cursor_column === undefined) {
-    errors.push({ field: 'cursor_column', message: 'is required to receive rows' });
-  }
-  const str = (key: string, max = 256) => {
-    if (c[key] !== undefined && (typeof c[key] !== 'string' || (c[key] as string).length === 0 || (c[key] as string).length > max)) errors.push({ field: key, message: `must be 1-${max} characters` });
-  };
+  const f = new ConnectionFields(c);
+  if ((direction === Direction.INBOUND || direction === Direction.BIDIRECTIONAL) && c.cursor_column === undefined) f.fail('cursor_column', 'is required to receive rows');
+  const str = (key: string, max = 256) => f.check(key, (v) => typeof v === 'string' && v.length > 0 && v.length <= max, `must be 1-${max} characters`);
   if (c.connection_string !== undefined) {
     let ok = false;
     try {
@@ -84,26 +72,24 @@ export function validatePostgresConnection(c: Record<string, unknown>, direction
     } catch {
       ok = false;
     }
-    if (!ok) errors.push({ field: 'connection_string', message: 'must be a postgres:// URL with a host (no host= parameter)' });
+    if (!ok) f.fail('connection_string', 'must be a postgres:// URL with a host (no host= parameter)');
     // connection_string is not (yet) among the connection keys stored encrypted and masked: keep secrets out of it.
-    else if (new URL(String(c.connection_string)).password) errors.push({ field: 'connection_string', message: 'must not embed a password: use `password` or BASIC auth' });
-    if (c.host !== undefined) errors.push({ field: 'host', message: 'give either connection_string or host, not both' });
-  } else if (typeof c.host !== 'string' || !/^[A-Za-z0-9.-]{1,253}$|^\[?[0-9a-fA-F:]+\]?$/.test(c.host)) {
-    errors.push({ field: 'host', message: 'connection_string or host is required' });
+    else if (new URL(String(c.connection_string)).password) f.fail('connection_string', 'must not embed a password: use `password` or BASIC auth');
+    if (c.host !== undefined) f.fail('host', 'give either connection_string or host, not both');
+  } else {
+    f.check('host', (h) => typeof h === 'string' && /^[A-Za-z0-9.-]{1,253}$|^\[?[0-9a-fA-F:]+\]?$/.test(h), 'connection_string or host is required', 'connection_string or host is required');
   }
-  if (c.port !== undefined && !(Number.isInteger(c.port) && (c.port as number) >= 1 && (c.port as number) <= 65535)) errors.push({ field: 'port', message: 'must be a TCP port' });
+  f.range('port', 1, 65535, { integer: true, message: 'must be a TCP port' });
   ['database', 'user'].forEach((k) => str(k, 63));
   str('password', 1024);
-  if (c.ssl !== undefined && typeof c.ssl !== 'boolean') errors.push({ field: 'ssl', message: 'must be a boolean' });
-  checkCaBundle(c, errors);
-  if (typeof c.table !== 'string' || !TABLE.test(c.table)) errors.push({ field: 'table', message: 'must be an identifier, optionally schema-qualified (schema.table)' });
-  if (c.cursor_column !== undefined && (typeof c.cursor_column !== 'string' || !COLUMN.test(c.cursor_column))) errors.push({ field: 'cursor_column', message: 'must be a column name' });
-  if (c.cursor_start !== undefined && typeof c.cursor_start !== 'string' && typeof c.cursor_start !== 'number') errors.push({ field: 'cursor_start', message: 'must be a string or number' });
-  const poll = c.poll_interval_seconds;
-  if (poll !== undefined && !(typeof poll === 'number' && poll >= 0.1 && poll <= 86400)) errors.push({ field: 'poll_interval_seconds', message: 'must be between 0.1 and 86400' });
-  const batch = c.batch_size;
-  if (batch !== undefined && !(Number.isInteger(batch) && (batch as number) >= 1 && (batch as number) <= 1000)) errors.push({ field: 'batch_size', message: 'must be an integer between 1 and 1000' });
-  return errors;
+  f.boolean('ssl');
+  checkCaBundle(c, f.errors);
+  f.check('table', (t) => typeof t === 'string' && TABLE.test(t), 'must be an identifier, optionally schema-qualified (schema.table)', 'must be an identifier, optionally schema-qualified (schema.table)');
+  f.check('cursor_column', (v) => typeof v === 'string' && COLUMN.test(v), 'must be a column name');
+  f.check('cursor_start', (v) => typeof v === 'string' || typeof v === 'number', 'must be a string or number');
+  f.range('poll_interval_seconds', 0.1, 86400);
+  f.range('batch_size', 1, 1000, { integer: true });
+  return f.errors;
 }
 
 /** Connection and resource trouble may pass; SQL, permission and data errors need a change first. */

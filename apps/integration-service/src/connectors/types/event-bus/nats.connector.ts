@@ -1,37 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { checkServerIdentity, ConnectionOptions as TlsConnectOptions } from 'node:tls';
-import {
-  AckPolicy,
-  connect,
-  ConnectionOptions,
-  ConsumerMessages,
-  credsAuthenticator,
-  DeliverPolicy,
-  ErrorCode,
-  headers,
-  JetStreamClient,
-  JsMsg,
-  Msg,
-  MsgHdrs,
-  NatsConnection,
-  NatsError,
-  Subscription,
-  TlsOptions,
-} from 'nats';
+import { AckPolicy, connect, ConnectionOptions, ConsumerMessages, credsAuthenticator, DeliverPolicy, ErrorCode, headers, JetStreamClient, JsMsg, Msg, MsgHdrs, NatsConnection, NatsError, Subscription, TlsOptions } from 'nats';
 import { AuthType, Direction, FieldError } from '@app/contracts';
-import {
-  Connector,
-  ConnectorContext,
-  ConnectorError,
-  HealthResult,
-  InboundHandler,
-  OutboundMessage,
-  SendResult,
-} from '../../connector.port';
+import { Connector, ConnectorContext, ConnectorError, HealthResult, InboundHandler, OutboundMessage, SendResult } from '../../connector.port';
 import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
 import { joinHostPort, parseIp } from '../../http/ip-address';
 import { checkCaBundle } from '../tls-ca';
+import { ConnectionFields } from '../../connection-validator';
 
 export interface NatsSettings {
   servers: string[];
@@ -63,47 +39,34 @@ const SUB_SUBJECT = /^([^\s.*>]+|\*)(\.([^\s.*>]+|\*))*(\.>)?$|^>$/;
 const SERVER = /^((nats|tls):\/\/)?[^\s/:]+(:\d{1,5})?$/;
 
 export function validateNatsConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
-  const errors: FieldError[] = [];
+  const f = new ConnectionFields(c);
   const servers = typeof c.servers === 'string' ? [c.servers] : c.servers;
   if (!Array.isArray(servers) || servers.length === 0 || servers.length > 16 || !servers.every((s) => typeof s === 'string' && SERVER.test(s))) {
-    errors.push({ field: 'servers', message: 'must be one to 16 server addresses like nats://host:4222' });
+    f.fail('servers', 'must be one to 16 server addresses like nats://host:4222');
   }
-  if (c.subject !== undefined && (typeof c.subject !== 'string' || c.subject.length > 256 || !PUB_SUBJECT.test(c.subject))) {
-    errors.push({ field: 'subject', message: 'must be a NATS subject without wildcards' });
-  }
-  if (c.subjects !== undefined) {
-    const ok = Array.isArray(c.subjects) && c.subjects.length > 0 && c.subjects.length <= 32 && c.subjects.every((s) => typeof s === 'string' && s.length <= 256 && SUB_SUBJECT.test(s));
-    if (!ok) errors.push({ field: 'subjects', message: 'must be one to 32 NATS subjects (wildcards * and > allowed)' });
-  }
+  f.check('subject', (v) => typeof v === 'string' && v.length <= 256 && PUB_SUBJECT.test(v), 'must be a NATS subject without wildcards');
+  f.check('subjects', (v) => Array.isArray(v) && v.length > 0 && v.length <= 32 && v.every((s) => typeof s === 'string' && s.length <= 256 && SUB_SUBJECT.test(s)), 'must be one to 32 NATS subjects (wildcards * and > allowed)');
   if (direction === undefined) {
-    if (c.subject === undefined && c.subjects === undefined) errors.push({ field: 'subject', message: 'subject (outbound) or subjects (inbound) is required' });
+    if (c.subject === undefined && c.subjects === undefined) f.fail('subject', 'subject (outbound) or subjects (inbound) is required');
   } else {
-    if (direction !== Direction.INBOUND && c.subject === undefined) errors.push({ field: 'subject', message: 'is required to publish events' });
-    if (direction !== Direction.OUTBOUND && c.subjects === undefined && c.jetstream !== true) errors.push({ field: 'subjects', message: 'is required to receive messages' });
+    if (direction !== Direction.INBOUND && c.subject === undefined) f.fail('subject', 'is required to publish events');
+    if (direction !== Direction.OUTBOUND && c.subjects === undefined && c.jetstream !== true) f.fail('subjects', 'is required to receive messages');
   }
-  if (c.queue !== undefined && (typeof c.queue !== 'string' || !/^[\w.-]{1,128}$/.test(c.queue))) errors.push({ field: 'queue', message: 'must be a queue group name' });
-  for (const key of ['user', 'password', 'token', 'credentials']) {
-    if (c[key] !== undefined && (typeof c[key] !== 'string' || (c[key] as string).length > 16384)) errors.push({ field: key, message: 'must be a string' });
-  }
+  f.check('queue', (v) => typeof v === 'string' && /^[\w.-]{1,128}$/.test(v), 'must be a queue group name');
+  for (const key of ['user', 'password', 'token', 'credentials']) f.check(key, (v) => typeof v === 'string' && v.length <= 16384, 'must be a string');
   // `credentials`, not `creds`: only names matching CONNECTION_SECRET_KEY are encrypted and masked.
-  if (c.creds !== undefined) errors.push({ field: 'creds', message: 'put the .creds text in `credentials` (a field stored as a secret)' });
-  if (c.credentials !== undefined && !/-----BEGIN NATS USER JWT-----/.test(String(c.credentials))) {
-    errors.push({ field: 'credentials', message: 'must be the text of a NATS .creds file' });
-  }
-  for (const key of ['jetstream', 'tls']) if (c[key] !== undefined && typeof c[key] !== 'boolean') errors.push({ field: key, message: 'must be a boolean' });
-  checkCaBundle(c, errors);
-  for (const key of ['stream', 'durable']) {
-    if (c[key] !== undefined && (typeof c[key] !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(c[key] as string))) errors.push({ field: key, message: 'must be 1-128 letters, digits, _ or -' });
-  }
-  if (c.nak_delay_seconds !== undefined && !(typeof c.nak_delay_seconds === 'number' && c.nak_delay_seconds >= 0 && c.nak_delay_seconds <= 3600)) {
-    errors.push({ field: 'nak_delay_seconds', message: 'must be between 0 and 3600' });
-  }
+  f.check('creds', () => false, 'put the .creds text in `credentials` (a field stored as a secret)');
+  f.check('credentials', (v) => /-----BEGIN NATS USER JWT-----/.test(String(v)), 'must be the text of a NATS .creds file');
+  for (const key of ['jetstream', 'tls']) f.boolean(key);
+  checkCaBundle(c, f.errors);
+  for (const key of ['stream', 'durable']) f.check(key, (v) => typeof v === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(v), 'must be 1-128 letters, digits, _ or -');
+  f.range('nak_delay_seconds', 0, 3600);
   if (c.jetstream === true && direction !== undefined && direction !== Direction.OUTBOUND) {
-    if (c.stream === undefined) errors.push({ field: 'stream', message: 'is required to consume from JetStream' });
+    if (c.stream === undefined) f.fail('stream', 'is required to consume from JetStream');
     // One filter subject: servers before 2.10 have no filter_subjects.
-    if (Array.isArray(c.subjects) && c.subjects.length > 1) errors.push({ field: 'subjects', message: 'JetStream inbound takes one subject filter' });
+    if (Array.isArray(c.subjects) && c.subjects.length > 1) f.fail('subjects', 'JetStream inbound takes one subject filter');
   }
-  return errors;
+  return f.errors;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -2,16 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
-import {
-  Connector,
-  ConnectorContext,
-  ConnectorError,
-  ConnectorPlugin,
-  HealthResult,
-  InboundHandler,
-  OutboundMessage,
-  SendResult,
-} from '../../connector.port';
+import { Connector, ConnectorContext, ConnectorError, ConnectorPlugin, HealthResult, InboundHandler, OutboundMessage, SendResult } from '../../connector.port';
 import { csvRow, parseCsv } from './csv';
 import { APPEND_FLAGS, assertNotSymlink, assertPlainFile, confinedDir, READ_FLAGS, relativePathProblem, withoutServerPaths } from './file-paths';
 import { abortableSleep } from '../listener-loop';

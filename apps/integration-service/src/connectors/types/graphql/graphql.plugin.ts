@@ -1,6 +1,6 @@
 import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import { ConnectorContext, ConnectorPlugin, HealthResult, OutboundMessage, SendResult } from '../../connector.port';
-import { ConnectionFields, parseJsonTemplate } from '../../http/connection-fields';
+import { ConnectionFields, parseJsonTemplate } from '../../connection-validator';
 import { AuthProviderLookup, HttpConnectorBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions, OutboundHttpResponse } from '../../http/outbound-http';
 import { renderHeader, renderJson, TemplateScope } from '../../http/template';

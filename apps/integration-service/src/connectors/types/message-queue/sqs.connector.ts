@@ -1,25 +1,7 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  Message,
-  MessageAttributeValue,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, GetQueueAttributesCommand, Message, MessageAttributeValue, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Direction, FieldError, IntegrationType } from '@app/contracts';
-import {
-  Connector,
-  ConnectorContext,
-  ConnectorError,
-  ConnectorPlugin,
-  HealthResult,
-  InboundHandler,
-  OutboundMessage,
-  SendResult,
-} from '../../connector.port';
+import { Connector, ConnectorContext, ConnectorError, ConnectorPlugin, HealthResult, InboundHandler, OutboundMessage, SendResult } from '../../connector.port';
+import { ConnectionFields } from '../../connection-validator';
 import { AWS_AUTH_TYPES, awsClientConfig, checkHttpUrl, checkRegion, classifyAwsError, guardAwsEndpoints } from './aws-common';
 import { LookupFn } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
@@ -53,33 +35,20 @@ const SQS_DEFAULT_VISIBILITY_SECONDS = 30;
 /** The classic SQS limit (AWS now allows 1 MiB; emulators and older regions do not). */
 const SQS_BATCH_BYTES = 256 * 1024;
 
-function intIn(c: Record<string, unknown>, key: string, min: number, max: number, errors: FieldError[]): void {
-  const v = c[key];
-  if (v !== undefined && !(Number.isInteger(v) && (v as number) >= min && (v as number) <= max)) {
-    errors.push({ field: key, message: `must be an integer between ${min} and ${max}` });
-  }
-}
-
 export function validateSqsConnection(c: Record<string, unknown>): FieldError[] {
-  const errors: FieldError[] = [];
-  checkHttpUrl(c, 'queue_url', errors, true);
-  checkRegion(c, errors);
-  checkHttpUrl(c, 'endpoint', errors, false);
+  const f = new ConnectionFields(c);
+  checkHttpUrl(c, 'queue_url', f.errors, true);
+  checkRegion(c, f.errors);
+  checkHttpUrl(c, 'endpoint', f.errors, false);
   const fifo = typeof c.queue_url === 'string' && c.queue_url.endsWith('.fifo');
-  const group = c.message_group_id;
-  if (group !== undefined && (typeof group !== 'string' || !/^[\x21-\x7e]{1,128}$/.test(group))) {
-    errors.push({ field: 'message_group_id', message: 'must be 1-128 printable ASCII characters' });
-  } else if (fifo && group === undefined) {
-    errors.push({ field: 'message_group_id', message: 'is required for a FIFO queue' });
-  }
-  intIn(c, 'wait_time_seconds', 0, 20, errors);
-  intIn(c, 'visibility_timeout', 0, 43200, errors);
+  f.check('message_group_id', (g) => typeof g === 'string' && /^[\x21-\x7e]{1,128}$/.test(g), 'must be 1-128 printable ASCII characters', fifo ? 'is required for a FIFO queue' : undefined);
+  f.range('wait_time_seconds', 0, 20, { integer: true });
+  f.range('visibility_timeout', 0, 43200, { integer: true });
   // SQS refuses to keep a message invisible for more than 12 hours after it was received.
-  intIn(c, 'max_visibility_seconds', 1, 43200, errors);
-  intIn(c, 'max_messages', 1, 10, errors);
-  return errors;
+  f.range('max_visibility_seconds', 1, 43200, { integer: true });
+  f.range('max_messages', 1, 10, { integer: true });
+  return f.errors;
 }
-
 
 function parseBody(body: string | undefined): unknown {
   if (body === undefined) return null;

@@ -1,13 +1,6 @@
 import { AuthType, Direction, FieldError, HTTP_METHODS, IntegrationType } from '@app/contracts';
-import {
-  ConnectorContext,
-  ConnectorPlugin,
-  HealthResult,
-  InboundHandler,
-  OutboundMessage,
-  SendResult,
-} from '../../connector.port';
-import { ConnectionFields, parseJsonTemplate } from '../../http/connection-fields';
+import { ConnectorContext, ConnectorPlugin, HealthResult, InboundHandler, OutboundMessage, SendResult } from '../../connector.port';
+import { ConnectionFields, parseJsonTemplate } from '../../connection-validator';
 import { AuthProviderLookup, bodyExcerpt, HttpConnectorBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader, renderJson, renderUrl, TemplateScope } from '../../http/template';

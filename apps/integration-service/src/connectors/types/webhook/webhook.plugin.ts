@@ -1,14 +1,6 @@
 import { AppException, AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
-import {
-  ConnectorContext,
-  ConnectorPlugin,
-  HealthResult,
-  InboundHandler,
-  InboundReceiver,
-  OutboundMessage,
-  SendResult,
-} from '../../connector.port';
-import { ConnectionFields } from '../../http/connection-fields';
+import { ConnectorContext, ConnectorPlugin, HealthResult, InboundHandler, InboundReceiver, OutboundMessage, SendResult } from '../../connector.port';
+import { ConnectionFields } from '../../connection-validator';
 import { AuthProviderLookup, HttpConnectorBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader } from '../../http/template';

@@ -1,16 +1,40 @@
 import { FieldError } from '@app/contracts';
-import { invalidPlaceholders } from './template';
+import { invalidPlaceholders } from './http/template';
 
 /** Headers the client owns (framing, connection management): setting them would break or smuggle requests. */
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection']);
 
-/** Small hand-written checks for `connection` objects (their shape differs per type, so no DTO class). */
+/**
+ * The one way a connector validates its `connection` object (their shape differs per type, so no DTO class):
+ * collect every problem as a FieldError, then return `errors`. Typed checks for the common fields, `check` for a
+ * type's own rule.
+ */
 export class ConnectionFields {
   readonly errors: FieldError[] = [];
   constructor(private readonly c: Record<string, unknown>) {}
 
-  private fail(field: string, message: string): void {
+  fail(field: string, message: string): void {
     this.errors.push({ field, message });
+  }
+
+  /** A key that is set (`undefined` means absent) must pass `valid`, else `message`; absent fails only with `required` (its message). */
+  check(key: string, valid: (v: unknown) => boolean, message: string, required?: string): void {
+    const v = this.c[key];
+    if (v === undefined) {
+      if (required !== undefined) this.fail(key, required);
+      return;
+    }
+    if (!valid(v)) this.fail(key, message);
+  }
+
+  /** A number in [min, max] when set; whole with `integer` (and then the message says so by default). */
+  range(key: string, min: number, max: number, opts: { integer?: boolean; message?: string } = {}): void {
+    const message = opts.message ?? (opts.integer ? `must be an integer between ${min} and ${max}` : `must be between ${min} and ${max}`);
+    this.check(key, (v) => typeof v === 'number' && (!opts.integer || Number.isInteger(v)) && v >= min && v <= max, message);
+  }
+
+  boolean(key: string): void {
+    this.check(key, (v) => typeof v === 'boolean', 'must be a boolean');
   }
 
   has(key: string): boolean {
