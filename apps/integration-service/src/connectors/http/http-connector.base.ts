@@ -42,6 +42,14 @@ export function errorResult(err: unknown, durationMs: number): SendResult {
  * What WEBHOOK, REST_API and GRAPHQL share: one guarded client per connector, auth applied to every call
  * (and every same-origin redirect hop), uniform SendResult/HealthResult classification.
  */
+/** What the HTTP-based plugins share: the auth providers and HTTP options their connectors are created with. */
+export abstract class HttpPluginBase {
+  constructor(
+    protected readonly auth: AuthProviderLookup,
+    protected readonly httpOptions?: Partial<OutboundHttpOptions>,
+  ) {}
+}
+
 export abstract class HttpConnectorBase implements Connector {
   private client?: OutboundHttp;
   private provider?: AuthProvider;

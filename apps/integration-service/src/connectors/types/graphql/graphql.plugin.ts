@@ -1,7 +1,7 @@
 import { AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import { ConnectorContext, ConnectorPlugin, HealthResult, OutboundMessage, SendResult } from '../../connector.port';
 import { ConnectionFields, parseJsonTemplate } from '../../connection-validator';
-import { AuthProviderLookup, HttpConnectorBase } from '../../http/http-connector.base';
+import { AuthProviderLookup, HttpConnectorBase, HttpPluginBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions, OutboundHttpResponse } from '../../http/outbound-http';
 import { renderHeader, renderJson, TemplateScope } from '../../http/template';
 import { GRAPHQL_FIELDS } from '../../connection-fields';
@@ -89,17 +89,12 @@ export class GraphqlConnector extends HttpConnectorBase {
 }
 
 /** GRAPHQL: one query or mutation per event. */
-export class GraphqlPlugin implements ConnectorPlugin {
+export class GraphqlPlugin extends HttpPluginBase implements ConnectorPlugin {
   readonly type = IntegrationType.GRAPHQL;
   readonly directions = [Direction.OUTBOUND] as const;
   readonly authTypes = Object.values(AuthType);
   readonly description = 'GraphQL APIs: a query or mutation per event with variables taken from it';
   readonly connectionFields = GRAPHQL_FIELDS;
-
-  constructor(
-    private readonly auth: AuthProviderLookup,
-    private readonly httpOptions?: Partial<OutboundHttpOptions>,
-  ) {}
 
   validateConnection(connection: Record<string, unknown>): FieldError[] {
     const f = new ConnectionFields(connection);

@@ -1,7 +1,7 @@
 import { AuthType, Direction, FieldError, HTTP_METHODS, IntegrationType } from '@app/contracts';
 import { ConnectorContext, ConnectorPlugin, HealthResult, InboundHandler, OutboundMessage, SendResult } from '../../connector.port';
 import { ConnectionFields, parseJsonTemplate } from '../../connection-validator';
-import { AuthProviderLookup, bodyExcerpt, HttpConnectorBase } from '../../http/http-connector.base';
+import { AuthProviderLookup, bodyExcerpt, HttpConnectorBase, HttpPluginBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader, renderJson, renderUrl, TemplateScope } from '../../http/template';
 import { REST_API_FIELDS } from '../../connection-fields';
@@ -164,7 +164,7 @@ export class RestApiConnector extends HttpConnectorBase {
 }
 
 /** REST_API: templated HTTP calls out, polling in. */
-export class RestApiPlugin implements ConnectorPlugin {
+export class RestApiPlugin extends HttpPluginBase implements ConnectorPlugin {
   readonly type = IntegrationType.REST_API;
   readonly directions = [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL] as const;
   readonly authTypes = Object.values(AuthType);
@@ -172,11 +172,6 @@ export class RestApiPlugin implements ConnectorPlugin {
   readonly inboundConcurrency = 'one-replica' as const;
   readonly description = 'REST APIs: templated requests per event out, a polled collection in';
   readonly connectionFields = REST_API_FIELDS;
-
-  constructor(
-    private readonly auth: AuthProviderLookup,
-    private readonly httpOptions?: Partial<OutboundHttpOptions>,
-  ) {}
 
   validateConnection(connection: Record<string, unknown>, direction?: Direction): FieldError[] {
     const f = new ConnectionFields(connection);

@@ -1,7 +1,7 @@
 import { AppException, AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import { ConnectorContext, ConnectorPlugin, HealthResult, InboundHandler, InboundReceiver, OutboundMessage, SendResult } from '../../connector.port';
 import { ConnectionFields } from '../../connection-validator';
-import { AuthProviderLookup, HttpConnectorBase } from '../../http/http-connector.base';
+import { AuthProviderLookup, HttpConnectorBase, HttpPluginBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader } from '../../http/template';
 import { signStandardWebhook, verifyStandardWebhook, webhookSecretKey } from './standard-webhooks';
@@ -103,7 +103,7 @@ export class WebhookConnector extends HttpConnectorBase implements InboundReceiv
 }
 
 /** WEBHOOK: signed JSON POSTs out (Standard Webhooks), verified POSTs in. */
-export class WebhookPlugin implements ConnectorPlugin {
+export class WebhookPlugin extends HttpPluginBase implements ConnectorPlugin {
   readonly type = IntegrationType.WEBHOOK;
   readonly directions = [Direction.OUTBOUND, Direction.INBOUND, Direction.BIDIRECTIONAL] as const;
   readonly authTypes = ALL_AUTH;
@@ -111,11 +111,6 @@ export class WebhookPlugin implements ConnectorPlugin {
   readonly inboundConcurrency = 'all-replicas' as const;
   readonly description = 'HTTP callbacks: CloudEvents POSTed and signed per Standard Webhooks; inbound verified the same way';
   readonly connectionFields = WEBHOOK_FIELDS;
-
-  constructor(
-    private readonly auth: AuthProviderLookup,
-    private readonly httpOptions?: Partial<OutboundHttpOptions>,
-  ) {}
 
   validateConnection(connection: Record<string, unknown>, direction?: Direction): FieldError[] {
     const f = new ConnectionFields(connection);
