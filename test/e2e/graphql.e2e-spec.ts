@@ -152,4 +152,85 @@ describe(`GraphQL (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     // another identity is unaffected
     expect((await rest.get('/api/v1/integrations?limit=1')).status).toBe(200);
   });
+
+  describe('mutations: the REST writes under the same permissions, audited', () => {
+    const WEBHOOK = { name: 'gql-hook', description: 'made over GraphQL', type: 'WEBHOOK', direction: 'OUTBOUND', connection: { url: 'https://hooks.example.com/gql', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' } };
+    let integrationId = '';
+
+    it('creates, updates and runs the lifecycle of an integration as operator; a viewer is refused and nothing is made', async () => {
+      const create = 'mutation($input: JSONObject!) { createIntegration(input: $input) { id name status connection } }';
+      const refused = await gql(create, { input: WEBHOOK }, 'viewer');
+      expect(codes(refused.body)).toEqual(['FORBIDDEN']);
+      expect((await sut.api('admin').get('/api/v1/integrations?q=gql-hook')).body.total).toBe(0);
+
+      const made = await gql(create, { input: WEBHOOK }, 'operator');
+      expect(made.body.errors).toBeUndefined();
+      integrationId = made.body.data.createIntegration.id;
+      expect(made.body.data.createIntegration.connection.secret).toBe('********');
+      expect((await sut.api('viewer').get(`/api/v1/integrations/${integrationId}`)).body.name).toBe('gql-hook');
+
+      const updated = await gql('mutation($id: ID!, $input: JSONObject!) { updateIntegration(id: $id, input: $input) { description } }', { id: integrationId, input: { ...WEBHOOK, description: 'changed' } }, 'operator');
+      expect(updated.body.data.updateIntegration.description).toBe('changed');
+      const disabled = await gql('mutation($id: ID!) { disableIntegration(id: $id) { status } }', { id: integrationId }, 'operator');
+      expect(disabled.body.data.disableIntegration.status).toBe('INACTIVE');
+      const enabled = await gql('mutation($id: ID!) { enableIntegration(id: $id) { status } }', { id: integrationId }, 'operator');
+      expect(enabled.body.data.enableIntegration.status).toBe('CONFIGURING');
+
+      const invalid = await gql(create, { input: { ...WEBHOOK, name: 'gql-bad', retry: { max_attempts: -1 }, nope: 1 } }, 'operator');
+      expect(codes(invalid.body)).toEqual(['VALIDATION_FAILED']);
+      expect(invalid.body.errors[0].extensions.errors.map((e: any) => e.field).sort()).toEqual(['nope', 'retry.max_attempts']);
+      const taken = await gql(create, { input: WEBHOOK }, 'operator');
+      expect(codes(taken.body)).toEqual(['INTEGRATION_NAME_TAKEN']);
+    });
+
+    it('reads the integration with its health, deliveries, dead letters and circuit in one query', async () => {
+      const res = await gql('query($id: ID!) { integration(id: $id) { name health { status monitored } recentChecks(first: 5) { nodes { outcome } } deliveries(first: 5) { totalCount nodes { id } } deadLetters { nodes { id } } circuit { state } } }', { id: integrationId }, 'viewer');
+      expect(res.body.errors).toBeUndefined();
+      expect(res.body.data.integration).toMatchObject({ name: 'gql-hook', health: { status: expect.any(String) }, deliveries: { nodes: [] }, deadLetters: { nodes: [] }, circuit: { state: 'CLOSED' } });
+    });
+
+    it.each<[string, string, Record<string, unknown>, TestRole, TestRole]>([
+      ['createAccount', 'mutation($input: JSONObject!) { createAccount(input: $input) { account_id } }', { input: { account_id: '333333333333', name: 'gql-made', regions: [REGION] } }, 'operator', 'admin'],
+      ['updateAccount', 'mutation($input: JSONObject!) { updateAccount(account_id: "333333333333", input: $input) { name } }', { input: { name: 'gql-renamed', regions: [REGION] } }, 'operator', 'admin'],
+      ['deleteAccount', 'mutation { deleteAccount(account_id: "333333333333") }', {}, 'operator', 'admin'],
+      ['startSync', 'mutation { startSync(input: { types: ["sqs:queue"] }) }', {}, 'viewer', 'operator'],
+      ['runCommand (dry run)', 'mutation { runCommand(input: { command: "sts get-caller-identity", targets: { account_ids: ["123456789012"], regions: ["us-east-1"] }, dry_run: true }) }', {}, 'viewer', 'operator'],
+      ['createUser', 'mutation { createUser(input: { username: "gql-user", password: "a-long-password-for-gql", role: "viewer" }) }', {}, 'operator', 'admin'],
+      ['createApiKey', 'mutation { createApiKey(input: { name: "gql-made-key", role: "viewer" }) }', {}, 'operator', 'admin'],
+    ])('%s: refused to the role below its permission, done for the role holding it', async (_name, mutation, variables, below, allowed) => {
+      const refused = await gql(mutation, variables, below);
+      expect(codes(refused.body)).toEqual(['FORBIDDEN']);
+      const done = await gql(mutation, variables, allowed);
+      expect(done.body.errors).toBeUndefined();
+      expect(Object.values(done.body.data)[0]).toBeTruthy();
+    });
+
+    it('maps service refusals to their codes', async () => {
+      const ghost = '3f2c1a9e-6a5b-4a8e-9a51-1f6f2b7c9d10';
+      expect(codes((await gql(`mutation { cancelCommand(id: "${ghost}") { id } }`, {}, 'operator')).body)).toEqual(['COMMAND_NOT_FOUND']);
+      expect(codes((await gql('mutation { deleteIntegration(id: "not-a-uuid") }', {}, 'operator')).body)).toEqual(['VALIDATION_FAILED']);
+      expect(codes((await gql(`mutation { retryDelivery(integration_id: "${integrationId}", delivery_id: "${ghost}") { id } }`, {}, 'operator')).body)).toEqual(['DELIVERY_NOT_FOUND']);
+      const policy = await gql('mutation { runCommand(input: { command: "s3 cp /etc/passwd s3://x/", targets: { account_ids: ["123456789012"], regions: ["us-east-1"] } }) }', {}, 'operator');
+      expect(codes(policy.body)[0]).toMatch(/^CLI_/);
+    });
+
+    it('audits each mutation (door graphql, censored arguments, outcome), refused ones too, and no query', async () => {
+      const res = await gql('{ auditEntries(first: 100, filter: { door: "graphql" }) { nodes { door action outcome arguments actor_name method path } } }');
+      expect(res.body.errors).toBeUndefined();
+      const rows = res.body.data.auditEntries.nodes as any[];
+      const creates = rows.filter((r) => r.action === 'mutation createIntegration');
+      expect(creates.map((r) => r.outcome).sort()).toEqual(['conflict', 'forbidden', 'invalid', 'ok']);
+      const ok = creates.find((r) => r.outcome === 'ok');
+      expect(ok).toMatchObject({ door: 'graphql', actor_name: 'e2e-operator', method: 'POST', path: '/graphql' });
+      expect(JSON.stringify(ok.arguments)).not.toContain('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
+      expect(ok.arguments.input.name).toBe('gql-hook');
+      expect(rows.some((r) => !r.action?.startsWith('mutation '))).toBe(false);
+    });
+
+    it('deletes the integration', async () => {
+      const res = await gql('mutation($id: ID!) { deleteIntegration(id: $id) }', { id: integrationId }, 'operator');
+      expect(res.body.data.deleteIntegration).toBe(true);
+      expect((await sut.api('viewer').get(`/api/v1/integrations/${integrationId}`)).status).toBe(404);
+    });
+  });
 });

@@ -6,6 +6,8 @@ import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
 import { Authenticator } from './authenticator';
 import { IdentifiedRequest } from './current-identity';
 import { RequestLimits } from './request-limits';
+import { AuditRecorder } from '../audit/audit.recorder';
+import { isMutation, recordMutation } from '../graphql/graphql-audit';
 
 /**
  * The gateway's one gate, applied to every route: authenticate, rate-limit the identity, then check the
@@ -21,6 +23,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly limits: RequestLimits,
+    private readonly audit: AuditRecorder,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -48,10 +51,16 @@ export class AuthGuard implements CanActivate {
    */
   private graphql(ctx: ExecutionContext, permission: Permission | undefined): boolean {
     const gql = GqlExecutionContext.create(ctx).getContext<{ identity?: Identity; authError?: AppException }>();
-    if (gql.authError) throw gql.authError;
-    if (!gql.identity) throw new AppException('UNAUTHORIZED', 'Authentication required: send Authorization: Bearer <token> or X-API-Key (in connection_init for subscriptions)');
-    this.authorize(gql.identity, permission, ctx);
-    return true;
+    try {
+      if (gql.authError) throw gql.authError;
+      if (!gql.identity) throw new AppException('UNAUTHORIZED', 'Authentication required: send Authorization: Bearer <token> or X-API-Key (in connection_init for subscriptions)');
+      this.authorize(gql.identity, permission, ctx);
+      return true;
+    } catch (e) {
+      // A refused mutation is audited like one that ran (queries and relations are reads).
+      if (isMutation(ctx)) recordMutation(this.audit, ctx, e);
+      throw e;
+    }
   }
 
   private authorize(identity: Identity, permission: Permission | undefined, ctx: ExecutionContext): asserts permission is Permission {

@@ -44,7 +44,7 @@ import { LoginThrottle } from './login-throttle';
     RouteDeclarationsCheck,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [Authenticator, RequestLimits, AuditRecorder, AuditRepository, TokenService],
+  exports: [Authenticator, RequestLimits, AuditRecorder, AuditRepository, TokenService, UsersService, ApiKeysService],
 })
 export class AuthModule {
   static forRoot(opts: { jwtSecret: Buffer }): DynamicModule {

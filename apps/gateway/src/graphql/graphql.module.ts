@@ -17,8 +17,10 @@ import { graphqlErrorResponse } from './graphql-errors';
 import { assertComplexity, depthLimitRule } from './graphql-limits';
 import { IntegrationsResolver } from './integrations.resolver';
 import { Loaders } from './loaders';
+import { MutationsResolver } from './mutations.resolver';
+import { GraphqlAuditInterceptor } from './graphql-audit';
 
-const RESOLVERS = [IntegrationsResolver, ResourcesResolver, AccountsResolver, CommandsResolver, AuditResolver];
+const RESOLVERS = [IntegrationsResolver, ResourcesResolver, AccountsResolver, CommandsResolver, AuditResolver, MutationsResolver];
 
 /**
  * `/graphql` (Mercurius, code-first): one more door over the edge services, with the REST door's authentication,
@@ -62,7 +64,7 @@ export class GraphqlModule {
           }),
         }),
       ],
-      providers: RESOLVERS,
+      providers: [...RESOLVERS, GraphqlAuditInterceptor],
     };
   }
 }

@@ -124,6 +124,10 @@ export class AuditEntry {
   @Field(() => Int) status!: number;
   @Field(() => String) correlation_id!: string;
   @Field(() => String) client_address!: string;
+  @Field(() => String, { description: 'rest, mcp, graphql or console' }) door!: string;
+  @Field(() => String, { nullable: true, description: 'METHOD route, the MCP tool, or `mutation <field>`' }) action!: string | null;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'The arguments, secrets censored' }) arguments!: unknown;
+  @Field(() => String, { nullable: true }) outcome!: string | null;
 }
 
 @ObjectType({ description: 'A domain event (CloudEvents 1.0) with its JetStream sequence' })
