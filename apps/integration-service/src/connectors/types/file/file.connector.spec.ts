@@ -222,7 +222,7 @@ describe('FILE connector (real file system)', () => {
         seen.push(m.data);
       });
       await waitFor(async () => (await readdir(join(dataDir, 'inbox-hl/processed'))).includes('ok.jsonl'), 5000, 50, 'the plain file processed');
-      await waitFor(async () => (await readdir(join(dataDir, 'inbox-hl/rejected')).catch(() => [])).includes('planted.jsonl'), 5000, 50, 'the hard link rejected');
+      await waitFor(async () => (await readdir(join(dataDir, 'inbox-hl/rejected')).catch((): string[] => [])).includes('planted.jsonl'), 5000, 50, 'the hard link rejected');
       await c.stopListening();
       expect(seen).toEqual([{ ok: true }]);
       expect(await readFile(join(outside, 'shadow'), 'utf8')).toBe('{"stolen":true}\n');

@@ -128,9 +128,8 @@ export class FileConnector implements Connector {
   /** The error with server paths made relative to the data directory (its message reaches API users). */
   private hidePaths<E>(e: E): E {
     // not `instanceof Error`: fs errors may come from another realm (jest's sandbox)
-    if (typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string') {
-      (e as { message: string }).message = withoutServerPaths((e as { message: string }).message, [this.realRoot, this.ctx.dataDir]);
-    }
+    const err = e as unknown as { message?: unknown };
+    if (typeof e === 'object' && e !== null && typeof err.message === 'string') err.message = withoutServerPaths(err.message, [this.realRoot, this.ctx.dataDir]);
     return e;
   }
 
