@@ -1,4 +1,4 @@
-import { staticOutboundErrors } from './static-outbound-check';
+import { staticOutboundErrors, targetHost } from './static-outbound-check';
 
 describe('staticOutboundErrors', () => {
   const none = { allow: [] };
@@ -24,6 +24,23 @@ describe('staticOutboundErrors', () => {
       ['auth.token_url', 'connection.endpoint', 'connection.health_url', 'connection.host', 'connection.poll_url', 'connection.queue_url', 'connection.servers.0', 'connection.url', 'health_check.endpoint'].sort(),
     );
     expect(errors.find((e) => e.field === 'connection.url')?.message).toContain('169.254.0.0/16');
+  });
+
+  it('reads every type\'s address with one parser: bare IPv6 hosts, full-width digits, user-info and fragments as the URL standard does', () => {
+    const refused = (connection: Record<string, unknown>) => staticOutboundErrors({ connection }, none).map((e) => e.field);
+    for (const host of ['::1', 'fe80::1', 'fd00::1', '[::1]', '::ffff:127.0.0.1']) expect({ host, fields: refused({ host }) }).toEqual({ host, fields: ['connection.host'] });
+    expect(refused({ servers: ['nats://１２７．０．０．１:4222'] })).toEqual(['connection.servers.0']);
+    expect(refused({ servers: 'tls://[::1]:4222' })).toEqual(['connection.servers']);
+    expect(refused({ connection_string: 'postgres://u@user@127.0.0.1/x' })).toEqual(['connection.connection_string']);
+    expect(refused({ connection_string: 'postgres://u@127.0.0.1#@example.com/x' })).toEqual(['connection.connection_string']);
+    expect(refused({ connection_string: 'postgres://u:p@[fd00::1]:5432/x' })).toEqual(['connection.connection_string']);
+    expect(refused({ address: '[::1]:50051' })).toEqual(['connection.address']);
+    expect(refused({ address: '0x7f.1:50051' })).toEqual(['connection.address']);
+    expect(refused({ url: 'nats://10.0.0.1:4222' })).toEqual(['connection.url']);
+    expect(targetHost('postgres://u@127.0.0.1#@example.com/x')).toBe('127.0.0.1');
+    expect(targetHost('db.example.com', true)).toBe('db.example.com');
+    expect(targetHost('grpc.example.com:443')).toBe('grpc.example.com');
+    expect(refused({ host: 'db.example.com', address: 'grpc.example.com:443', servers: ['nats://nats.example.com:4222'] })).toEqual([]);
   });
 
   it('accepts public addresses, host names (checked when connecting), templates and allowlisted ranges', () => {

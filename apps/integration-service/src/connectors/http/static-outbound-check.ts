@@ -1,7 +1,7 @@
 import { FieldError } from '@app/contracts';
 import { OutboundPolicy } from '../connector.port';
 import { OutboundBlockedError, OutboundGuard } from './outbound-guard';
-import { parseIp } from './ip-address';
+import { parseIp, parseIpv6 } from './ip-address';
 
 /** What `staticOutboundErrors` looks at: the parts of a config that name where calls go. */
 export interface OutboundTargets {
@@ -13,12 +13,26 @@ export interface OutboundTargets {
 /** `connection` keys that hold a URL (`url`, `health_url`, `poll_url`, `queue_url`, `endpoint`, ...). */
 const URL_KEY = /^(url|endpoint|[a-z0-9_]*_url)$/;
 
-function hostOf(value: string): string | null {
-  // host:port, [v6]:port, nats://host:port, tls://host
-  const bare = value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '').replace(/^[^@]*@/, '');
-  const v6 = /^\[([^\]]+)\]/.exec(bare);
-  if (v6) return v6[1];
-  return bare.replace(/:\d+$/, '') || null;
+/**
+ * The host a connection value names, for every type and form: a URL of any scheme (`nats://`, `postgres://`, `tls://`),
+ * `host:port`, `[v6]:port`, or a bare host (`hostOnly`: a DATABASE `host`, where `::1` is an address, not `:` + port).
+ * Parsed by the WHATWG URL parser (as the http scheme), so its rules decide, not ours: user-info ends at the last `@`
+ * before the path, a fragment ends the authority, full-width digits and dots are mapped (IDNA), and IPv4 in any
+ * inet_aton form is normalised. Null when it names no host.
+ */
+export function targetHost(value: string, hostOnly = false): string | null {
+  const v = value.trim();
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(v);
+  let input: string;
+  if (scheme) input = `http://${v.slice(scheme[0].length)}`;
+  else if (!v.startsWith('[') && (hostOnly || (v.match(/:/g)?.length ?? 0) > 1) && parseIpv6(v) !== null) input = `http://[${v}]/`;
+  else input = `http://${v}`;
+  try {
+    const host = new URL(input).hostname;
+    return (host.startsWith('[') ? host.slice(1, -1) : host) || null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -32,7 +46,8 @@ export function staticOutboundErrors(config: OutboundTargets, policy: OutboundPo
   const guard = new OutboundGuard(policy, async () => []);
   const errors: FieldError[] = [];
   const checkUrl = (field: string, value: unknown) => {
-    if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) return; // other problems are the plugin's to report
+    if (typeof value !== 'string') return;
+    if (!/^https?:\/\//i.test(value)) return void (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && checkHost(field, value)); // other problems are the plugin's to report
     let url: URL;
     try {
       url = new URL(value.replace(/\{\{[^{}]*\}\}/g, 'x'));
@@ -45,21 +60,21 @@ export function staticOutboundErrors(config: OutboundTargets, policy: OutboundPo
       if (e instanceof OutboundBlockedError) errors.push({ field, message: `${e.message.replace(/^Outbound call to /, 'calls to ')} (not allowed for outbound calls; see integrations.allow_outbound)` });
     }
   };
-  const checkHost = (field: string, value: unknown) => {
+  function checkHost(field: string, value: unknown, hostOnly = false) {
     if (typeof value !== 'string') return;
-    const host = hostOf(value);
+    const host = targetHost(value, hostOnly);
     if (!host || !parseIp(host)) return;
     try {
       guard.checkAddress(host, host);
     } catch (e) {
       if (e instanceof OutboundBlockedError) errors.push({ field, message: `${e.message.replace(/^Outbound call to /, 'calls to ')} (not allowed for outbound calls; see integrations.allow_outbound)` });
     }
-  };
+  }
 
   const c = config.connection ?? {};
   for (const [k, v] of Object.entries(c)) if (URL_KEY.test(k)) checkUrl(`connection.${k}`, v);
   if (typeof c.address === 'string') checkHost('connection.address', c.address);
-  if (typeof c.host === 'string') checkHost('connection.host', c.host);
+  if (typeof c.host === 'string') checkHost('connection.host', c.host, true);
   if (typeof c.connection_string === 'string') checkHost('connection.connection_string', c.connection_string);
   const servers = typeof c.servers === 'string' ? [c.servers] : Array.isArray(c.servers) ? c.servers : [];
   servers.forEach((s, i) => checkHost(typeof c.servers === 'string' ? 'connection.servers' : `connection.servers.${i}`, s));
