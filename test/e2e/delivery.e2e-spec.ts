@@ -99,7 +99,10 @@ describe(`Event delivery (${MODE})`, () => {
     const ok = await http.post('/api/v1/integrations', { ...base, subscriptions: [{ subjects: ['fleet.resource.*', 'health.>'], filters: { region: 'us-west-2', tags: { env: 'prod' } } }] });
     expect(ok.status).toBe(201);
     expect(ok.body.subscriptions).toEqual([{ subjects: ['fleet.resource.*', 'health.>'], filters: { region: 'us-west-2', tags: { env: 'prod' } } }]);
-    expect(ok.body.delivery).toEqual({ parallel: false, max_in_flight: 16, circuit_failure_threshold: 5, circuit_cooldown_seconds: 30 });
+    expect(ok.body.delivery).toEqual({ parallel: false, order_by: 'INTEGRATION', max_in_flight: 16, circuit_failure_threshold: 5, circuit_cooldown_seconds: 30 });
+    const badOrder = await http.post('/api/v1/integrations', { ...base, subscriptions: [{ subjects: ['fleet.>'] }], delivery: { order_by: 'RANDOM' } });
+    expect(badOrder.status).toBe(400);
+    expect(badOrder.body.errors.map((e: any) => e.field)).toContain('delivery.order_by');
     const bad = await http.get(`/api/v1/integrations/${ok.body.id}/deliveries?status=LOST&cursor=%%%`);
     expect(bad.status).toBe(400);
     const unknown = await http.get(`/api/v1/integrations/${randomUUID()}/deliveries`);
@@ -128,6 +131,48 @@ describe(`Event delivery (${MODE})`, () => {
       expect(d).toMatchObject({ status: 'DELIVERED', integration_id: id, event_type: 'integration.created', attempts: 1 });
       expect(d.attempt_log).toEqual([expect.objectContaining({ attempt: 1, ok: true, status_code: 200, error: null })]);
     }
+  });
+
+  it('ordered by SUBJECT: a failing subject waits for its retries alone, keeps its own order, and shows as backlog in the API and /metrics', async () => {
+    let failing = '';
+    sink.behave('/keyed', ({ body }) => (body?.subject === failing ? 503 : 200));
+    const id = await subscriber('/keyed', {
+      subscriptions: [{ subjects: ['integration.created', 'integration.updated'], filters: { tags: { trigger: 'keyed' } } }],
+      retry: { max_attempts: 50, initial_backoff_seconds: 0.3, max_backoff_seconds: 0.6 },
+      delivery: { order_by: 'SUBJECT', max_in_flight: 8, circuit_failure_threshold: 1000 },
+    });
+    const bodyOf = (description: string) => ({ name: `keyed-${id.slice(0, 8)}`, description, type: 'WEBHOOK', direction: 'INBOUND', connection: { secret: INBOUND_SECRET }, tags: { trigger: 'keyed' } });
+    const created = await http.post('/api/v1/integrations', bodyOf('first'));
+    expect(created.status).toBe(201);
+    const a: string = created.body.id;
+    failing = a; // every delivery about `a` fails until released
+    await waitFor(() => sink.on('/keyed').filter((r) => r.body.subject === a).length >= 2, 20000, 50, "a's first delivery failing and retried");
+    expect((await http.put(`/api/v1/integrations/${a}`, bodyOf('second'))).status).toBe(200); // integration.updated about `a`
+    const others: string[] = [];
+    for (let i = 0; i < 3; i++) others.push(await trigger('keyed'));
+    // The other subjects go out while `a` is still being retried (ordered by INTEGRATION they would wait behind it).
+    await waitFor(() => others.every((o) => sink.on('/keyed').some((r) => r.body.subject === o && r.status === 200)), 20000, 50, 'the other subjects delivered');
+    expect(sink.on('/keyed').filter((r) => r.body.subject === a).every((r) => r.status === 503 && r.body.type === 'integration.created')).toBe(true);
+    // Outcomes are recorded a moment after the sends: then only `a`'s two deliveries are owed.
+    await waitFor(async () => (await deliveries(id)).backlog.size === 2, 10000, 100, "a backlog of a's two deliveries");
+    const page = await deliveries(id);
+    const aCreated = page.items.find((d: any) => d.event_type === 'integration.created' && d.status !== 'DELIVERED');
+    expect(aCreated).toBeDefined();
+    expect(page.backlog.oldest_created_at).toBe(aCreated.created_at);
+    expect(page.backlog.retrying + (aCreated.status === 'IN_FLIGHT' ? 1 : 0)).toBeGreaterThanOrEqual(1);
+    expect(page.backlog.oldest_age_seconds).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${sut.urlOf('integration-service')}/metrics`)).text();
+    expect(Number(new RegExp(`^delivery_backlog\\{integration_id="${id}"\\} (\\d+)`, 'm').exec(metrics)?.[1])).toBe(2);
+    expect(Number(new RegExp(`^delivery_backlog_oldest_seconds\\{integration_id="${id}"\\} ([\\d.]+)`, 'm').exec(metrics)?.[1])).toBeGreaterThan(0);
+
+    failing = '';
+    await waitFor(() => sink.on('/keyed').filter((r) => r.body.subject === a && r.status === 200).length === 2, 20000, 50, "a's two events");
+    // `a`'s own order held: created before updated, and updated was never sent while created was not delivered.
+    const aTypes = sink.on('/keyed').filter((r) => r.body.subject === a).map((r) => `${r.body.type}:${r.status}`);
+    expect(aTypes.slice(-2)).toEqual(['integration.created:200', 'integration.updated:200']);
+    expect(aTypes.slice(0, -2).every((t) => t === 'integration.created:503')).toBe(true);
+    await waitFor(async () => (await deliveries(id)).backlog.size === 0, 10000, 100, 'backlog drained');
+    expect((await deliveries(id)).backlog).toEqual({ size: 0, retrying: 0, oldest_created_at: null, oldest_age_seconds: 0 });
   });
 
   it('retries a failing webhook with backoff, dead-letters it, and replays it from the API with the same delivery ids', async () => {

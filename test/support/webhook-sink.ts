@@ -11,7 +11,7 @@ export interface SinkRequest {
 }
 
 /** What the sink answers a POST on a path: a status (and headers), decided per request. */
-export type SinkBehaviour = (req: { path: string; webhookId: string; n: number }) => number | { status: number; headers?: Record<string, string> };
+export type SinkBehaviour = (req: { path: string; webhookId: string; n: number; body: any }) => number | { status: number; headers?: Record<string, string> };
 
 /**
  * A webhook receiver on loopback that records every POST (path, `webhook-id`, parsed body, the status it answered)
@@ -70,14 +70,14 @@ export class WebhookSink {
       const webhookId = String(req.headers['webhook-id'] ?? '');
       const n = (this.counts.get(path) ?? 0) + 1;
       this.counts.set(path, n);
-      const decided = this.behaviours.get(path)?.({ path, webhookId, n }) ?? 200;
-      const { status, headers } = typeof decided === 'number' ? { status: decided, headers: {} } : decided;
       let body: unknown = null;
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
         body = Buffer.concat(chunks).toString('utf8');
       }
+      const decided = this.behaviours.get(path)?.({ path, webhookId, n, body }) ?? 200;
+      const { status, headers } = typeof decided === 'number' ? { status: decided, headers: {} } : decided;
       this.requests.push({ path, webhookId, attempt: req.headers['x-attempt'] as string | undefined, body, at: Date.now(), status });
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end('{}');
     });

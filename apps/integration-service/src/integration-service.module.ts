@@ -11,6 +11,7 @@ import { CreateIntegrations1764000000000 } from './migrations/1764000000000-crea
 import { IntegrationStatusReason1764000100000 } from './migrations/1764000100000-integration-status-reason';
 import { Inbound1764000250000 } from './migrations/1764000250000-inbound';
 import { IntegrationOutbox1764000400000 } from './migrations/1764000400000-outbox';
+import { DeliveryOrderKey1764000500000 } from './migrations/1764000500000-delivery-order-key';
 
 export const SCHEMA = 'integration';
 
@@ -26,7 +27,7 @@ export class IntegrationServiceModule {
           app: ServiceName.IntegrationService,
           schema: SCHEMA,
           entities: [IntegrationEntity],
-          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000, Inbound1764000250000, CreateDeliveries1764000300000, IntegrationOutbox1764000400000],
+          migrations: [CreateIntegrations1764000000000, IntegrationStatusReason1764000100000, Inbound1764000250000, CreateDeliveries1764000300000, IntegrationOutbox1764000400000, DeliveryOrderKey1764000500000],
           outbox: true,
         }),
         IntegrationsModule,

@@ -7,6 +7,7 @@ import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConnectorError, SendResult } from '../connectors';
 import { ConnectorCache } from './connector-cache';
+import { claimPlan } from './delivery-order';
 import { AttemptRecord, ClaimedDelivery, DeliveryRepository, DeliveryUpdate } from './delivery.repository';
 import { DELIVERING, Subscriber, SubscriptionCache } from './subscription-cache';
 
@@ -137,7 +138,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       this.wakeAt.delete(id);
       return;
     }
-    const limit = sub.delivery.parallel ? sub.delivery.max_in_flight : 1;
+    const { mode, limit } = claimPlan(sub.delivery);
     const want = Math.min(limit - (this.inflight.get(id) ?? 0), MAX_IN_FLIGHT - this.totalInFlight, MAX_CLAIM);
     if (want <= 0) return;
     const capacity = Math.max(1, Math.ceil(sub.ratePerMinute / 60));
@@ -158,7 +159,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
       return;
     }
     if (gate.before !== CircuitState.CLOSED) this.healthy.delete(id);
-    const claimed = await this.repo.claim(id, gate.granted, sub.delivery.parallel, leaseMs, this.owner);
+    const claimed = await this.repo.claim(id, gate.granted, mode, leaseMs, this.owner);
     const probe = gate.before !== CircuitState.CLOSED;
     if (claimed.length < gate.granted) await this.repo.refund(id, gate.granted - claimed.length, capacity, probe && claimed.length === 0);
     if (probe && claimed.length) this.circuitChanged(id, gate.before, CircuitState.HALF_OPEN, 0);

@@ -3,6 +3,7 @@ import { Closeable, MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { BackgroundLoop } from '@app/platform';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DeliveryDispatcher } from './delivery-dispatcher';
+import { orderKeyOf } from './delivery-order';
 import { DeliveryRepository, NewDelivery } from './delivery.repository';
 import { ConnectorCache } from './connector-cache';
 import { DELIVERING, SubscriptionCache } from './subscription-cache';
@@ -73,7 +74,7 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
     for (const { event, subject } of items) {
       if (!isDeliverable(subject)) continue;
       for (const s of subscribers) {
-        if (subscriptionsMatch(s.subscriptions, subject, event)) rows.push({ integrationId: s.id, eventId: event.id, eventType: event.type, event });
+        if (subscriptionsMatch(s.subscriptions, subject, event)) rows.push({ integrationId: s.id, eventId: event.id, eventType: event.type, event, orderKey: orderKeyOf(s.delivery, event) });
       }
     }
     if (!rows.length) return;

@@ -1,5 +1,5 @@
-import { DeliveryAttemptDto, DeliveryDto } from '@app/contracts';
-import { AttemptRow, DeliveryRow } from './delivery.repository';
+import { DeliveryAttemptDto, DeliveryBacklogDto, DeliveryDto } from '@app/contracts';
+import { AttemptRow, BacklogRow, DeliveryRow } from './delivery.repository';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -22,6 +22,11 @@ export function toDeliveryDto(r: DeliveryRow, attempts: AttemptRow[]): DeliveryD
     delivered_at: iso(r.delivered_at),
     attempt_log: attempts.filter((a) => a.delivery_id === r.id).map(toAttemptDto),
   };
+}
+
+/** No row: nothing owed. */
+export function toBacklogDto(b: BacklogRow | undefined): DeliveryBacklogDto {
+  return { size: b?.size ?? 0, retrying: b?.retrying ?? 0, oldest_created_at: b ? iso(b.oldest_created_at) : null, oldest_age_seconds: b?.oldest_age_seconds ?? 0 };
 }
 
 /** Opaque keyset cursor: base64url JSON of the last row's created_at and id. */

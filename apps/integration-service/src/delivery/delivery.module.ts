@@ -7,6 +7,7 @@ import { ConnectorCache } from './connector-cache';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { DeliveryIntake } from './delivery-intake';
+import { DeliveryMetrics } from './delivery-metrics';
 import { DeliveryRepository } from './delivery.repository';
 import { GetCircuitHandler } from './queries/get-circuit/get-circuit.handler';
 import { ListDeliveriesHandler } from './queries/list-deliveries/list-deliveries.handler';
@@ -16,6 +17,6 @@ import { SubscriptionCache } from './subscription-cache';
 @Module({
   imports: [CqrsModule, IntegrationsModule],
   controllers: [DeliveriesController],
-  providers: [DeliveryRepository, SubscriptionCache, ConnectorCache, DeliveryDispatcher, DeliveryIntake, ListDeliveriesHandler, GetCircuitHandler, RetryDeliveryHandler, ReplayDeliveriesHandler],
+  providers: [DeliveryRepository, SubscriptionCache, ConnectorCache, DeliveryDispatcher, DeliveryIntake, DeliveryMetrics, ListDeliveriesHandler, GetCircuitHandler, RetryDeliveryHandler, ReplayDeliveriesHandler],
 })
 export class DeliveryModule {}

@@ -1,4 +1,4 @@
-import { CircuitState, DeliveryStatus } from '@app/contracts';
+import { CircuitState, DeliveryOrderBy, DeliveryStatus } from '@app/contracts';
 import { Outbox, OutboxEvent, rowsOf, SqlRunner } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -13,6 +13,8 @@ export interface NewDelivery {
   eventId: string;
   eventType: string;
   event: unknown;
+  /** What ordered delivery keeps in order (orderKeyOf): '' for the whole integration. */
+  orderKey: string;
 }
 
 export interface ClaimedDelivery {
@@ -61,6 +63,17 @@ export interface BreakerResult {
   failures: number;
 }
 
+export interface BacklogRow {
+  integration_id: string;
+  size: number;
+  retrying: number;
+  oldest_created_at: Date | null;
+  oldest_age_seconds: number;
+}
+
+/** How a claim picks: the oldest due (parallel), the integration's head, or the head of each key. */
+export type ClaimMode = 'parallel' | DeliveryOrderBy;
+
 export interface DeliveryRow {
   id: string;
   integration_id: string;
@@ -107,10 +120,10 @@ export class DeliveryRepository {
   async insertMany(rows: NewDelivery[]): Promise<string[]> {
     if (!rows.length) return [];
     const res = await this.ds.query(
-      `INSERT INTO ${T} (integration_id, event_id, event_type, event)
-       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::jsonb[])
+      `INSERT INTO ${T} (integration_id, event_id, event_type, event, order_key)
+       SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::jsonb[], $5::varchar[])
        ON CONFLICT (integration_id, event_id) DO NOTHING RETURNING integration_id`,
-      [rows.map((r) => r.integrationId), rows.map((r) => r.eventId), rows.map((r) => r.eventType), rows.map((r) => JSON.stringify(r.event))],
+      [rows.map((r) => r.integrationId), rows.map((r) => r.eventId), rows.map((r) => r.eventType), rows.map((r) => JSON.stringify(r.event)), rows.map((r) => r.orderKey)],
     );
     return [...new Set(rowsOf<{ integration_id: string }>(res).map((r) => r.integration_id))];
   }
@@ -166,15 +179,26 @@ export class DeliveryRepository {
 
   /**
    * Leases due deliveries of one integration. Parallel: the oldest `limit` due ones, skipping rows another
-   * replica is claiming. Ordered: only the integration's oldest open delivery, and only when it is due (a
-   * delivery waiting for its retry holds back the ones after it); no SKIP LOCKED, so the head is never skipped.
-   * Expired leases (a replica died mid-send) are due again.
+   * replica is claiming. Ordered by INTEGRATION: only the integration's oldest open delivery, and only when it is
+   * due (a delivery waiting for its retry holds back the ones after it); no SKIP LOCKED, so the head is never
+   * skipped. Ordered by a key (SUBJECT, EVENT_TYPE): the oldest `limit` due deliveries that are the oldest open one
+   * of their key with nothing of that key in flight, so a retry holds back only its own key. Expired leases (a
+   * replica died mid-send) are due again.
    */
-  async claim(integrationId: string, limit: number, parallel: boolean, leaseMs: number, owner: string): Promise<ClaimedDelivery[]> {
+  async claim(integrationId: string, limit: number, mode: ClaimMode, leaseMs: number, owner: string): Promise<ClaimedDelivery[]> {
     const due = `((status = 'PENDING' AND next_attempt_at <= clock_timestamp()) OR (status = 'IN_FLIGHT' AND lease_until < clock_timestamp()))`;
-    const pick = parallel
-      ? `SELECT id FROM ${T} WHERE integration_id = $1 AND status IN ('PENDING', 'IN_FLIGHT') AND ${due} ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`
-      : `SELECT id FROM ${T} WHERE integration_id = $1 AND status IN ('PENDING', 'IN_FLIGHT') ORDER BY seq LIMIT LEAST($2, 1) FOR UPDATE`;
+    const open = `status IN ('PENDING', 'IN_FLIGHT')`;
+    const pick =
+      mode === 'parallel'
+        ? `SELECT id FROM ${T} WHERE integration_id = $1 AND ${open} AND ${due} ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`
+        : mode === DeliveryOrderBy.INTEGRATION
+          ? `SELECT id FROM ${T} WHERE integration_id = $1 AND ${open} ORDER BY seq LIMIT LEAST($2, 1) FOR UPDATE`
+          : // Scanned in stream order and stopped at $2 heads; each row's key is probed once (deliveries_open_key_idx).
+            // Another replica's concurrent claim of the same head waits on its row lock and then fails the re-check below.
+            `SELECT id FROM ${T} d WHERE integration_id = $1 AND ${open} AND ${due}
+               AND NOT EXISTS (SELECT 1 FROM ${T} o WHERE o.integration_id = d.integration_id AND o.order_key = d.order_key
+                                 AND o.status IN ('PENDING', 'IN_FLIGHT') AND o.id <> d.id AND (o.seq < d.seq OR o.status = 'IN_FLIGHT'))
+             ORDER BY seq LIMIT $2`;
     // The pick is a CTE (evaluated once): `id IN (SELECT ... LIMIT n)` may be re-run by the planner and lease more than n.
     const res = await this.ds.query(
       `WITH picked AS (${pick})
@@ -341,6 +365,25 @@ export class DeliveryRepository {
 
   async state(integrationId: string): Promise<StateRow | null> {
     return rowsOf<StateRow>(await this.ds.query(`SELECT circuit_state, consecutive_failures, opened_at FROM ${S} WHERE integration_id = $1`, [integrationId]))[0] ?? null;
+  }
+
+  /** Unfinished deliveries and the age of the oldest, per integration (one of them, or every one with a backlog). */
+  async backlog(integrationId?: string): Promise<BacklogRow[]> {
+    const rows = rowsOf<{ integration_id: string; size: string; retrying: string; oldest: Date | null; age: string | null }>(
+      await this.ds.query(
+        `SELECT integration_id, count(*) AS size, count(*) FILTER (WHERE status = 'PENDING' AND attempts > 0) AS retrying,
+                min(created_at) AS oldest, EXTRACT(EPOCH FROM (clock_timestamp() - min(created_at))) AS age
+         FROM ${T} WHERE status IN ('PENDING', 'IN_FLIGHT') ${integrationId ? 'AND integration_id = $1' : ''} GROUP BY integration_id`,
+        integrationId ? [integrationId] : [],
+      ),
+    );
+    return rows.map((r) => ({
+      integration_id: r.integration_id,
+      size: Number(r.size),
+      retrying: Number(r.retrying),
+      oldest_created_at: r.oldest,
+      oldest_age_seconds: Math.max(0, Math.round(Number(r.age ?? 0) * 1000) / 1000),
+    }));
   }
 
   async counts(integrationId: string): Promise<Record<string, number>> {

@@ -62,13 +62,34 @@ export class SubscriptionDto {
   filters?: SubscriptionFiltersDto;
 }
 
+/**
+ * What ordered delivery (`parallel: false`) keeps in order. INTEGRATION: every delivery of the integration, one in
+ * flight (a retry holds back everything after it). SUBJECT: per the event's `subject` (a resource's ARN, an account
+ * id, an integration id): one in flight per subject, a retry holds back only that subject's later events.
+ * EVENT_TYPE: the same per event type. The key is taken when the delivery is recorded.
+ */
+export enum DeliveryOrderBy {
+  INTEGRATION = 'INTEGRATION',
+  SUBJECT = 'SUBJECT',
+  EVENT_TYPE = 'EVENT_TYPE',
+}
+
 /** How an integration's deliveries go out. */
 export class DeliverySettingsDto {
-  @ApiProperty({ default: false, description: 'false: one delivery in flight, in event order; true: up to max_in_flight at once, order not kept' })
+  @ApiProperty({ default: false, description: 'false: in event order (per `order_by`); true: up to max_in_flight at once, order not kept' })
   @IsBoolean()
   parallel: boolean = false;
 
-  @ApiProperty({ default: 16, minimum: 1, maximum: 256, description: 'Deliveries in flight per replica when parallel' })
+  @ApiProperty({
+    enum: DeliveryOrderBy,
+    default: DeliveryOrderBy.INTEGRATION,
+    description:
+      'Ordered delivery only: INTEGRATION keeps every delivery in order (one in flight; a retry holds back the whole queue); SUBJECT keeps order per event subject (resource ARN, account or integration id) and EVENT_TYPE per event type, with up to max_in_flight keys in flight, so a retry holds back only its own key',
+  })
+  @IsEnum(DeliveryOrderBy, { message: `order_by must be one of ${Object.values(DeliveryOrderBy).join(', ')}` })
+  order_by: DeliveryOrderBy = DeliveryOrderBy.INTEGRATION;
+
+  @ApiProperty({ default: 16, minimum: 1, maximum: 256, description: 'Deliveries in flight per replica when parallel, or ordered by SUBJECT or EVENT_TYPE (one per key)' })
   @IsInt() @Min(1) @Max(256)
   max_in_flight: number = 16;
 
@@ -118,7 +139,17 @@ export class DeliveryDto {
   @ApiProperty({ type: [DeliveryAttemptDto] }) attempt_log!: DeliveryAttemptDto[];
 }
 
-export class DeliveryPageDto extends PageOf(DeliveryDto) {}
+/** What the integration still owes: deliveries not finished yet, and how long the oldest has waited. */
+export class DeliveryBacklogDto {
+  @ApiProperty({ description: 'Deliveries not finished (PENDING or IN_FLIGHT)' }) size!: number;
+  @ApiProperty({ description: 'Of them, waiting for a retry after a failed attempt' }) retrying!: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the oldest unfinished delivery was recorded' }) oldest_created_at!: string | null;
+  @ApiProperty({ description: 'Seconds since then (0 when the backlog is empty)' }) oldest_age_seconds!: number;
+}
+
+export class DeliveryPageDto extends PageOf(DeliveryDto) {
+  @ApiProperty({ type: DeliveryBacklogDto, description: 'The integration\'s backlog now, whatever the filter and page' }) backlog!: DeliveryBacklogDto;
+}
 
 export class CircuitDto {
   @ApiProperty({ format: 'uuid' }) integration_id!: string;

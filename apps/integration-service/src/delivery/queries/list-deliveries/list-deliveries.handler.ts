@@ -1,6 +1,6 @@
 import { AppException, DeliveryPageDto } from '@app/contracts';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { decodeCursor, encodeCursor, toDeliveryDto } from '../../delivery.mapper';
+import { decodeCursor, encodeCursor, toBacklogDto, toDeliveryDto } from '../../delivery.mapper';
 import { DeliveryRepository } from '../../delivery.repository';
 import { ListDeliveriesQuery } from './list-deliveries.query';
 import { integrationNotFound } from '../../../integrations/integration.repository';
@@ -15,9 +15,9 @@ export class ListDeliveriesHandler implements IQueryHandler<ListDeliveriesQuery>
     if (request.cursor && !cursor) throw new AppException('DELIVERY_INVALID_CURSOR', 'cursor is not one this API returned', { errors: [{ field: 'cursor', message: 'invalid cursor' }] });
     if (!(await this.repo.integrationExists(request.id))) throw integrationNotFound(request.id);
     const limit = request.limit ?? 50;
-    const rows = await this.repo.page(request.id, request.status, limit, cursor);
+    const [rows, [backlog]] = await Promise.all([this.repo.page(request.id, request.status, limit, cursor), this.repo.backlog(request.id)]);
     const items = rows.slice(0, limit);
     const attempts = await this.repo.attemptsOf(items.map((r) => r.id));
-    return { items: items.map((r) => toDeliveryDto(r, attempts)), limit, next_cursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null };
+    return { items: items.map((r) => toDeliveryDto(r, attempts)), limit, next_cursor: rows.length > limit ? encodeCursor(items[items.length - 1]) : null, backlog: toBacklogDto(backlog) };
   }
 }
