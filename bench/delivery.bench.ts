@@ -14,6 +14,13 @@
  * - latency: RATE events/s for SECONDS seconds; end-to-end latency = arrival at the sink − publish time (in the
  *   event), p50/p99 over first arrivals.
  * Results: bench/results/delivery.json and delivery.md.
+ *
+ * Then, with one replica, ordered delivery beside a receiver that fails: FAIL_RATE events/s for FAIL_SECONDS
+ * seconds (subjects cycling over FAIL_SUBJECTS resource ARNs) go to three ordered integrations at once: a healthy
+ * receiver (the baseline of this measurement), and a receiver answering 500 to every 10th request, once ordered by
+ * INTEGRATION (the default) and once by SUBJECT. Deliveries/s over the window, the backlog and its oldest age at its
+ * end (read through rpc.integration.deliveries.list), and whether each subject's order held at the receiver.
+ * `--failing-only` runs just this part. Results: bench/results/delivery-failing.json and .md.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -35,6 +42,10 @@ const DIST = process.env.BENCH_DIST ?? join(ROOT, 'dist');
 const EVENTS = numberArg('events', 20_000);
 const RATE = numberArg('rate', 1000);
 const SECONDS = numberArg('seconds', 10);
+const FAIL_RATE = numberArg('fail-rate', 50);
+const FAIL_SECONDS = numberArg('fail-seconds', 30);
+const FAIL_SUBJECTS = numberArg('fail-subjects', 200);
+const FAILING_ONLY = process.argv.includes('--failing-only');
 const PG_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const STREAM = 'MCP_EVENTS';
 const enc = new TextEncoder();
@@ -49,7 +60,25 @@ function percentile(sorted: number[], p: number): number {
 /** The sink: first arrival per event id and path, with its latency from the publish time carried in the event. */
 class Sink {
   readonly first = new Map<string, Map<string, number>>();
+  /** Per path, first arrivals in order with their subject and sequence number (the failing-receiver part). */
+  readonly arrivals = new Map<string, Array<{ subject: string; i: number; at: number }>>();
+  private readonly served = new Map<string, number>();
   requests = 0;
+
+  /** `/flaky*` answers 500 to every 10th request it gets (retries included). */
+  fails(path: string): boolean {
+    if (!path.startsWith('/flaky')) return false;
+    const n = (this.served.get(path) ?? 0) + 1;
+    this.served.set(path, n);
+    return n % 10 === 0;
+  }
+
+  arrived(path: string, id: string, subject: string | undefined, i: number): void {
+    if (subject === undefined || this.first.get(path)?.has(id)) return;
+    const list = this.arrivals.get(path) ?? [];
+    this.arrivals.set(path, list);
+    list.push({ subject, i, at: Date.now() });
+  }
   private waiters: Array<{ path: string; n: number; resolve: () => void }> = [];
 
   record(path: string, id: string, t0: number): void {
@@ -75,9 +104,10 @@ class Sink {
   }
 }
 
-function cloudEvent(subject: string, i: number) {
+function cloudEvent(subject: string, i: number, about?: string) {
   const id = randomUUID();
-  return { id, body: JSON.stringify({ specversion: '1.0', id, source: '/bench', type: subject, time: new Date().toISOString(), datacontenttype: 'application/json', data: { i, t0: Date.now() } }) };
+  const e = { specversion: '1.0', id, source: '/bench', type: subject, ...(about ? { subject: about } : {}), time: new Date().toISOString(), datacontenttype: 'application/json', data: { i, t0: Date.now() } };
+  return { id, body: JSON.stringify(e) };
 }
 
 /** Publishes `n` events as fast as JetStream acknowledges them (a window of acks in flight). */
@@ -139,6 +169,90 @@ async function rpc<T>(nc: NatsConnection, subject: string, payload: unknown): Pr
   return reply.data as T;
 }
 
+interface FailingSetup {
+  path: string;
+  receiver: 'healthy' | 'fails 10%';
+  order_by: 'INTEGRATION' | 'SUBJECT';
+  deliveries_per_s: number;
+  delivered_in_window: number;
+  backlog_at_end: { size: number; retrying: number; oldest_age_seconds: number };
+  subject_order_kept: boolean;
+}
+
+interface FailingFigures {
+  offered_per_s: number;
+  seconds: number;
+  events: number;
+  subjects: number;
+  setups: FailingSetup[];
+}
+
+type MakeIntegration = (name: string, path: string, subjects: string[], delivery?: Record<string, unknown>) => Promise<string>;
+
+/** Ordered delivery with a receiver failing 10% of requests, beside a healthy one, all fed the same events. */
+async function measureFailing(js: JetStreamClient, nc: NatsConnection, sink: Sink, integration: MakeIntegration): Promise<FailingFigures> {
+  const setups: Array<Pick<FailingSetup, 'path' | 'receiver' | 'order_by'> & { id: string }> = [];
+  for (const [path, receiver, order_by] of [
+    ['/healthy-ordered', 'healthy', 'INTEGRATION'],
+    ['/flaky-ordered', 'fails 10%', 'INTEGRATION'],
+    ['/flaky-by-subject', 'fails 10%', 'SUBJECT'],
+  ] as const) {
+    // Defaults otherwise (retry: 3 attempts, 1 s initial backoff with full jitter; breaker at 5 in a row, never reached here).
+    const id = await integration(`bench${path.replace('/', '-')}`, path, ['fleet.mixed.*'], { parallel: false, order_by, max_in_flight: 16 });
+    setups.push({ id, path, receiver, order_by });
+  }
+  const total = FAIL_RATE * FAIL_SECONDS;
+  const started = Date.now();
+  const pending: Promise<unknown>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = started + (i * 1000) / FAIL_RATE - Date.now();
+    if (wait > 1) await sleep(wait);
+    const e = cloudEvent('fleet.mixed.changed', i, `arn:aws:ec2:eu-west-1:123456789012:instance/i-${String(i % FAIL_SUBJECTS).padStart(8, '0')}`);
+    pending.push(js.publish('fleet.mixed.changed', enc.encode(e.body), { msgID: e.id }));
+  }
+  await Promise.all(pending);
+  const end = Date.now();
+  const seconds = (end - started) / 1000;
+  const out: FailingSetup[] = [];
+  for (const s of setups) {
+    const arrivals = sink.arrivals.get(`${s.path}-changed`) ?? [];
+    const inWindow = arrivals.filter((a) => a.at <= end).length;
+    const page = await rpc<{ backlog: { size: number; retrying: number; oldest_age_seconds: number } }>(nc, 'rpc.integration.deliveries.list', { id: s.id, limit: 1 });
+    // Per subject, first arrivals in publish order (i grows with each subject's events).
+    const last = new Map<string, number>();
+    let kept = true;
+    for (const a of arrivals) {
+      if ((last.get(a.subject) ?? -1) > a.i) kept = false;
+      last.set(a.subject, a.i);
+    }
+    const f: FailingSetup = { path: s.path, receiver: s.receiver, order_by: s.order_by, deliveries_per_s: +(inWindow / seconds).toFixed(1), delivered_in_window: inWindow, backlog_at_end: page.backlog, subject_order_kept: kept };
+    console.log(`failing receiver: ${s.receiver}, ordered by ${s.order_by}: ${f.deliveries_per_s}/s at ${FAIL_RATE}/s offered; backlog ${f.backlog_at_end.size} (oldest ${f.backlog_at_end.oldest_age_seconds} s); order per subject ${kept ? 'kept' : 'BROKEN'}`);
+    out.push(f);
+  }
+  return { offered_per_s: FAIL_RATE, seconds: +seconds.toFixed(1), events: total, subjects: FAIL_SUBJECTS, setups: out };
+}
+
+function writeFailing(f: FailingFigures, loadAtStart: number): void {
+  const outDir = join(ROOT, 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  const healthy = f.setups.find((s) => s.receiver === 'healthy')!.deliveries_per_s;
+  const load = { start: +loadAtStart.toFixed(1), end: +loadavg()[0].toFixed(1) };
+  writeFileSync(join(outDir, 'delivery-failing.json'), JSON.stringify({ bench: 'delivery-failing', date: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version, load_average_1m: load }, ...f }, null, 2) + '\n');
+  writeFileSync(
+    join(outDir, 'delivery-failing.md'),
+    [
+      '# Ordered delivery beside a failing receiver',
+      '',
+      `${new Date().toISOString()}, ${cpus().length} CPUs, Node ${process.version}, load average (1 min) at start/end ${load.start}/${load.end}. One integration-service; ${f.offered_per_s} events/s offered for ${f.seconds} s (${f.events} events over ${f.subjects} resource subjects), the same events to each integration. Retry and breaker at their defaults (3 attempts, 1 s initial backoff with full jitter). The failing receiver answers 500 to every 10th request.`,
+      '',
+      '| receiver | ordered by | deliveries/s | of the healthy one | backlog at the end | its oldest | order per subject |',
+      '|---|---|---|---|---|---|---|',
+      ...f.setups.map((s) => `| ${s.receiver} | ${s.order_by} | ${s.deliveries_per_s} | ${Math.round((s.deliveries_per_s / healthy) * 100)}% | ${s.backlog_at_end.size} | ${s.backlog_at_end.oldest_age_seconds} s | ${s.subject_order_kept ? 'kept' : 'broken'} |`),
+      '',
+    ].join('\n'),
+  );
+}
+
 async function main(): Promise<void> {
   const loadAtStart = loadavg()[0];
   const work = mkdtempSync(join(tmpdir(), 'mcp-bench-delivery-'));
@@ -164,9 +278,12 @@ async function main(): Promise<void> {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         if (req.method === 'POST') {
+          if (sink.fails(req.url ?? '')) return void res.writeHead(500, { 'content-type': 'application/json' }).end('{}');
           try {
-            const e = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; type: string; data: { t0: number } };
-            sink.record(`${req.url}-${e.type.split('.').pop()}`, e.id, e.data.t0);
+            const e = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; type: string; subject?: string; data: { t0: number; i: number } };
+            const path = `${req.url}-${e.type.split('.').pop()}`;
+            sink.arrived(path, e.id, e.subject, e.data.i);
+            sink.record(path, e.id, e.data.t0);
           } catch {
             // not an event
           }
@@ -190,7 +307,7 @@ async function main(): Promise<void> {
           .catch(() => undefined);
       },
     });
-    const raw = await measure(js, sink, 'raw baseline', '/raw', (p) => `fleet.raw.${p}`);
+    const raw = FAILING_ONLY ? undefined : await measure(js, sink, 'raw baseline', '/raw', (p) => `fleet.raw.${p}`);
     rawSub.unsubscribe();
 
     // --- the pipeline
@@ -222,7 +339,7 @@ async function main(): Promise<void> {
       throw new Error('integration-service did not become ready');
     };
     cleanups.unshift(() => Promise.all(procs.map((p) => new Promise<void>((r) => (p.exitCode !== null ? r() : (p.once('exit', () => r()), p.kill('SIGTERM')))))).then(() => undefined));
-    const integration = async (name: string, path: string, subjects: string[]) => {
+    const integration = async (name: string, path: string, subjects: string[], delivery: Record<string, unknown> = { parallel: true, max_in_flight: 256 }) => {
       const created = await rpc<{ id: string }>(nc!, 'rpc.integration.create', {
         name,
         description: 'bench',
@@ -231,7 +348,7 @@ async function main(): Promise<void> {
         connection: { url: `${sinkUrl}${path}` },
         subscriptions: [{ subjects }],
         rate_limit_per_minute: 1_000_000,
-        delivery: { parallel: true, max_in_flight: 256 },
+        delivery,
       });
       const tested = await rpc<{ status: string }>(nc!, 'rpc.integration.test', { id: created.id });
       if (tested.status !== 'ACTIVE') throw new Error(`integration ${name} is ${tested.status}`);
@@ -240,6 +357,9 @@ async function main(): Promise<void> {
     };
 
     await startService(1);
+    const failing = await measureFailing(js, nc, sink, integration);
+    writeFailing(failing, loadAtStart);
+    if (FAILING_ONLY) return;
     await integration('bench-1', '/one', ['fleet.one.*']);
     const one = await measure(js, sink, '1 replica', '/one', (p) => `fleet.one.${p}`);
 
@@ -247,6 +367,7 @@ async function main(): Promise<void> {
     await integration('bench-2', '/two', ['fleet.two.*']);
     const two = await measure(js, sink, '2 replicas', '/two', (p) => `fleet.two.${p}`);
 
+    if (!raw) return;
     const goals = { deliveries_per_s: 3000, ratio_of_baseline: 0.4, p99_ms_at_1000: 250 };
     const best = Math.max(one.deliveries_per_s, two.deliveries_per_s);
     const result = {

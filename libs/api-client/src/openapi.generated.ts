@@ -959,12 +959,18 @@ export interface components {
         };
         DeliverySettingsDto: {
             /**
-             * @description false: one delivery in flight, in event order; true: up to max_in_flight at once, order not kept
+             * @description false: in event order (per `order_by`); true: up to max_in_flight at once, order not kept
              * @default false
              */
             parallel: boolean;
             /**
-             * @description Deliveries in flight per replica when parallel
+             * @description Ordered delivery only: INTEGRATION keeps every delivery in order (one in flight; a retry holds back the whole queue); SUBJECT keeps order per event subject (resource ARN, account or integration id) and EVENT_TYPE per event type, with up to max_in_flight keys in flight, so a retry holds back only its own key
+             * @default INTEGRATION
+             * @enum {string}
+             */
+            order_by: "INTEGRATION" | "SUBJECT" | "EVENT_TYPE";
+            /**
+             * @description Deliveries in flight per replica when parallel, or ordered by SUBJECT or EVENT_TYPE (one per key)
              * @default 16
              */
             max_in_flight: number;
@@ -1256,10 +1262,25 @@ export interface components {
             delivered_at: string | null;
             attempt_log: components["schemas"]["DeliveryAttemptDto"][];
         };
+        DeliveryBacklogDto: {
+            /** @description Deliveries not finished (PENDING or IN_FLIGHT) */
+            size: number;
+            /** @description Of them, waiting for a retry after a failed attempt */
+            retrying: number;
+            /**
+             * Format: date-time
+             * @description When the oldest unfinished delivery was recorded
+             */
+            oldest_created_at: string | null;
+            /** @description Seconds since then (0 when the backlog is empty) */
+            oldest_age_seconds: number;
+        };
         DeliveryPageDto: {
             items: components["schemas"]["DeliveryDto"][];
             limit: number;
             next_cursor: string | null;
+            /** @description The integration's backlog now, whatever the filter and page */
+            backlog: components["schemas"]["DeliveryBacklogDto"];
         };
         ReplayBody: {
             /**

@@ -65,7 +65,7 @@ interface SubscriptionRow {
 
 const RETRY_DEFAULTS: Config['retry'] = { enabled: true, max_attempts: 3, initial_backoff_seconds: 1, max_backoff_seconds: 60, backoff_multiplier: 2, retry_on_status_codes: [429, 500, 502, 503, 504] };
 const HEALTH_DEFAULTS: Config['health_check'] = { enabled: true, interval_seconds: 300, timeout_seconds: 30, failure_threshold: 3, success_threshold: 1, method: 'GET', expected_status_code: 200, headers: {} };
-const DELIVERY_DEFAULTS: Config['delivery'] = { parallel: false, max_in_flight: 16, circuit_failure_threshold: 5, circuit_cooldown_seconds: 30 };
+const DELIVERY_DEFAULTS: Config['delivery'] = { parallel: false, order_by: 'INTEGRATION', max_in_flight: 16, circuit_failure_threshold: 5, circuit_cooldown_seconds: 30 };
 
 const asText = (v: unknown, kind: string): string | boolean => {
   if (kind === 'boolean') return v === true;
