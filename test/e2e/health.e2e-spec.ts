@@ -24,7 +24,8 @@ class Sink {
         this.hits.push(Date.now());
         if (this.holdHealth) return void this.held.push(res);
       }
-      if (req.url?.startsWith('/failing-health')) return void res.writeHead(500, { connection: 'close' }).end();      if (req.url?.startsWith('/slow-health')) {
+      if (req.url?.startsWith('/failing-health')) return void res.writeHead(500, { connection: 'close' }).end();
+      if (req.url?.startsWith('/slow-health')) {
         this.slowHits.push(Date.now());
         if (this.holdSlow) return void this.held.push(res);
       }
