@@ -76,7 +76,7 @@ export interface paths {
         get: operations["IntegrationsController_get"];
         /**
          * Update an integration
-         * @description Full replacement, validated like create. A secret sent back as "********" keeps its stored value.
+         * @description Full replacement, validated like create. A GET body can be sent back unchanged: its read-only fields are ignored (`id`, when sent, must be the path's), and a secret sent back as "********" (a URL password too, with the URL otherwise unchanged) keeps its stored value.
          */
         put: operations["IntegrationsController_update"];
         post?: never;
@@ -1188,6 +1188,85 @@ export interface components {
             next_cursor: string | null;
             /** @description Set when paging by `page` */
             page?: number;
+        };
+        IntegrationReplacementDto: {
+            /** @example ops-webhook */
+            name: string;
+            /** @example Sends fleet events to the ops channel */
+            description: string;
+            /**
+             * @example WEBHOOK
+             * @enum {string}
+             */
+            type: "WEBHOOK" | "REST_API" | "GRAPHQL" | "GRPC" | "EVENT_BUS" | "MESSAGE_QUEUE" | "DATABASE" | "FILE" | "CUSTOM";
+            /**
+             * @example OUTBOUND
+             * @enum {string}
+             */
+            direction: "INBOUND" | "OUTBOUND" | "BIDIRECTIONAL";
+            /** @default 1.0.0 */
+            version: string;
+            auth: components["schemas"]["AuthConfigDto"];
+            health_check: components["schemas"]["HealthCheckConfigDto"];
+            retry: components["schemas"]["RetryConfigDto"];
+            /** @default 30 */
+            timeout_seconds: number;
+            /** @default 60 */
+            rate_limit_per_minute: number;
+            /**
+             * @default {}
+             * @example {
+             *       "team": "ops"
+             *     }
+             */
+            tags: {
+                [key: string]: string;
+            };
+            /** @default {} */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description The integration type's own settings; keys that look like secrets are encrypted and masked
+             * @default {}
+             * @example {
+             *       "url": "https://hooks.example.com/aws-mcp"
+             *     }
+             */
+            connection: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description Events this integration receives (OUTBOUND and BIDIRECTIONAL only); see docs/delivery.md
+             * @default []
+             */
+            subscriptions: components["schemas"]["SubscriptionDto"][];
+            /** @description Ordering, parallelism and circuit breaker of outbound delivery */
+            delivery: components["schemas"]["DeliverySettingsDto"];
+            /**
+             * Format: uuid
+             * @description Ignored; when sent, must be the id in the path
+             */
+            readonly id?: string;
+            /**
+             * @description Ignored: the status changes through tests, health and the lifecycle routes
+             * @enum {string}
+             */
+            readonly status?: "CONFIGURING" | "TESTING" | "ACTIVE" | "ERROR" | "INACTIVE" | "DEPRECATED";
+            /** @description Ignored */
+            readonly status_reason?: string | null;
+            /**
+             * Format: date-time
+             * @description Ignored
+             */
+            readonly created_at?: string;
+            /**
+             * Format: date-time
+             * @description Ignored
+             */
+            readonly updated_at?: string;
         };
         TestIntegrationBody: {
             /**
@@ -2365,7 +2444,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["IntegrationConfigDto"];
+                "application/json": components["schemas"]["IntegrationReplacementDto"];
             };
         };
         responses: {
