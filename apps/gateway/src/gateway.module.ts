@@ -42,7 +42,7 @@ export class GatewayModule {
         auth,
         EventsModule,
         CapabilitiesModule,
-        McpModule,
+        McpModule.forRoot({ jwtSecret: runtime.jwtSecret }),
         ...(runtime.config.graphql.enabled ? [GraphqlModule.forRoot(auth, runtime.config)] : []),
       ],
       controllers: [IntegrationsController, HooksController, InboundController, DeliveriesController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController, McpController],

@@ -22,7 +22,9 @@ import {
 } from './fleet';
 import {
   CancelCommandRequest,
+  CheckCommandRequest,
   CommandAcceptedDto,
+  CommandCheckDto,
   CommandDryRunDto,
   CommandDto,
   CommandIdRequest,
@@ -139,6 +141,8 @@ export const RpcContracts = {
   // Without `stream`: the result with the first part of each stream; with it: one later part of that stream.
   [RpcSubjects.FleetCommandResult]: { request: CommandTargetRequest, response: returns<CommandOutputFirstPart | CommandOutputPart>(), timeoutMs: LONG_MS },
   [RpcSubjects.FleetCommandCancel]: { request: CancelCommandRequest, response: returns<CommandDto>() },
+  /** Runs `aws <service> <operation> help` (a few seconds on a loaded machine). */
+  [RpcSubjects.FleetCommandCheck]: { request: CheckCommandRequest, response: returns<CommandCheckDto>(), what: 'request body', timeoutMs: LONG_MS },
 } as const satisfies { [S in RpcSubject]: RpcContract };
 export type RpcContracts = typeof RpcContracts;
 

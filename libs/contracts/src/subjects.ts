@@ -60,6 +60,7 @@ export const RpcSubjects = {
   FleetCommandResults: 'rpc.fleet.command.results',
   FleetCommandResult: 'rpc.fleet.command.result',
   FleetCommandCancel: 'rpc.fleet.command.cancel',
+  FleetCommandCheck: 'rpc.fleet.command.check',
 } as const;
 export type RpcSubject = (typeof RpcSubjects)[keyof typeof RpcSubjects];
 

@@ -206,6 +206,9 @@ export class InProcessMessageBus implements MessageBus {
     if (opts.afterSequence !== undefined) {
       // The history may hold up to twice historySize between trims; replay keeps to the newest historySize.
       for (const h of this.history.slice(-this.historySize)) if (h.sequence > opts.afterSequence) this.deliver(entry, h.event, h.subject, h.sequence);
+    } else if (opts.since) {
+      const from = opts.since.getTime();
+      for (const h of this.history.slice(-this.historySize)) if (Date.parse(h.event.time) >= from) this.deliver(entry, h.event, h.subject, h.sequence);
     }
     this.streams.add(entry);
     return { close: async () => void this.streams.delete(entry) };

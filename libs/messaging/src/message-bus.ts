@@ -66,6 +66,8 @@ export interface ConsumeBatchOptions {
 export interface StreamOptions {
   /** Deliver events with a sequence greater than this one first (Last-Event-ID), then live ones. */
   afterSequence?: number;
+  /** Without afterSequence: deliver the kept events published at or after this time first, then live ones. */
+  since?: Date;
 }
 
 /** Position of a streamed event: the stream sequence a client resumes after. */

@@ -383,7 +383,11 @@ export class NatsMessageBus implements MessageBus {
     const filter = patterns.length === 1 ? patterns[0] : undefined;
     const consumer = await this.js.consumers.get(this.streamName, {
       ...(filter ? { filterSubjects: this.wireSubject(filter) } : {}),
-      ...(opts.afterSequence !== undefined ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.afterSequence + 1 } : { deliver_policy: DeliverPolicy.New }),
+      ...(opts.afterSequence !== undefined
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.afterSequence + 1 }
+        : opts.since
+          ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: opts.since.toISOString() }
+          : { deliver_policy: DeliverPolicy.New }),
     });
     const messages = await consumer.consume({ max_messages: 128 });
     let stopped = false;

@@ -1,5 +1,7 @@
 import {
   CancelCommandRequest,
+  CheckCommandRequest,
+  CommandCheckDto,
   CommandAcceptedDto,
   CommandDryRunDto,
   CommandDto,
@@ -21,6 +23,7 @@ import { CancelCommandCommand } from './commands/cancel-command/cancel-command.c
 import { RunCommandCommand } from './commands/run-command/run-command.command';
 import { GetCommandOutputQuery } from './queries/get-command-output/get-command-output.query';
 import { GetCommandQuery } from './queries/get-command/get-command.query';
+import { CheckCommandQuery } from './queries/check-command/check-command.query';
 import { ListCommandResultsQuery } from './queries/list-command-results/list-command-results.query';
 import { ListCommandsQuery } from './queries/list-commands/list-commands.query';
 
@@ -60,5 +63,10 @@ export class FleetCommandsController {
   @OnMessage(RpcSubjects.FleetCommandResult)
   result(req: CommandTargetRequest): Promise<CommandOutputFirstPart | CommandOutputPart> {
     return this.queries.execute(new GetCommandOutputQuery(req.id, req.account_id, req.region, req.stream ? { stream: req.stream, offset: req.offset ?? 0 } : undefined));
+  }
+
+  @OnMessage(RpcSubjects.FleetCommandCheck)
+  check(req: CheckCommandRequest): Promise<CommandCheckDto> {
+    return this.queries.execute(new CheckCommandQuery(req));
   }
 }

@@ -10,6 +10,7 @@ import { FLEET_COMMANDS_REPOSITORY, TypeOrmFleetCommandsRepository } from './fle
 import { FleetCommandsController } from './fleet-commands.controller';
 import { GetCommandOutputHandler } from './queries/get-command-output/get-command-output.handler';
 import { GetCommandHandler } from './queries/get-command/get-command.handler';
+import { CheckCommandHandler } from './queries/check-command/check-command.handler';
 import { ListCommandResultsHandler } from './queries/list-command-results/list-command-results.handler';
 import { ListCommandsHandler } from './queries/list-commands/list-commands.handler';
 import { AccountSlots } from './run/account-slots';
@@ -32,6 +33,7 @@ import { ACCOUNT_SLOTS, COMMAND_POLICY, CommandRunner } from './run/command-runn
     ListCommandsHandler,
     ListCommandResultsHandler,
     GetCommandOutputHandler,
+    CheckCommandHandler,
   ],
 })
 export class FleetCommandsModule {}

@@ -28,7 +28,9 @@ const OUTCOME_STATUS: Record<DoorOutcome, number> = { ok: 200, invalid: 400, una
 /** The outcome word for an HTTP-like status (an AppException's, a REST response's). */
 export function outcomeOf(status: number): DoorOutcome {
   if (status < 400) return 'ok';
-  if (status === 400 || status === 413 || status === 422) return status === 422 ? 'refused' : 'invalid';
+  if (status === 422 || status === 428) return 'refused';
+  if (status === 400 || status === 413) return 'invalid';
+  if (status === 499) return 'cancelled';
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';

@@ -1,5 +1,5 @@
 import { Identity, RequirePermission } from '@app/auth';
-import { CommandAcceptedDto, CommandDryRunDto, CommandDto, CommandOutputDto, CommandPageDto, CommandResultPageDto, ListCommandResultsQuery, ListCommandsQuery, RunCommandBody } from '@app/contracts';
+import { CheckCommandBody, CommandAcceptedDto, CommandCheckDto, CommandDryRunDto, CommandDto, CommandOutputDto, CommandPageDto, CommandResultPageDto, ListCommandResultsQuery, ListCommandsQuery, RunCommandBody } from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
@@ -34,6 +34,16 @@ export class FleetCommandsController {
     if ('dry_run' in result) reply.status(200);
     else reply.header('location', result.location);
     return result;
+  }
+
+  @Post('check')
+  @HttpCode(200)
+  @RequirePermission('InventoryRead')
+  @ApiOperation({ summary: 'Check a command without running it', description: 'The policy\'s verdict for your role (as if allow_mutations were given: `mutating` says whether it is needed) and the real CLI\'s help of the operation. Nothing is stored or run against AWS.' })
+  @ApiOkResponse({ type: CommandCheckDto })
+  @ApiProblems(400, 503)
+  check(@Body() body: CheckCommandBody, @CurrentIdentity() identity: Identity | undefined): Promise<CommandCheckDto> {
+    return this.commands.check(body, identity);
   }
 
   @Get()

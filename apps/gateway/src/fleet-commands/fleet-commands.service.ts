@@ -1,6 +1,8 @@
 import { Identity } from '@app/auth';
 import {
+  CheckCommandBody,
   CommandAcceptedDto,
+  CommandCheckDto,
   CommandDryRunDto,
   CommandDto,
   CommandOutputDto,
@@ -57,6 +59,11 @@ export class FleetCommandsService {
 
   run(body: RunCommandBody, caller: CallerIdentity | undefined): Promise<CommandAcceptedDto | CommandDryRunDto> {
     return this.bus.request(RpcSubjects.FleetCommandRun, { ...body, requested_by: requesterOf(caller) });
+  }
+
+  /** The policy's verdict for the caller and the CLI's help of the operation; nothing is stored or run. */
+  check(body: CheckCommandBody, caller: CallerIdentity | undefined): Promise<CommandCheckDto> {
+    return this.bus.request(RpcSubjects.FleetCommandCheck, { ...body, requested_by: requesterOf(caller) });
   }
 
   list(query: ListCommandsQuery): Promise<CommandPageDto> {

@@ -1,9 +1,12 @@
 import { minimumRole } from '@app/auth';
 import { McpTool } from './mcp-tool';
+import { COMMAND_TOOLS } from './tools/commands.tools';
+import { EVENT_TOOLS } from './tools/events.tools';
+import { INTEGRATION_TOOLS } from './tools/integrations.tools';
 import { INVENTORY_TOOLS } from './tools/inventory.tools';
 
 /** Every MCP tool of the gateway, in the order tools/list shows them. */
-export const MCP_TOOLS: readonly McpTool[] = [...INVENTORY_TOOLS];
+export const MCP_TOOLS: readonly McpTool[] = [...INVENTORY_TOOLS, ...COMMAND_TOOLS, ...INTEGRATION_TOOLS, ...EVENT_TOOLS];
 
 /** The tools as data (name, title, description, permission, least role, annotations): what docs are generated from and checked against. */
 export const MCP_TOOL_CATALOG = MCP_TOOLS.map((t) => ({ name: t.name, title: t.title, description: t.description, permission: t.permission, minimum_role: minimumRole(t.permission), annotations: t.annotations }));

@@ -7,12 +7,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import { DoorAction, DoorOutcome, outcomeOf } from '../audit/audit.recorder';
 import { DeliveriesService } from '../deliveries/deliveries.service';
+import { EventHistoryService } from '../events/event-history.service';
 import { FleetCommandsService } from '../fleet-commands/fleet-commands.service';
 import { IntegrationHealthService } from '../health/integration-health.service';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { InventoryService } from '../inventory/inventory.service';
 import { ResourcesService } from '../resources/resources.service';
 import { MCP_TOOLS } from './mcp-catalog';
+import { ConfirmationTokens, MCP_CONFIRMATION_KEY } from './mcp-confirmation';
 import { resultText } from './mcp-output';
 import { McpServices, McpTool, ToolRun } from './mcp-tool';
 
@@ -38,6 +40,7 @@ export function toolsFor(identity: Identity): McpTool[] {
 export class McpServerFactory {
   private readonly logger = new Logger('MCP');
   private readonly services: McpServices;
+  private readonly confirmations: ConfirmationTokens;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -48,8 +51,11 @@ export class McpServerFactory {
     integrations: IntegrationsService,
     health: IntegrationHealthService,
     deliveries: DeliveriesService,
+    events: EventHistoryService,
+    @Inject(MCP_CONFIRMATION_KEY) confirmationKey: Buffer,
   ) {
-    this.services = { accounts, resources, inventory, commands, integrations, health, deliveries };
+    this.services = { accounts, resources, inventory, commands, integrations, health, deliveries, events };
+    this.confirmations = new ConfirmationTokens(confirmationKey);
   }
 
   create(caller: McpCaller, version: string): McpServer {
@@ -67,7 +73,7 @@ export class McpServerFactory {
   }
 
   private async call(tool: McpTool, args: unknown, ctx: ServerContext, caller: McpCaller): Promise<CallToolResult | InputRequiredResult> {
-    const run: ToolRun = { services: this.services, config: this.config, identity: caller.identity, maxChars: this.config.mcp.max_output_chars, mcp: ctx };
+    const run: ToolRun = { services: this.services, config: this.config, identity: caller.identity, maxChars: this.config.mcp.max_output_chars, mcp: ctx, confirmations: this.confirmations };
     let outcome: DoorOutcome = 'ok';
     try {
       const answer = await tool.call(args, run);

@@ -2,8 +2,10 @@ import { Identity, Permission } from '@app/auth';
 import { AppConfig } from '@app/config';
 import type { ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import type { ConfirmationTokens } from './mcp-confirmation';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { DeliveriesService } from '../deliveries/deliveries.service';
+import type { EventHistoryService } from '../events/event-history.service';
 import type { FleetCommandsService } from '../fleet-commands/fleet-commands.service';
 import type { IntegrationHealthService } from '../health/integration-health.service';
 import type { IntegrationsService } from '../integrations/integrations.service';
@@ -19,6 +21,7 @@ export interface McpServices {
   integrations: IntegrationsService;
   health: IntegrationHealthService;
   deliveries: DeliveriesService;
+  events: EventHistoryService;
 }
 
 /** What one tool call knows beyond its arguments. */
@@ -30,6 +33,8 @@ export interface ToolRun {
   maxChars: number;
   /** The SDK's request context: progress token, cancellation signal, input responses. */
   mcp: ServerContext;
+  /** Tokens proving a mutation was asked to be confirmed (mcp-confirmation.ts). */
+  confirmations: ConfirmationTokens;
 }
 
 /** A tool's answer: its structured result (checked against the output schema), or a request for input first. */

@@ -7,6 +7,7 @@ import { productVersion } from '@app/platform';
 import { Controller, Delete, Get, Inject, Logger, OnModuleDestroy, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { AuditRecorder } from '../audit/audit.recorder';
 import { Authenticator } from '../auth/authenticator';
 import { clientAddress } from '../auth/current-identity';
@@ -26,6 +27,12 @@ export class McpController implements OnModuleDestroy {
   private readonly logger = new Logger('MCP');
   /** Callers of requests in flight, by the AuthInfo the SDK hands its factory. */
   private readonly callers = new WeakMap<AuthInfo, McpCaller>();
+  /**
+   * tools/call requests in flight on this replica, by caller and JSON-RPC id. A 2025-era client cancels with a
+   * separate POST of notifications/cancelled, which a stateless server instance cannot relate to anything: the door
+   * closes the original request's response instead, which aborts its handler (as a 2026-era client's close does).
+   */
+  private readonly inFlight = new Map<string, ServerResponse>();
   private readonly handler: McpHttpHandler;
   private readonly node: ReturnType<typeof toNodeHandler>;
 
@@ -88,6 +95,7 @@ export class McpController implements OnModuleDestroy {
     this.limits.takeForIdentity(identityKey(identity));
     const caller: McpCaller = { identity, correlationId: String(req.id), clientAddress: clientAddress(req), audit: (a) => this.audit.recordAction(a) };
     this.auditRefusedCall(req.body, caller);
+    this.trackCancellation(req.body, identityKey(identity), reply.raw);
     const auth: AuthInfo = { token: '', clientId: identity.id, scopes: [] };
     this.callers.set(auth, caller);
     // From here the SDK writes the response; the headers set so far (correlation id, security headers) go with it.
@@ -126,6 +134,18 @@ export class McpController implements OnModuleDestroy {
       if (toolsFor(caller.identity).some((t) => t.name === name)) continue;
       const known = MCP_TOOLS.some((t) => t.name === name);
       caller.audit({ door: 'mcp', action: name || '(none)', arguments: params?.arguments, outcome: known ? 'forbidden' : 'not_found', correlationId: caller.correlationId, clientAddress: caller.clientAddress, identity: caller.identity, method: 'POST', path: '/mcp' });
+    }
+  }
+
+  private trackCancellation(body: unknown, who: string, res: ServerResponse): void {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+    const msg = body as { method?: unknown; id?: unknown; params?: { requestId?: unknown } };
+    if (msg.method === 'tools/call' && (typeof msg.id === 'string' || typeof msg.id === 'number')) {
+      const key = `${who}\u0000${JSON.stringify(msg.id)}`;
+      this.inFlight.set(key, res);
+      res.once('close', () => this.inFlight.get(key) === res && this.inFlight.delete(key));
+    } else if (msg.method === 'notifications/cancelled' && (typeof msg.params?.requestId === 'string' || typeof msg.params?.requestId === 'number')) {
+      this.inFlight.get(`${who}\u0000${JSON.stringify(msg.params.requestId)}`)?.destroy();
     }
   }
 

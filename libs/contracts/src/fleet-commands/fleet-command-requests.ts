@@ -185,3 +185,20 @@ export class CommandTargetRequest extends CommandIdRequest {
   @IsOptional() @IsInt() @Min(0) @Max(64 * 1024 * 1024)
   offset?: number;
 }
+
+/** POST /api/v1/commands/check: the policy's verdict on a command for the caller, and its help text, without running it. */
+export class CheckCommandBody {
+  @ApiProperty({ description: 'One AWS CLI command as POST /commands takes it', example: 'ec2 terminate-instances --instance-ids i-0abc' })
+  @IsString() @MinLength(1) @MaxLength(65536)
+  command!: string;
+
+  @ApiPropertyOptional({ default: true, description: 'Also the help text of the operation (`aws <service> <operation> help`)' })
+  @IsOptional() @IsBoolean()
+  help?: boolean = true;
+}
+
+/** rpc.fleet.command.check: the body plus who asks. */
+export class CheckCommandRequest extends CheckCommandBody {
+  @IsDefined() @ValidateNested() @Type(() => CommandRequesterDto)
+  requested_by!: CommandRequesterDto;
+}

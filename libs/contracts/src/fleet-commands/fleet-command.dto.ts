@@ -110,3 +110,11 @@ export class CommandOutputDto extends CommandResultDto {
   @ApiProperty({ nullable: true, description: 'stdout parsed, when it is JSON' }) json!: unknown;
   @ApiProperty({ description: 'True when the output was larger than the stored bound (fleet.command_output_max_bytes per stream)' }) output_truncated!: boolean;
 }
+
+export class CommandCheckDto {
+  @ApiProperty() command!: string;
+  @ApiProperty({ enum: COMMAND_ROLES, description: 'The role the verdict is for: the caller\'s' }) role!: CommandRole;
+  @ApiProperty({ type: CommandPolicyVerdictDto, description: 'As if run with allow_mutations: true; `mutating` says whether it needs that (and a confirmation over MCP)' }) policy!: CommandPolicyVerdictDto;
+  @ApiProperty({ nullable: true, type: String, description: 'The real CLI\'s help of the operation as plain text; null when the command does not parse or help was not asked for' }) help!: string | null;
+  @ApiProperty({ description: 'True when the help was longer than 64 KiB and was cut' }) help_truncated!: boolean;
+}

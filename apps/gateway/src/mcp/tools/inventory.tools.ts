@@ -1,4 +1,4 @@
-import { AccountStatus, ListAccountsQuery, ListResourcesQuery, ResourceArnRequest, ResourceSummaryQuery, validateInto } from '@app/contracts';
+import { AccountStatus, ListAccountsQuery, ListResourcesQuery, ResourceArnRequest, ResourceSummaryQuery, StartSyncRequest, SyncIdRequest, validateInto } from '@app/contracts';
 import { z } from 'zod';
 import { cursorArg, defineTool, READ_ONLY } from '../mcp-tool';
 import { bounded, fitPage } from '../mcp-output';
@@ -118,4 +118,52 @@ export const summarizeResources = defineTool({
   },
 });
 
-export const INVENTORY_TOOLS = [listAccounts, searchResources, getResource, summarizeResources];
+const SyncSchema = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  tasks_total: z.number().int(),
+  tasks_done: z.number().int(),
+  tasks_failed: z.number().int(),
+  resources_seen: z.number().int(),
+  discovered: z.number().int(),
+  changed: z.number().int(),
+  removed: z.number().int(),
+  started_at: z.string(),
+  finished_at: timestamp,
+  tasks: z.array(z.looseObject({})),
+});
+
+export const startSync = defineTool({
+  name: 'start_sync',
+  title: 'Start an inventory sync',
+  description:
+    'Starts discovering resources now instead of waiting for the periodic sync: every enabled account, each of its regions and every collected type, or only the accounts, regions and types given (types as service:kind, e.g. ec2:instance). Answers at once with the sync id; follow it with get_sync. Changes are reported as events (fleet.resource.discovered/changed/removed, see recent_events).',
+  permission: 'InventorySync',
+  input: z.object({
+    account_ids: z.array(accountId).max(1000).optional().describe('Only these accounts'),
+    regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/)).max(64).optional().describe('Only these regions'),
+    types: z.array(z.string().max(128)).max(64).optional().describe('Only these resource types, e.g. ["ec2:instance","s3:bucket"]'),
+  }),
+  output: z.looseObject({ id: z.string(), status: z.string() }),
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async run(args, { services }) {
+    return { result: await services.inventory.startSync(validateInto(StartSyncRequest, args, 'arguments')) };
+  },
+});
+
+export const getSync = defineTool({
+  name: 'get_sync',
+  title: 'Follow an inventory sync',
+  description:
+    'The progress of a sync started by start_sync or the scheduler: status (RUNNING, SUCCEEDED, PARTIAL, FAILED, …), tasks done and failed (one per account × region, plus one global task per account), resources seen, discovered, changed and removed, and each task\'s result with AWS\'s error when one failed.',
+  permission: 'InventoryRead',
+  input: z.object({ id: z.string().uuid().describe('The sync id') }),
+  output: SyncSchema,
+  annotations: READ_ONLY,
+  async run(args, { services, maxChars }) {
+    const { id } = validateInto(SyncIdRequest, args, 'arguments');
+    return { result: bounded(await services.inventory.getSync(id), maxChars, 'the sync has too many tasks to show at once') };
+  },
+});
+
+export const INVENTORY_TOOLS = [listAccounts, searchResources, getResource, summarizeResources, startSync, getSync];
