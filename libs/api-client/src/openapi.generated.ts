@@ -542,6 +542,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/commands/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a command without running it
+         * @description The policy's verdict for your role (as if allow_mutations were given: `mutating` says whether it is needed) and the real CLI's help of the operation. Nothing is stored or run against AWS.
+         */
+        post: operations["FleetCommandsController_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/commands/{id}": {
         parameters: {
             query?: never;
@@ -1875,6 +1895,32 @@ export interface components {
              * @default false
              */
             dry_run?: boolean;
+        };
+        CheckCommandBody: {
+            /**
+             * @description One AWS CLI command as POST /commands takes it
+             * @example ec2 terminate-instances --instance-ids i-0abc
+             */
+            command: string;
+            /**
+             * @description Also the help text of the operation (`aws <service> <operation> help`)
+             * @default true
+             */
+            help?: boolean;
+        };
+        CommandCheckDto: {
+            command: string;
+            /**
+             * @description The role the verdict is for: the caller's
+             * @enum {string}
+             */
+            role: "viewer" | "operator" | "admin";
+            /** @description As if run with allow_mutations: true; `mutating` says whether it needs that (and a confirmation over MCP) */
+            policy: components["schemas"]["CommandPolicyVerdictDto"];
+            /** @description The real CLI's help of the operation as plain text; null when the command does not parse or help was not asked for */
+            help: string | null;
+            /** @description True when the help was longer than 64 KiB and was cut */
+            help_truncated: boolean;
         };
         CommandRequesterViewDto: {
             name: string;
@@ -3927,6 +3973,47 @@ export interface operations {
             };
             /** @description Body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description A service behind the gateway is not available (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    FleetCommandsController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckCommandBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandCheckDto"];
+                };
+            };
+            /** @description Invalid input: each bad field is named in `errors` */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
