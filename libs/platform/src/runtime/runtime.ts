@@ -7,6 +7,7 @@ import { InProcessMessageBus, MessageBus, NatsMessageBus } from '@app/messaging'
 import { AppLogger, createPino, startDefaultMetrics } from '@app/observability';
 import { EmbeddedPostgres, startEmbeddedPostgres } from '@app/persistence';
 import { Logger } from '@nestjs/common';
+import { handleCommandLine } from './command-line';
 import { productVersion, RuntimeInfo } from './runtime-info';
 
 /** What an app needs from its surroundings; built once per process by the launcher. */
@@ -42,6 +43,7 @@ export interface RunningApp {
 
 /** Loads config or exits with one line that names the bad setting. */
 export function loadConfigOrExit(): AppConfig {
+  handleCommandLine(); // --help (and a mistyped option) answer before anything is read or started
   try {
     return loadConfig();
   } catch (e) {
