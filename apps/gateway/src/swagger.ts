@@ -29,7 +29,30 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
     .addTag('integrations', 'The integration registry (the seed\'s Integration Management API)')
     .addTag('system', 'The system\'s own health')
     .build();
-  return markPublicOperations(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsSchema] }));
+  return withoutFilterExamples(markPublicOperations(SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsSchema] })));
+}
+
+/**
+ * Swagger UI's "Try it out" fills a query parameter with its example, so an example filter (`tag=team:ops`) became
+ * the first request's filter and answered nothing. Query examples move into the description ("e.g. …"), every one.
+ */
+function withoutFilterExamples(doc: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(doc.paths)) {
+    for (const op of Object.values(item) as Array<{ parameters?: Array<Record<string, unknown>> }>) {
+      for (const p of (op && typeof op === 'object' && Array.isArray(op.parameters) ? op.parameters : [])) {
+        if (p.in !== 'query') continue;
+        const schema = (p.schema ?? {}) as Record<string, unknown>;
+        const items = (schema.items ?? {}) as Record<string, unknown>;
+        const example = p.example ?? schema.example ?? items.example;
+        delete p.example;
+        delete p.examples;
+        delete schema.example;
+        delete items.example;
+        if (example !== undefined) p.description = `${p.description ? `${String(p.description)} ` : ''}(e.g. \`${Array.isArray(example) ? example.join(',') : typeof example === 'object' ? JSON.stringify(example) : String(example)}\`)`;
+      }
+    }
+  }
+  return doc;
 }
 
 /** Operations marked @Public() need no credentials: an empty security list overrides the document's default. */
