@@ -2255,7 +2255,7 @@ export interface operations {
                 status?: "CONFIGURING" | "TESTING" | "ACTIVE" | "ERROR" | "INACTIVE" | "DEPRECATED";
                 direction?: "INBOUND" | "OUTBOUND" | "BIDIRECTIONAL";
                 enabled?: boolean;
-                /** @description key:value, repeatable; all must match */
+                /** @description key:value, repeatable; all must match (e.g. `team:ops`) */
                 tag?: string[];
                 /** @description Name contains (case-insensitive) */
                 q?: string;
@@ -2280,6 +2280,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2289,6 +2305,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2321,6 +2347,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2330,6 +2372,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2339,6 +2391,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2348,6 +2410,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2380,6 +2452,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2389,6 +2477,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2398,6 +2496,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2426,6 +2534,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2456,6 +2574,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2465,6 +2599,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2474,6 +2618,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2508,6 +2662,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2517,6 +2687,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2526,6 +2706,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2535,6 +2725,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2564,6 +2764,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2573,6 +2789,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2582,6 +2808,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2616,6 +2852,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2625,6 +2877,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2634,6 +2896,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2643,6 +2915,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2673,6 +2955,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2682,6 +2980,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2691,6 +2999,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2700,6 +3018,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2730,6 +3058,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2739,6 +3083,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2748,6 +3102,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2757,6 +3121,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2787,6 +3161,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2796,6 +3186,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2805,6 +3205,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2814,6 +3224,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2849,6 +3269,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2858,6 +3294,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2867,6 +3313,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2876,6 +3332,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2885,6 +3351,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2917,6 +3393,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2926,6 +3418,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2935,6 +3437,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2970,6 +3482,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2979,6 +3507,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -2988,6 +3526,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3019,6 +3567,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3028,6 +3592,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3037,6 +3611,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3046,6 +3630,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3080,6 +3674,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3089,6 +3699,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3098,6 +3718,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3128,6 +3758,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3137,6 +3783,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3146,6 +3802,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3176,6 +3842,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3185,6 +3867,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3194,6 +3886,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3203,6 +3905,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3212,6 +3924,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3248,6 +3970,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3257,6 +3995,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3266,6 +4014,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3275,6 +4033,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3284,6 +4052,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3312,7 +4090,7 @@ export interface operations {
             query?: {
                 status?: "PENDING" | "OK" | "ERROR";
                 enabled?: boolean;
-                /** @description Only these accounts (comma-separated or repeated, at most 100) */
+                /** @description Only these accounts (comma-separated or repeated, at most 100) (e.g. `123456789012,111111111111`) */
                 account_ids?: string;
                 limit?: number;
                 /** @description Opaque cursor from `next_cursor` */
@@ -3338,6 +4116,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3347,6 +4141,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3379,6 +4183,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3388,6 +4208,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3397,6 +4227,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3429,15 +4269,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
-            /** @description Error */
+            /** @description An AWS call behind the gateway failed */
             502: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/account-discovery-failed",
+                     *       "title": "AWS Organizations could not list the accounts",
+                     *       "status": 502,
+                     *       "detail": "AWS answered with an error: AccessDeniedException",
+                     *       "code": "ACCOUNT_DISCOVERY_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3447,6 +4313,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3477,6 +4353,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3486,6 +4378,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3495,6 +4397,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3529,6 +4441,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3538,6 +4466,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3547,6 +4485,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3576,6 +4524,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3585,6 +4549,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3594,6 +4568,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3626,6 +4610,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3635,6 +4635,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3644,6 +4654,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3674,6 +4694,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3683,6 +4719,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3692,6 +4738,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3700,12 +4756,17 @@ export interface operations {
     ResourcesController_list: {
         parameters: {
             query?: {
+                /** @description (e.g. `123456789012`) */
                 account_id?: string;
+                /** @description (e.g. `us-east-1`) */
                 region?: string;
+                /** @description (e.g. `ec2`) */
                 service?: string;
+                /** @description (e.g. `ec2:instance`) */
                 type?: string;
+                /** @description (e.g. `running`) */
                 state?: string;
-                /** @description key:value, repeatable; all must match */
+                /** @description key:value, repeatable; all must match (e.g. `team:ops`) */
                 tag?: string[];
                 /** @description Name contains (case-insensitive) */
                 q?: string;
@@ -3735,6 +4796,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3744,6 +4821,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3752,6 +4839,7 @@ export interface operations {
     ResourcesController_summary: {
         parameters: {
             query?: {
+                /** @description (e.g. `123456789012`) */
                 account_id?: string;
                 include_removed?: boolean;
             };
@@ -3775,6 +4863,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3784,6 +4888,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3792,8 +4906,9 @@ export interface operations {
     ResourcesController_changes: {
         parameters: {
             query?: {
-                /** @description One resource (its ARN) */
+                /** @description One resource (its ARN) (e.g. `arn:aws:ec2:us-east-1:123456789012:instance/i-0abc`) */
                 arn?: string;
+                /** @description (e.g. `123456789012`) */
                 account_id?: string;
                 limit?: number;
                 /** @description Opaque cursor from `next_cursor` (older changes) */
@@ -3819,6 +4934,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3828,6 +4959,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3858,6 +4999,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3867,6 +5024,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3876,6 +5043,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3909,6 +5086,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3918,6 +5111,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3959,6 +5162,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3968,6 +5187,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3977,6 +5206,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -3986,6 +5225,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4057,6 +5306,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4066,6 +5331,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4075,6 +5350,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4105,6 +5390,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4114,6 +5415,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4123,6 +5434,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4132,6 +5453,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4167,6 +5498,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4176,6 +5523,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4185,6 +5542,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4217,6 +5584,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4226,6 +5609,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4235,6 +5628,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4267,6 +5670,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4276,6 +5695,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4285,6 +5714,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4317,6 +5756,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4326,6 +5781,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4335,6 +5800,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4366,6 +5841,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4375,6 +5866,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4403,6 +5904,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4412,6 +5923,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4421,6 +5942,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4453,6 +5984,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4462,6 +6009,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4471,6 +6028,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4480,6 +6047,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4489,6 +6066,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4519,6 +6106,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4528,6 +6131,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4537,6 +6150,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4546,6 +6169,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4555,6 +6188,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4584,6 +6227,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4593,6 +6252,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4602,6 +6271,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4611,6 +6290,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4620,6 +6309,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4629,6 +6328,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4663,6 +6372,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4672,6 +6397,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4681,6 +6416,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4690,6 +6435,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4699,6 +6454,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4708,6 +6473,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4736,6 +6511,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4745,6 +6530,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4754,6 +6549,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4786,6 +6591,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4795,6 +6616,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4804,6 +6635,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4813,6 +6654,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4842,6 +6693,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4851,6 +6718,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4860,6 +6737,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4869,6 +6756,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4878,6 +6775,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4892,16 +6799,16 @@ export interface operations {
                 /** @description Actor name (username or API key name) */
                 actor?: string;
                 method?: "POST" | "PUT" | "PATCH" | "DELETE";
-                /** @description HTTP status */
+                /** @description HTTP status (e.g. `403`) */
                 status?: number;
-                /** @description Path starts with */
+                /** @description Path starts with (e.g. `/api/v1/users`) */
                 path?: string;
                 since?: string;
                 until?: string;
                 /** @description Correlation id */
                 correlation_id?: string;
                 door?: "rest" | "mcp" | "graphql" | "console";
-                /** @description Exact action, e.g. a tool name */
+                /** @description Exact action, e.g. a tool name (e.g. `run_aws_cli`) */
                 action?: string;
             };
             header?: never;
@@ -4924,6 +6831,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4933,6 +6856,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4942,6 +6875,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4951,6 +6894,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4959,7 +6912,7 @@ export interface operations {
     EventsController_stream: {
         parameters: {
             query?: {
-                /** @description Comma-separated NATS patterns, e.g. `fleet.resource.*,health.>`; default: every domain */
+                /** @description Comma-separated NATS patterns, e.g. `fleet.resource.*,health.>`; default: every domain (e.g. `fleet.resource.*,health.>`) */
                 subjects?: unknown;
             };
             header?: {
@@ -4984,6 +6937,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -4993,6 +6962,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -5002,6 +6981,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/forbidden",
+                     *       "title": "Forbidden",
+                     *       "status": 403,
+                     *       "detail": "Your role (viewer) does not have the permission this operation needs",
+                     *       "code": "FORBIDDEN",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -5011,6 +7000,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/rate-limited",
+                     *       "title": "Too many requests",
+                     *       "status": 429,
+                     *       "detail": "Too many requests: try again after Retry-After seconds",
+                     *       "code": "RATE_LIMITED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -5020,6 +7019,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
