@@ -5267,6 +5267,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
@@ -5276,6 +5292,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
             };
