@@ -132,9 +132,19 @@ describe('transactional outbox on PostgreSQL', () => {
     calls.length = 0;
     await dsA.query(`INSERT INTO "box"."outbox_relay" ("name", "owner", "lease_until") VALUES ('relay', 'dead-replica', now() + interval '1 hour')
                      ON CONFLICT ("name") DO UPDATE SET "owner" = 'dead-replica', "lease_until" = now() + interval '1 hour'`);
+    // b's passes are counted: "nothing happened" is asserted after several of them found the lease held,
+    // not after a guess at how long they take.
+    let contended = 0;
+    const relay = b.relay as unknown as { pass(): Promise<string> };
+    const pass = relay.pass.bind(relay);
+    relay.pass = async () => {
+      const outcome = await pass();
+      if (outcome === 'contended') contended++;
+      return outcome;
+    };
     await a.outbox.write(dsA, events(5, 'late'));
     await b.relay.kick();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => contended >= 3, 5000, 10, 'three passes of b to find the lease held');
     expect(calls).toEqual([]);
     await dsA.query(`UPDATE "box"."outbox_relay" SET "lease_until" = now() - interval '1 second'`);
     await waitFor(() => calls.length === 5, 5000, 20, 'the take-over'); // b looks again on its own (contended → retry)

@@ -132,8 +132,9 @@ describe('MESSAGE_QUEUE (SQS) connector against moto', () => {
   it('inbound: a handler slower than the visibility timeout gets each message exactly once (visibility extended meanwhile)', async () => {
     const { url, seen, consumers } = await slowConsumers({}, 6000, (s) => s.length >= 3);
     await waitFor(async () => (await counts(url)) === 0, 15000, 200, 'every message deleted');
-    // Longer than a visibility timeout after the last delete: anything not kept invisible would be back by now.
-    await new Promise((r) => setTimeout(r, 3000));
+    // No fixed wait for "nothing more arrives": a message that had become visible again during a 6 s handler would
+    // have been received by then (the other consumer polls all along) and shows in `seen` or in its receive count;
+    // once deleted it cannot come back. Stopping first lets any receive in hand reach the handler before we look.
     for (const c of consumers) await c.stopListening();
     expect(seen.map((m) => (m.data as { data: { i: number } }).data.i).sort()).toEqual([0, 1, 2]);
     expect(seen.every((m) => m.attributes?.approximate_receive_count === '1')).toBe(true);
