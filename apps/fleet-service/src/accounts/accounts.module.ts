@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountAccessService } from './account-access.service';
-import { AccountsController } from './accounts.controller';
+import { AccountsRpcController } from './accounts.rpc.controller';
 import { ACCOUNTS_REPOSITORY, TypeOrmAccountsRepository } from './accounts.repository';
 import { CreateAccountHandler } from './commands/create-account/create-account.handler';
 import { DeleteAccountHandler } from './commands/delete-account/delete-account.handler';
@@ -12,7 +12,7 @@ import { ListAccountsHandler } from './queries/list-accounts/list-accounts.handl
 
 @Module({
   imports: [CqrsModule],
-  controllers: [AccountsController],
+  controllers: [AccountsRpcController],
   providers: [
     { provide: ACCOUNTS_REPOSITORY, useClass: TypeOrmAccountsRepository },
     AccountAccessService,

@@ -7,7 +7,7 @@ import { COMMAND_ACCOUNTS_READER, TypeOrmCommandAccountsReader } from './command
 import { CancelCommandHandler } from './commands/cancel-command/cancel-command.handler';
 import { RunCommandHandler } from './commands/run-command/run-command.handler';
 import { FLEET_COMMANDS_REPOSITORY, TypeOrmFleetCommandsRepository } from './fleet-commands.repository';
-import { FleetCommandsController } from './fleet-commands.controller';
+import { FleetCommandsRpcController } from './fleet-commands.rpc.controller';
 import { GetCommandOutputHandler } from './queries/get-command-output/get-command-output.handler';
 import { GetCommandHandler } from './queries/get-command/get-command.handler';
 import { CheckCommandHandler } from './queries/check-command/check-command.handler';
@@ -19,7 +19,7 @@ import { ACCOUNT_SLOTS, COMMAND_POLICY, CommandRunner } from './run/command-runn
 /** Fleet commands: AWS CLI commands across accounts × regions, policy-checked, rate-controlled, results per target. */
 @Module({
   imports: [CqrsModule, FleetAwsModule],
-  controllers: [FleetCommandsController],
+  controllers: [FleetCommandsRpcController],
   providers: [
     // The deny list from config is compiled here, so a malformed rule stops the service at startup (DenyRuleConfigError names it).
     { provide: COMMAND_POLICY, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new CommandPolicy({ denyList: config.fleet.command_policy }) },

@@ -4,14 +4,14 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { StartSyncHandler } from './commands/start-sync/start-sync.handler';
 import { GetSyncHandler } from './queries/get-sync/get-sync.handler';
-import { SyncController } from './sync.controller';
+import { SyncRpcController } from './sync.rpc.controller';
 import { SYNC_REPOSITORY, TypeOrmSyncRepository } from './sync.repository';
 import { SyncRunner } from './sync.runner';
 import { SyncScheduler } from './sync.scheduler';
 
 @Module({
   imports: [CqrsModule, AccountsModule, ResourcesModule],
-  controllers: [SyncController],
+  controllers: [SyncRpcController],
   providers: [{ provide: SYNC_REPOSITORY, useClass: TypeOrmSyncRepository }, SyncRunner, SyncScheduler, StartSyncHandler, GetSyncHandler],
   exports: [SyncRunner, SyncScheduler],
 })

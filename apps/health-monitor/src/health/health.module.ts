@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { ChecksModule } from '../checks/checks.module';
 import { ScheduleModule } from '../schedule/schedule.module';
-import { HealthController } from './health.controller';
+import { HealthRpcController } from './health.rpc.controller';
 import { IntegrationLookup } from './integration-lookup';
 import { GetHealthHistoryHandler } from './queries/get-health-history/get-health-history.handler';
 import { GetIntegrationHealthHandler } from './queries/get-integration-health/get-integration-health.handler';
@@ -10,7 +10,7 @@ import { GetIntegrationHealthHandler } from './queries/get-integration-health/ge
 /** Reads of integration health: the current view and the history. */
 @Module({
   imports: [CqrsModule, ScheduleModule, ChecksModule],
-  controllers: [HealthController],
+  controllers: [HealthRpcController],
   providers: [IntegrationLookup, GetIntegrationHealthHandler, GetHealthHistoryHandler],
 })
 export class HealthModule {}

@@ -4,7 +4,7 @@ import { IntegrationsModule } from '../integrations/integrations.module';
 import { ReplayDeliveriesHandler } from './commands/replay-deliveries/replay-deliveries.handler';
 import { RetryDeliveryHandler } from './commands/retry-delivery/retry-delivery.handler';
 import { ConnectorCache } from './connector-cache';
-import { DeliveriesController } from './deliveries.controller';
+import { DeliveriesRpcController } from './deliveries.rpc.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { DeliveryIntake } from './delivery-intake';
 import { DeliveryMetrics } from './delivery-metrics';
@@ -16,7 +16,7 @@ import { SubscriptionCache } from './subscription-cache';
 /** Outbound delivery: events → deliveries (PostgreSQL) → connectors, with retries, rate limits, breaker, dead letters. */
 @Module({
   imports: [CqrsModule, IntegrationsModule],
-  controllers: [DeliveriesController],
+  controllers: [DeliveriesRpcController],
   providers: [DeliveryRepository, SubscriptionCache, ConnectorCache, DeliveryDispatcher, DeliveryIntake, DeliveryMetrics, ListDeliveriesHandler, GetCircuitHandler, RetryDeliveryHandler, ReplayDeliveriesHandler],
 })
 export class DeliveryModule {}

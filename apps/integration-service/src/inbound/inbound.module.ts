@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { ReceiveWebhookHandler } from './commands/receive-webhook/receive-webhook.handler';
-import { InboundController } from './inbound.controller';
+import { InboundRpcController } from './inbound.rpc.controller';
 import { InboundPublisher } from './inbound-publisher';
 import { INBOUND_REPOSITORY, TypeOrmInboundRepository } from './inbound.repository';
 import { DEFAULT_INBOUND_RUNTIME_OPTIONS, INBOUND_RUNTIME_OPTIONS, InboundRuntime } from './inbound.runtime';
@@ -11,7 +11,7 @@ import { ListRecentInboundHandler } from './queries/list-recent-inbound/list-rec
 /** Inbound integrations: long-lived listeners, the webhook receiver's back end, integration.inbound.<id> events. */
 @Module({
   imports: [CqrsModule, IntegrationsModule],
-  controllers: [InboundController],
+  controllers: [InboundRpcController],
   providers: [
     { provide: INBOUND_REPOSITORY, useClass: TypeOrmInboundRepository },
     { provide: INBOUND_RUNTIME_OPTIONS, useValue: DEFAULT_INBOUND_RUNTIME_OPTIONS },

@@ -15,13 +15,13 @@ import { DeleteIntegrationHandler } from './commands/delete-integration/delete-i
 import { UpdateIntegrationHandler } from './commands/update-integration/update-integration.handler';
 import { IntegrationMapper } from './integration.mapper';
 import { INTEGRATION_REPOSITORY, TypeOrmIntegrationRepository } from './integration.repository';
-import { IntegrationsController } from './integrations.controller';
+import { IntegrationsRpcController } from './integrations.rpc.controller';
 import { GetIntegrationHandler } from './queries/get-integration/get-integration.handler';
 import { ListIntegrationsHandler } from './queries/list-integrations/list-integrations.handler';
 
 @Module({
   imports: [CqrsModule, ConnectorsModule],
-  controllers: [IntegrationsController],
+  controllers: [IntegrationsRpcController],
   providers: [
     { provide: INTEGRATION_REPOSITORY, useClass: TypeOrmIntegrationRepository },
     IntegrationMapper,

@@ -3,7 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { RUNTIME_INFO, RuntimeInfo } from '../runtime/runtime-info';
 import { HealthController } from './health.controller';
 import { READINESS_CHECKS, ShutdownState } from './readiness';
-import { SystemPingController } from './system-ping.controller';
+import { SystemPingRpcController } from './system-ping.rpc.controller';
 
 /**
  * What every app has: /health/live, /health/ready, /metrics, the system ping, and the shutdown flag.
@@ -16,7 +16,7 @@ export class PlatformModule {
       module: PlatformModule,
       global: true,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController, SystemPingController],
+      controllers: [HealthController, SystemPingRpcController],
       providers: [{ provide: RUNTIME_INFO, useValue: opts.info }, ShutdownState, opts.checks],
       exports: [RUNTIME_INFO, ShutdownState, READINESS_CHECKS],
     };

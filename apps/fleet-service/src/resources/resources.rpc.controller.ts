@@ -9,7 +9,7 @@ import { ResourceSummaryQuery } from './queries/resource-summary/resource-summar
 
 /** The resource registry's queries over NATS. */
 @Controller()
-export class ResourcesController {
+export class ResourcesRpcController {
   constructor(private readonly queries: QueryBus) {}
 
   @OnMessage(RpcSubjects.FleetResourceList)

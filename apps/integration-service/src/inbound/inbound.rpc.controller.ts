@@ -7,7 +7,7 @@ import { ListRecentInboundQuery } from './queries/list-recent-inbound/list-recen
 
 /** Inbound over NATS: webhook requests forwarded by the gateway, and the recent-messages query. */
 @Controller()
-export class InboundController {
+export class InboundRpcController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,

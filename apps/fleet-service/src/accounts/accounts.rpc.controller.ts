@@ -21,7 +21,7 @@ import { ListAccountsQuery } from './queries/list-accounts/list-accounts.query';
 
 /** AWS accounts over NATS, validated with the same contract classes as the gateway. */
 @Controller()
-export class AccountsController {
+export class AccountsRpcController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,

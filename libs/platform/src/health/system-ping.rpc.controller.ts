@@ -6,7 +6,7 @@ import { RUNTIME_INFO, RuntimeInfo } from '../runtime/runtime-info';
 
 /** Every instance of every app answers `rpc.system.ping` (no queue group) with who it is and whether it is ready. */
 @Controller()
-export class SystemPingController {
+export class SystemPingRpcController {
   constructor(
     @Inject(RUNTIME_INFO) private readonly info: RuntimeInfo,
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],

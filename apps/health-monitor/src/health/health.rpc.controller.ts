@@ -9,7 +9,7 @@ const DEFAULT_LIMIT = 50;
 
 /** Integration health over NATS, validated with the same contract classes as the gateway. */
 @Controller()
-export class HealthController {
+export class HealthRpcController {
   constructor(private readonly queries: QueryBus) {}
 
   @OnMessage(RpcSubjects.HealthGet)

@@ -29,7 +29,7 @@ import { ListCommandsQuery } from './queries/list-commands/list-commands.query';
 
 /** Fleet commands over NATS, validated with the same contract classes as the gateway. */
 @Controller()
-export class FleetCommandsController {
+export class FleetCommandsRpcController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,

@@ -9,7 +9,7 @@ import { ListDeliveriesQuery } from './queries/list-deliveries/list-deliveries.q
 
 /** Deliveries, dead letters, replay and the breaker over NATS; payloads validated with the gateway's classes. */
 @Controller()
-export class DeliveriesController {
+export class DeliveriesRpcController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,

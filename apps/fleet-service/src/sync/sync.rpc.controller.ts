@@ -7,7 +7,7 @@ import { GetSyncQuery } from './queries/get-sync/get-sync.query';
 
 /** On-demand syncs and their progress over NATS. */
 @Controller()
-export class SyncController {
+export class SyncRpcController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,

@@ -36,7 +36,7 @@ import { ProbeIntegrationQuery } from './queries/probe-integration/probe-integra
  * ones the gateway uses: a caller on NATS gets the same guarantees as one over HTTP.
  */
 @Controller()
-export class IntegrationsController {
+export class IntegrationsRpcController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
