@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import {
-  AnyDomainEvent,
   AppException,
   DomainEvent,
   domainEvent,
   EventSubjects,
   StartSyncRequest,
-  SyncCompletedData,
   SyncStatus,
   SyncTaskStatus,
   SyncTrigger,
@@ -22,10 +20,11 @@ import type { AccountEntity } from '../accounts/account.entity';
 import { accountRef } from '../accounts/account.mapper';
 import { ACCOUNTS_REPOSITORY, AccountsRepository } from '../accounts/accounts.repository';
 import { AccountCredentials, awsErrorMessage, CollectorRegistry, GLOBAL_REGION, resolveRegions, type CollectedResource, type ResourceCollector } from '../inventory';
-import { describeChanges, isGone } from '../resources/resource-changes';
-import { toResourceRef } from '../resources/resource.mapper';
-import { RESOURCES_REPOSITORY, ResourcesRepository, UpsertChange } from '../resources/resources.repository';
+import { isGone } from '../resources/resource-changes';
+import { RESOURCES_REPOSITORY, ResourcesRepository } from '../resources/resources.repository';
 import { Limiter } from './limiter';
+import { removedEvents, resourceEvents, syncCompletedData } from './sync-events';
+import { isTransientAwsError } from './transient-aws-error';
 import { stopMessage, SYNC_INTERRUPTED, SyncDatabaseError, SyncLeases } from './sync-leases';
 import { SyncRunEntity } from './sync-run.entity';
 import { SyncTaskEntity } from './sync-task.entity';
@@ -57,22 +56,6 @@ interface Counts {
   discovered: number;
   changed: number;
   removed: number;
-}
-
-/** Error names AWS and the SDK use for throttling and transient failures: worth running the collector again. */
-const TRANSIENT = new Set([
-  'ThrottlingException', 'Throttling', 'ThrottledException', 'TooManyRequestsException', 'RequestLimitExceeded', 'RequestThrottled',
-  'RequestThrottledException', 'SlowDown', 'ProvisionedThroughputExceededException', 'PriorRequestNotComplete', 'EC2ThrottledException',
-  'ServiceUnavailable', 'InternalError', 'InternalFailure', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException',
-]);
-
-export function isTransientAwsError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const meta = (e as { $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string }).$metadata;
-  if ((e as { $retryable?: unknown }).$retryable) return true;
-  if (TRANSIENT.has(e.name)) return true;
-  if (meta?.httpStatusCode !== undefined && (meta.httpStatusCode >= 500 || meta.httpStatusCode === 429)) return true;
-  return ['ECONNRESET', 'ETIMEDOUT', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN'].includes((e as { code?: string }).code ?? '');
 }
 
 /**
@@ -285,23 +268,8 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** A run's outcome, logged, as the fleet.sync.completed event (with the totals of its tasks) that ends it. */
   private completed(run: SyncRunEntity, all: SyncTaskEntity[], status: SyncStatus, finishedAt: Date, reason: string | null): DomainEvent<typeof EventSubjects.FleetSyncCompleted> {
-    const failed = all.filter((t) => t.status === SyncTaskStatus.Failed).length;
-    const sum = (k: 'resources_seen' | 'discovered' | 'changed' | 'removed') => all.reduce((n, t) => n + t[k], 0);
-    const data: SyncCompletedData = {
-      id: run.id,
-      trigger: run.trigger as SyncTrigger,
-      status,
-      tasks_total: all.length,
-      tasks_failed: failed,
-      resources_seen: sum('resources_seen'),
-      discovered: sum('discovered'),
-      changed: sum('changed'),
-      removed: sum('removed'),
-      started_at: run.started_at.toISOString(),
-      finished_at: finishedAt.toISOString(),
-      status_reason: reason,
-    };
-    this.logger.log(`sync ${run.id} ${status}: ${all.length} tasks (${failed} failed), ${data.resources_seen} resources, +${data.discovered} ~${data.changed} -${data.removed} in ${finishedAt.getTime() - run.started_at.getTime()} ms${reason ? ` (${reason})` : ''}`);
+    const data = syncCompletedData(run, all, status, finishedAt, reason);
+    this.logger.log(`sync ${run.id} ${status}: ${all.length} tasks (${data.tasks_failed} failed), ${data.resources_seen} resources, +${data.discovered} ~${data.changed} -${data.removed} in ${finishedAt.getTime() - run.started_at.getTime()} ms${reason ? ` (${reason})` : ''}`);
     return domainEvent(EventSubjects.FleetSyncCompleted, data, run.id);
   }
 
@@ -418,7 +386,7 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
         const fence = { syncId: run.id, owner: this.owner, leaseToken: this.leases.token(run.id, account.account_id) };
         const removedAt = new Date();
         const removed = await this.db(() => this.resources.markRemoved({ accountId: account.account_id, region: plan.scopeRegion, types: plan.collectors.map((c) => c.type) }, started, removedAt, fence, (rows) =>
-          rows.map((r) => domainEvent(EventSubjects.FleetResourceRemoved, { resource: toResourceRef(r), removed_at: removedAt.toISOString(), sync_id: run.id }, r.arn)),
+          removedEvents(rows, removedAt, run.id),
         ));
         // Lost between the last heartbeat and now: the fence in the statement caught it.
         if (removed === null) errors.push(stopMessage(fence.leaseToken ? 'lease-lost' : 'ended'));
@@ -460,27 +428,9 @@ export class SyncRunner implements OnApplicationBootstrap, OnModuleDestroy {
     for (const r of batch) byArn.set(r.arn, r);
     counts.seen += byArn.size;
     const made = { discovered: 0, changed: 0 };
-    await this.resources.upsertBatch([...byArn.values()], seenAt, syncId, (changes) => this.eventsOf(changes, byArn, syncId, made));
+    await this.resources.upsertBatch([...byArn.values()], seenAt, syncId, (changes) => resourceEvents(changes, byArn, syncId, made));
     // Counted once committed: a batch that failed reported nothing.
     counts.discovered += made.discovered;
     counts.changed += made.changed;
-  }
-
-  private eventsOf(changes: UpsertChange[], byArn: Map<string, CollectedResource>, syncId: string, made: { discovered: number; changed: number }): AnyDomainEvent[] {
-    const events: AnyDomainEvent[] = [];
-    for (const c of changes) {
-      const r = byArn.get(c.arn);
-      if (!r) continue;
-      if (c.isNew) {
-        made.discovered++;
-        events.push(domainEvent(EventSubjects.FleetResourceDiscovered, { resource: toResourceRef(r), sync_id: syncId }, r.arn));
-        continue;
-      }
-      const described = describeChanges(c, r);
-      if (!described) continue;
-      made.changed++;
-      events.push(domainEvent(EventSubjects.FleetResourceChanged, { resource: toResourceRef(r), changes: described, sync_id: syncId }, r.arn));
-    }
-    return events;
   }
 }
