@@ -1,7 +1,7 @@
 import { AppException, CloudEvent, GatherSubject, RequestSubject, RpcCallOptions, RpcRequest, RpcResponse, rpcTimeoutMs } from '@app/contracts';
 import { runForEvent } from '@app/observability';
 import { Logger } from '@nestjs/common';
-import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
+import { outgoingCorrelationId, runHandler, unwrapReply } from './handler.runner';
 import { BatchItem, Closeable, ConsumeBatchOptions, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
 
 interface Served {

@@ -4,4 +4,4 @@ export * from './in-process-message-bus';
 export * from './on-message.decorator';
 export * from './event-publisher';
 export * from './messaging.module';
-export { runHandler, unwrapReply } from './handler-runner';
+export { runHandler, unwrapReply } from './handler.runner';

@@ -17,7 +17,7 @@ import {
   StorageType,
   nanos,
 } from 'nats';
-import { outgoingCorrelationId, runHandler, unwrapReply } from './handler-runner';
+import { outgoingCorrelationId, runHandler, unwrapReply } from './handler.runner';
 import { BatchItem, Closeable, ConsumeBatchOptions, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
 
 export interface NatsBusOptions {

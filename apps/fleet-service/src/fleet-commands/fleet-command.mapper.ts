@@ -1,7 +1,7 @@
 import { CommandDto, CommandResultDto, CommandRole, CommandStatus, CommandTargetStatus } from '@app/contracts';
 import type { StatusCounts } from './fleet-commands.repository';
 import { CommandJobEntity, CommandResultEntity } from './fleet-command.entity';
-import { countsOf } from './run/command-runner';
+import { countsOf } from './run/command.runner';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 

@@ -14,7 +14,7 @@ import { CheckCommandHandler } from './queries/check-command/check-command.handl
 import { ListCommandResultsHandler } from './queries/list-command-results/list-command-results.handler';
 import { ListCommandsHandler } from './queries/list-commands/list-commands.handler';
 import { AccountSlots } from './run/account-slots';
-import { ACCOUNT_SLOTS, COMMAND_POLICY, CommandRunner } from './run/command-runner';
+import { ACCOUNT_SLOTS, COMMAND_POLICY, CommandRunner } from './run/command.runner';
 
 /** Fleet commands: AWS CLI commands across accounts × regions, policy-checked, rate-controlled, results per target. */
 @Module({

@@ -4,7 +4,7 @@ import { runAsNewWork } from '@app/observability';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { PROBE_MARGIN_SECONDS, WRITE_MARGIN_SECONDS } from '../schedule/schedule.math';
 import { ClaimedCheck, SCHEDULE_REPOSITORY, ScheduleRepository } from '../schedule/schedule.repository';
-import { CheckRunner } from './check-runner';
+import { CheckRunner } from './check.runner';
 import { ResultWriter } from './result-writer';
 
 const CLAIM_BATCH = 500;

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { CHECK_RESULTS_REPOSITORY, SqlCheckResultsRepository } from './check-results.repository';
-import { CheckRunner } from './check-runner';
+import { CheckRunner } from './check.runner';
 import { CheckScheduler } from './check.scheduler';
 import { ResultWriter } from './result-writer';
 import { HistoryRetention } from './retention';

@@ -3,7 +3,7 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FLEET_COMMANDS_REPOSITORY, FleetCommandsRepository } from '../../fleet-commands.repository';
 import { toCommandDto } from '../../fleet-command.mapper';
-import { CommandRunner } from '../../run/command-runner';
+import { CommandRunner } from '../../run/command.runner';
 import { CancelCommandCommand } from './cancel-command.command';
 
 /**

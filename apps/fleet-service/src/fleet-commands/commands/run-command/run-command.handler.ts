@@ -8,7 +8,7 @@ import { AccountCredentials, listEnabledRegions } from '../../../inventory';
 import { COMMAND_ACCOUNTS_READER, CommandAccount, CommandAccountsReader } from '../../command-accounts.reader';
 import { CommandJobEntity } from '../../fleet-command.entity';
 import { FLEET_COMMANDS_REPOSITORY, FleetCommandsRepository } from '../../fleet-commands.repository';
-import { COMMAND_POLICY, CommandRunner } from '../../run/command-runner';
+import { COMMAND_POLICY, CommandRunner } from '../../run/command.runner';
 import { expandTargets } from '../../run/expand-targets';
 import { RunCommandCommand } from './run-command.command';
 

@@ -7,7 +7,7 @@ import { CommandPolicy } from '@app/cli-executor';
 import { CommandCheckDto } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { COMMAND_POLICY } from '../../run/command-runner';
+import { COMMAND_POLICY } from '../../run/command.runner';
 import { CheckCommandQuery } from './check-command.query';
 
 const HELP_MAX_CHARS = 64 * 1024;

@@ -9,7 +9,7 @@ import { FLEET_COMMANDS_REPOSITORY, FleetCommandsRepository, StatusCounts, Targe
 import { AccountSlots } from './account-slots';
 import type { ExpandedTarget } from './expand-targets';
 import { headBytes, lastLine, readHead, storable } from './output-text';
-import { allowedErrors, ScheduledTarget, StopReason, TargetOutcome, TargetScheduler } from './target-scheduler';
+import { allowedErrors, ScheduledTarget, StopReason, TargetOutcome, TargetScheduler } from './target.scheduler';
 
 export const COMMAND_POLICY = Symbol('COMMAND_POLICY');
 export const ACCOUNT_SLOTS = Symbol('ACCOUNT_SLOTS');

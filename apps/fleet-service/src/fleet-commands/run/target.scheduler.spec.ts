@@ -1,5 +1,5 @@
 import { AccountSlots } from './account-slots';
-import { allowedErrors, ScheduledTarget, TargetOutcome, TargetScheduler } from './target-scheduler';
+import { allowedErrors, ScheduledTarget, TargetOutcome, TargetScheduler } from './target.scheduler';
 
 /** A run function whose targets end when the test says so, recording what ran at once. */
 function controllableRun() {

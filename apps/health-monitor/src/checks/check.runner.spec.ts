@@ -1,7 +1,7 @@
 import { AppException, EventSubjects, HealthStatus, ProbeResultDto } from '@app/contracts';
 import { InProcessMessageBus } from '@app/messaging';
 import { ClaimedCheck } from '../schedule/schedule.repository';
-import { CheckRunner } from './check-runner';
+import { CheckRunner } from './check.runner';
 
 const claim = (over: Partial<ClaimedCheck> = {}): ClaimedCheck => ({
   integration_id: '3f2c1a9e-6a5b-4a8e-9a51-1f6f2b7c9d10',
