@@ -408,6 +408,38 @@ describe(`MCP over Streamable HTTP (${process.env.E2E_MODE ?? 'standalone'})`, (
     expect(bad.text).toMatch(/^VALIDATION_FAILED/);
   });
 
+
+  it('serves resources (accounts, a resource by ARN, an integration, a command output) and prompts, per role', async () => {
+    const viewer = await connect('viewer', 'modern');
+    const listed = await viewer.listResources();
+    expect(listed.resources.map((r) => r.uri)).toContain('aws://accounts');
+    const templates = (await viewer.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate).sort();
+    expect(templates).toEqual(['aws://commands/{id}/output/{account_id}/{region}', 'aws://integrations/{id}', 'aws://resources/{arn}']);
+    const read = async (uri: string) => {
+      const res = await viewer.readResource({ uri });
+      const text = (res.contents[0] as { text: string }).text;
+      seen.push(text);
+      return JSON.parse(text);
+    };
+    expect((await read('aws://accounts')).items.map((a: any) => a.account_id).sort()).toEqual([SECOND, ACCOUNT]);
+    const arn = (await call(viewer, 'search_resources', { type: 'ec2:instance', limit: 1 })).structured.items[0].arn;
+    expect(await read(`aws://resources/${encodeURIComponent(arn)}`)).toMatchObject({ arn, type: 'ec2:instance' });
+    expect(await read(`aws://integrations/${integrationId}`)).toMatchObject({ id: integrationId, name: 'ops-hook' });
+    const sts = (await sut.api('admin').get('/api/v1/commands?limit=200')).body.items.find((c: any) => c.command === 'aws sts get-caller-identity');
+    expect(await read(`aws://commands/${sts.id}/output/${SECOND}/us-east-1`)).toMatchObject({ status: 'SUCCESS', json: { Account: SECOND } });
+    await expect(viewer.readResource({ uri: 'aws://integrations/not-a-uuid' })).rejects.toThrow();
+
+    const prompts = (await viewer.listPrompts()).prompts.map((p) => p.name).sort();
+    expect(prompts).toEqual(['inventory_report', 'security_review_public_resources', 'triage_unhealthy_integration']);
+    const triage = await viewer.getPrompt({ name: 'triage_unhealthy_integration', arguments: { integration_id: integrationId } });
+    const textOf = (m: (typeof triage.messages)[number]) => (m.content as { text: string }).text;
+    expect(textOf(triage.messages[0])).toContain(integrationId);
+    expect(textOf(triage.messages[0])).toContain('get_integration_health');
+    const review = await viewer.getPrompt({ name: 'security_review_public_resources', arguments: { account_id: ACCOUNT } });
+    expect(textOf(review.messages[0])).toContain(`account ${ACCOUNT}`);
+    await expect(viewer.getPrompt({ name: 'triage_unhealthy_integration', arguments: { integration_id: 'x' } })).rejects.toThrow();
+  });
+
   it('never returned the secret canary in any tool result (runs last)', () => {
     expect(seen.length).toBeGreaterThan(5);
     for (const text of seen) {

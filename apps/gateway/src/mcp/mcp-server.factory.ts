@@ -1,4 +1,4 @@
-import { allows, Identity } from '@app/auth';
+import { allows, Identity, Permission } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppException } from '@app/contracts';
 import { mcpToolCalls } from '@app/observability';
@@ -14,6 +14,8 @@ import { IntegrationsService } from '../integrations/integrations.service';
 import { InventoryService } from '../inventory/inventory.service';
 import { ResourcesService } from '../resources/resources.service';
 import { MCP_TOOLS } from './mcp-catalog';
+import { registerPrompts } from './mcp-prompts';
+import { registerResources } from './mcp-resources';
 import { ConfirmationTokens, MCP_CONFIRMATION_KEY } from './mcp-confirmation';
 import { resultText } from './mcp-output';
 import { McpServices, McpTool, ToolRun } from './mcp-tool';
@@ -63,12 +65,17 @@ export class McpServerFactory {
       { name: 'aws-mcp-server', title: 'AWS MCP Server', version },
       {
         instructions:
-          'Tools over a multi-account AWS fleet: the resource inventory (list_accounts, search_resources, get_resource, summarize_resources), fleet-wide AWS CLI commands, integrations and their health, and the event stream. Answers come from the inventory where possible; every call is audited under your identity and limited to what your role may do.',
+          'Tools over a multi-account AWS fleet: the resource inventory (list_accounts, search_resources, get_resource, summarize_resources, start_sync), fleet-wide AWS CLI commands (check_aws_cli before run_aws_cli), integrations and their health, and the event stream (recent_events); resources aws://accounts, aws://resources/{arn}, aws://integrations/{id}, aws://commands/{id}/output/{account}/{region}; prompts for an inventory report, a security review and integration triage. Answers come from the inventory where possible; every call is audited under your identity and limited to what your role may do.',
       },
     );
     for (const tool of toolsFor(caller.identity)) {
       server.registerTool(tool.name, { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations }, (args, ctx) => this.call(tool, args, ctx, caller));
     }
+    const allowed = (p: Permission) => allows(caller.identity.role, p);
+    registerResources(server, allowed, this.services, this.config.mcp.max_output_chars, (name, uri, ok) =>
+      caller.audit({ door: 'mcp', action: `resource:${name}`, arguments: { uri }, outcome: ok ? 'ok' : 'error', correlationId: caller.correlationId, clientAddress: caller.clientAddress, identity: caller.identity, method: 'POST', path: '/mcp' }),
+    );
+    registerPrompts(server, allowed);
     return server;
   }
 
