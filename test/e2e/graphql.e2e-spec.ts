@@ -1,5 +1,7 @@
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { APPS, startMoto, SystemUnderTest, TestRole, waitFor, type MotoServer } from '@app/testing';
+import { createClient, Client } from 'graphql-ws';
+import WebSocket from 'ws';
 
 /**
  * The GraphQL door (/graphql) and the WebSocket event stream, with clients nobody here wrote: plain fetch for
@@ -231,6 +233,127 @@ describe(`GraphQL (${process.env.E2E_MODE ?? 'standalone'})`, () => {
       const res = await gql('mutation($id: ID!) { deleteIntegration(id: $id) }', { id: integrationId }, 'operator');
       expect(res.body.data.deleteIntegration).toBe(true);
       expect((await sut.api('viewer').get(`/api/v1/integrations/${integrationId}`)).status).toBe(404);
+    });
+  });
+
+  describe('subscriptions (graphql-ws) and the WebSocket event stream', () => {
+    const clients: Client[] = [];
+    const sockets: WebSocket[] = [];
+    afterAll(async () => {
+      for (const c of clients) await c.dispose();
+      for (const s of sockets) s.terminate();
+    });
+    const wsUrl = (path: string) => sut.baseUrl.replace(/^http/, 'ws') + path;
+    const client = (connectionParams?: Record<string, string>) => {
+      const c = createClient({ url: wsUrl('/graphql'), webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true });
+      clients.push(c);
+      return c;
+    };
+    /** Subscribes; the events received, and how it ended (error or complete). */
+    const subscribe = (c: Client, query: string) => {
+      const got: { data: any[]; errors: any[]; ended: boolean } = { data: [], errors: [], ended: false };
+      c.subscribe({ query }, { next: (v) => (v.errors ? got.errors.push(...v.errors) : got.data.push(v.data)), error: (e) => (got.errors.push(...(Array.isArray(e) ? e : [e])), (got.ended = true)), complete: () => (got.ended = true) });
+      return got;
+    };
+    const makeIntegration = (name: string) => sut.api('operator').post('/api/v1/integrations', { name, description: 'ws', type: 'WEBHOOK', direction: 'OUTBOUND', connection: { url: 'https://hooks.example.com/ws' } });
+
+    it('a subscription receives an event within a second of it being published', async () => {
+      const c = client({ 'x-api-key': await sut.keyFor('viewer') });
+      const got = subscribe(c, 'subscription { events(subjects: ["integration.created"]) { type sequence nats_subject time data } }');
+      const receivedAt = new Map<string, number>();
+      const origNext = got.data.push.bind(got.data);
+      got.data.push = (...items: any[]) => {
+        for (const d of items) receivedAt.set(d.events.data.integration.id, Date.now());
+        return origNext(...items);
+      };
+      await new Promise((r) => setTimeout(r, 1000)); // subscribed
+      const made = await makeIntegration('gql-sub-1');
+      expect(made.status).toBe(201);
+      await waitFor(() => receivedAt.has(made.body.id), 5000, 10, 'the event');
+      const e = got.data.find((d) => d.events.data.integration.id === made.body.id).events;
+      // `time` is stamped when the change commits, before the outbox publishes it: an upper bound of publish → receipt.
+      expect(receivedAt.get(made.body.id)! - Date.parse(e.time)).toBeLessThan(1000);
+      expect(e).toMatchObject({ type: 'integration.created', nats_subject: 'integration.created', sequence: expect.stringMatching(/^\d+$/) });
+      expect(got.errors).toEqual([]);
+    });
+
+    it('refuses an unauthenticated or forged connection_init and subjects a caller may not read', async () => {
+      for (const params of [undefined, { 'x-api-key': `mcp_${'0'.repeat(16)}_${'A'.repeat(43)}` }]) {
+        const got = subscribe(client(params), 'subscription { events { type } }');
+        await waitFor(() => got.ended, 5000, 20, 'the refused subscription to end');
+        expect(got.data).toEqual([]);
+      }
+      const c = client({ 'x-api-key': await sut.keyFor('viewer') });
+      for (const subjects of ['["rpc.>"]', '["$JS.API.>"]', '[">"]']) {
+        const got = subscribe(c, `subscription { events(subjects: ${subjects}) { type } }`);
+        await waitFor(() => got.errors.length > 0, 5000, 20, 'the refusal');
+        expect(got.errors[0].extensions?.code).toBe('VALIDATION_FAILED');
+        expect(got.data).toEqual([]);
+      }
+    });
+
+    it('filters resourceChanged and commandProgress to what was asked', async () => {
+      const c = client({ 'x-api-key': await sut.keyFor('viewer') });
+      const bad = subscribe(c, 'subscription { resourceChanged(filter: { owner: "x" }) { type } }');
+      await waitFor(() => bad.errors.length > 0, 5000, 20, 'the refusal');
+      expect(bad.errors[0].extensions?.code).toBe('VALIDATION_FAILED');
+      const progress = subscribe(client({ 'x-api-key': await sut.keyFor('operator') }), 'subscription { commandProgress(id: "3f2c1a9e-6a5b-4a8e-9a51-1f6f2b7c9d10") { type } }');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(progress.errors).toEqual([]);
+      expect(progress.data).toEqual([]);
+    });
+
+    it('closes a subscription whose API key is revoked', async () => {
+      const created = await sut.api('admin').post('/api/v1/api-keys', { name: 'gql-revoked', role: 'viewer' });
+      const c = client({ 'x-api-key': created.body.key });
+      let closeCode = 0;
+      c.on('closed', (e) => (closeCode = (e as { code: number }).code));
+      const got = subscribe(c, 'subscription { events { type } }');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(got.ended).toBe(false);
+      expect((await sut.api('admin').delete(`/api/v1/api-keys/${created.body.id}`)).status).toBe(204);
+      await waitFor(() => got.ended, 15_000, 100, 'the subscription to be closed');
+      expect(closeCode).toBe(4403);
+    });
+
+    it('the WebSocket stream relays with the SSE rules and resumes after a reconnect without losing events', async () => {
+      const key = await sut.keyFor('viewer');
+      const open = (query: string) =>
+        new Promise<{ ws: WebSocket; frames: any[] }>((resolve, reject) => {
+          const ws = new WebSocket(wsUrl(`/api/v1/events/ws?${query}`), { headers: { 'x-api-key': key } });
+          sockets.push(ws);
+          const frames: any[] = [];
+          ws.on('message', (m) => frames.push(JSON.parse(String(m))));
+          ws.on('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+          ws.on('open', () => waitFor(() => frames.some((f) => f.subscribed), 5000, 10, 'subscribed').then(() => resolve({ ws, frames }), reject));
+        });
+      const first = await open('subjects=integration.created');
+      const a = await makeIntegration('gql-ws-a');
+      await waitFor(() => first.frames.some((f) => f.event?.data?.integration?.id === a.body.id), 5000, 20, 'event a');
+      const lastSeen = first.frames.filter((f) => f.sequence).at(-1).sequence as number;
+      first.ws.close();
+      // Published while no client is connected
+      const b = await makeIntegration('gql-ws-b');
+      const c = await makeIntegration('gql-ws-c');
+      const second = await open(`subjects=integration.created&after_sequence=${lastSeen}`);
+      await waitFor(() => [b, c].every((x) => second.frames.some((f) => f.event?.data?.integration?.id === x.body.id)), 5000, 20, 'events b and c after the reconnect');
+      const seqs = second.frames.filter((f) => f.sequence).map((f) => f.sequence);
+      expect(Math.min(...seqs)).toBeGreaterThan(lastSeen);
+      expect(second.frames.some((f) => f.event?.data?.integration?.id === a.body.id)).toBe(false);
+
+      // Refusals answer the upgrade request with problem+json
+      const refused = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(wsUrl('/api/v1/events/ws?subjects=rpc.>'), { headers: { 'x-api-key': key } });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => resolve(101));
+      });
+      expect(refused).toBe(400);
+      const anonymous = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(wsUrl('/api/v1/events/ws'));
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => resolve(101));
+      });
+      expect(anonymous).toBe(401);
     });
   });
 });

@@ -6,6 +6,7 @@ import { serveConsole } from './console/console-static';
 import { hardenGateway } from './http-hardening';
 import { keepWebhookRawBody } from './inbound/webhook-raw-body';
 import { setupSwagger } from './swagger';
+import { serveEventsWebSocket } from './events/events-websocket';
 
 /** Starts the gateway; it always listens (server.host:server.port). */
 export async function startGateway(runtime: AppRuntime): Promise<RunningApp> {
@@ -18,6 +19,8 @@ export async function startGateway(runtime: AppRuntime): Promise<RunningApp> {
       await hardenGateway(nest, runtime.config);
       // POST /api/v1/hooks/{id} needs the raw bytes for signature checks (that route only, bounded).
       keepWebhookRawBody(nest);
+      // Before the GraphQL module starts: its graphql-ws subscriptions share this @fastify/websocket.
+      await serveEventsWebSocket(nest);
       setupSwagger(nest, runtime.version);
       await serveConsole(nest);
     },

@@ -2,7 +2,6 @@ import { allows, Identity, identityKey, Permission } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppException, EVENT_STREAM } from '@app/contracts';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import type { ServerResponse } from 'node:http';
 
 /** Which permission reads the events of each domain (all of them viewer today; a new domain names its own). */
 const DOMAIN_PERMISSIONS: Record<string, Permission> = { integration: 'EventsRead', fleet: 'EventsRead', health: 'EventsRead' };
@@ -33,17 +32,22 @@ export function parseSubjects(raw: string | string[] | undefined, identity: Iden
   return [...new Set(given)];
 }
 
-/** Open event streams: bounded per identity, and ended when the gateway shuts down. */
+/** An open stream (an SSE response, an event WebSocket): ended at shutdown. */
+export interface EndableStream {
+  end(): void;
+}
+
+/** Open event streams (SSE and WebSocket together): bounded per identity, and ended when the gateway shuts down. */
 @Injectable()
 export class EventStreams implements OnModuleDestroy {
-  private readonly open = new Map<string, Set<ServerResponse>>();
+  private readonly open = new Map<string, Set<EndableStream>>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /** Registers a stream of `identity`; returns its release function. */
-  acquire(identity: Identity, res: ServerResponse): () => void {
+  acquire(identity: Identity, res: EndableStream): () => void {
     const key = identityKey(identity);
-    const mine = this.open.get(key) ?? new Set<ServerResponse>();
+    const mine = this.open.get(key) ?? new Set<EndableStream>();
     if (mine.size >= this.config.auth.max_event_streams_per_identity) {
       throw new AppException('EVENT_STREAM_LIMIT', `At most ${this.config.auth.max_event_streams_per_identity} open event streams per identity`, { retryAfterSeconds: 5 });
     }

@@ -18,9 +18,11 @@ import { assertComplexity, depthLimitRule } from './graphql-limits';
 import { IntegrationsResolver } from './integrations.resolver';
 import { Loaders } from './loaders';
 import { MutationsResolver } from './mutations.resolver';
+import { SubscriptionContext, SubscriptionsResolver } from './subscriptions.resolver';
+import { credentialsOf } from '../events/credential-watch';
 import { GraphqlAuditInterceptor } from './graphql-audit';
 
-const RESOLVERS = [IntegrationsResolver, ResourcesResolver, AccountsResolver, CommandsResolver, AuditResolver, MutationsResolver];
+const RESOLVERS = [IntegrationsResolver, ResourcesResolver, AccountsResolver, CommandsResolver, AuditResolver, MutationsResolver, SubscriptionsResolver];
 
 /**
  * `/graphql` (Mercurius, code-first): one more door over the edge services, with the REST door's authentication,
@@ -55,6 +57,21 @@ export class GraphqlModule {
               preSubscriptionExecution: (schema, document) => assertComplexity(schema, document, {}, limits),
             },
             errorFormatter: (execution) => graphqlErrorResponse(execution),
+            // graphql-ws: the credential travels in connection_init ({ authorization } or { "x-api-key" }); none or a bad one closes the connection.
+            subscription: {
+              keepAlive: 15_000,
+              context: (socket, req): Partial<SubscriptionContext> => ({
+                loaders: new Loaders(accounts, health),
+                correlationId: String(req.id),
+                clientAddress: clientAddress(req),
+                closeConnection: (code, reason) => socket.close(code, reason),
+              }),
+              onConnect: async ({ payload }: { payload: unknown }) => {
+                const credentials = credentialsOf(payload);
+                const { identity } = await authenticateHeaders(authenticator, requestLimits, credentials);
+                return identity ? { identity, credentials } : false;
+              },
+            },
             context: async (req: FastifyRequest): Promise<GraphqlContext> => ({
               ...(await authenticateHeaders(authenticator, requestLimits, req.headers)),
               loaders: new Loaders(accounts, health),

@@ -81,7 +81,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): AppException | undefined {
     // GraphQL resolvers: hand the error back to the GraphQL executor, whose formatter puts the code in `extensions`.
-    if (host.getType<string>() === 'graphql') return toAppException(exception, this.logger);
+    if (host.getType<string>() === 'graphql') {
+      // An error that already carries its code for GraphQL (extensions.code) goes back as it is.
+      const ext = (exception as { extensions?: { code?: unknown } } | null)?.extensions;
+      if (typeof ext?.code === 'string') return exception as AppException;
+      return toAppException(exception, this.logger);
+    }
     const ctx = host.switchToHttp();
     const e = toAppException(exception, this.logger);
     if (e.status === HttpStatus.INTERNAL_SERVER_ERROR && exception instanceof AppException) this.logger.error(`${e.code}: ${e.message}`);
