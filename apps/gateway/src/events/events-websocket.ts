@@ -62,14 +62,14 @@ export async function serveEventsWebSocket(nest: NestFastifyApplication): Promis
   fastify.get(PATH, { websocket: true, preValidation: prepare }, (socket: WebSocket, req: FastifyRequest) => {
     const o = opened.get(req)!;
     let release: (() => void) | undefined;
-    let stopWatch: (() => void) | undefined;
+    const watch: { stop?: () => void } = {};
     let sub: { close(): Promise<void> } | undefined;
     let closed = false;
     const close = () => {
       if (closed) return;
       closed = true;
       release?.();
-      stopWatch?.();
+      watch.stop?.();
       void sub?.close().catch(() => undefined);
     };
     socket.on('close', close);
@@ -81,7 +81,7 @@ export async function serveEventsWebSocket(nest: NestFastifyApplication): Promis
       socket.close(4429, err.message.slice(0, 100));
       return;
     }
-    stopWatch = watchCredential(authenticator, o.credentials, (why) => socket.close(4403, why.message.slice(0, 100)));
+    watch.stop = watchCredential(authenticator, o.credentials, (why) => socket.close(4403, why.message.slice(0, 100)));
     bus
       .stream(o.patterns, { afterSequence: o.afterSequence }, (event, position) => {
         if (closed || socket.readyState !== socket.OPEN) return;
