@@ -208,9 +208,10 @@ export class IntegrationConfigDto {
   @IsString() @Length(1, 128)
   name!: string;
 
-  @ApiProperty({ example: 'Sends fleet events to the ops channel', maxLength: 2000 })
+  // Optional, as a person expects of a description: left out it is empty (it was required, with a message about its length).
+  @ApiPropertyOptional({ example: 'Sends fleet events to the ops channel', maxLength: 2000, default: '' })
   @IsString() @MaxLength(2000)
-  description!: string;
+  description: string = '';
 
   @ApiProperty({ enum: IntegrationType, example: IntegrationType.WEBHOOK })
   @IsEnum(IntegrationType)
