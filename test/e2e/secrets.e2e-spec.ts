@@ -171,6 +171,17 @@ describe(`Secrets in every shape (${MODE})`, () => {
     expect(moved.status).toBe(400);
     expect(moved.body.errors).toEqual([expect.objectContaining({ field: 'connection.url' })]);
 
+    // A JSON Merge Patch changes what it names; the credentials it does not name stay as stored.
+    const patched = await admin.raw('PATCH', `/api/v1/integrations/${id}`, JSON.stringify({ timeout_seconds: 45, connection: { headers: { 'X-Trace': null } } }), { 'content-type': 'application/merge-patch+json' });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ timeout_seconds: 45, connection: { headers: { Authorization: MASK, 'X-Api-Key': MASK } } });
+    expect(patched.body.connection.headers['X-Trace']).toBeUndefined();
+    const patchedBefore = rec.seen.length;
+    expect((await admin.post(`/api/v1/integrations/${id}/test`, { send_test_event: true })).body).toMatchObject({ healthy: true });
+    expect(rec.seen.slice(patchedBefore).find((r) => r.method === 'POST' && r.url === '/canary')?.headers).toMatchObject({ authorization: C('hdr-authorization') });
+    expect((await admin.raw('PATCH', `/api/v1/integrations/${id}`, JSON.stringify({ timeout_seconds: 0 }), { 'content-type': 'application/json' })).status).toBe(400);
+    expect((await viewer.raw('PATCH', `/api/v1/integrations/${id}`, JSON.stringify({ timeout_seconds: 50 }), { 'content-type': 'application/json' })).status).toBe(403);
+
     const events = await replayedEvents(sut, await sut.keyFor('admin'));
     expect(events).toContain(id);
     expect(events).not.toContain('cnry-');

@@ -3,6 +3,7 @@ export * from './system';
 export * from './errors';
 export * from './events/cloud-event';
 export * from './common/validators';
+export * from './common/merge-patch';
 export * from './integrations';
 export * from './health';
 export * from './fleet';

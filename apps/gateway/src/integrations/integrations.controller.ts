@@ -1,8 +1,8 @@
 import { RequirePermission } from '@app/auth';
 import { BulkRegisterRequest, BulkRegisterResultDto, IntegrationConfigDto, IntegrationDto, IntegrationPageDto, IntegrationReplacementDto, IntegrationTypeDto, ListIntegrationsQuery, TestIntegrationBody, TestIntegrationResultDto } from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { IntegrationsService } from './integrations.service';
 
 /** The seed's Integration Management API. Thin: validate, then ask integration-service over NATS. */
@@ -66,6 +66,20 @@ export class IntegrationsController {
   @ApiProblems(400, 404, 409, 503)
   update(@Param('id', new ParseUuidPipe('id')) id: string, @Body() body: IntegrationReplacementDto): Promise<IntegrationDto> {
     return this.integrations.update(id, body);
+  }
+
+  @Patch(':id')
+  @RequirePermission('IntegrationsWrite')
+  @ApiOperation({
+    summary: 'Change part of an integration',
+    description: 'A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the GET body: keys given replace, `null` removes (back to the default), nested objects merge, arrays replace. The result is validated like a PUT; secrets not named keep their stored values.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiBody({ schema: { type: 'object', additionalProperties: true, example: { timeout_seconds: 45, tags: { team: 'ops' } } } })
+  @ApiOkResponse({ type: IntegrationDto })
+  @ApiProblems(400, 404, 409, 503)
+  patch(@Param('id', new ParseUuidPipe('id')) id: string, @Body() patch: Record<string, unknown>): Promise<IntegrationDto> {
+    return this.integrations.patch(id, patch);
   }
 
   @Delete(':id')

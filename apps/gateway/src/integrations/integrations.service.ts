@@ -1,5 +1,6 @@
 import {
   AppException,
+  applyMergePatch,
   BulkRegisterRequest,
   BulkRegisterResultDto,
   IntegrationConfigDto,
@@ -49,6 +50,18 @@ export class IntegrationsService {
       throw new AppException('VALIDATION_FAILED', 'The body is another integration than the path names', { errors: [{ field: 'id', message: 'must be the id in the path (or left out)' }] });
     }
     return this.bus.request(RpcSubjects.IntegrationUpdate, { id, config });
+  }
+
+  /**
+   * Partial update as a JSON Merge Patch (RFC 7396) of what GET returns: merged there, then the same full, validated
+   * replacement as PUT, so masks in the merged body keep their secrets and read-only fields are ignored.
+   */
+  async patch(id: string, patch: unknown): Promise<IntegrationDto> {
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new AppException('VALIDATION_FAILED', 'A merge patch of an integration is a JSON object', { errors: [{ field: 'body', message: 'must be a JSON object' }] });
+    }
+    const current = await this.get(id);
+    return this.update(id, applyMergePatch(current, patch) as IntegrationReplacementDto);
   }
 
   async delete(id: string): Promise<void> {
