@@ -84,7 +84,11 @@ export interface paths {
         delete: operations["IntegrationsController_delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change part of an integration
+         * @description A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the GET body: keys given replace, `null` removes (back to the default), nested objects merge, arrays replace. The result is validated like a PUT; secrets not named keep their stored values.
+         */
+        patch: operations["IntegrationsController_patch"];
         trace?: never;
     };
     "/api/v1/integrations/{id}/test": {
@@ -1008,8 +1012,11 @@ export interface components {
         IntegrationConfigDto: {
             /** @example ops-webhook */
             name: string;
-            /** @example Sends fleet events to the ops channel */
-            description: string;
+            /**
+             * @default
+             * @example Sends fleet events to the ops channel
+             */
+            description?: string;
             /**
              * @example WEBHOOK
              * @enum {string}
@@ -1065,8 +1072,11 @@ export interface components {
         IntegrationDto: {
             /** @example ops-webhook */
             name: string;
-            /** @example Sends fleet events to the ops channel */
-            description: string;
+            /**
+             * @default
+             * @example Sends fleet events to the ops channel
+             */
+            description?: string;
             /**
              * @example WEBHOOK
              * @enum {string}
@@ -1212,8 +1222,11 @@ export interface components {
         IntegrationReplacementDto: {
             /** @example ops-webhook */
             name: string;
-            /** @example Sends fleet events to the ops channel */
-            description: string;
+            /**
+             * @default
+             * @example Sends fleet events to the ops channel
+             */
+            description?: string;
             /**
              * @example WEBHOOK
              * @enum {string}
@@ -2796,6 +2809,115 @@ export interface operations {
                      *       "status": 404,
                      *       "detail": "No such item",
                      *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description A service behind the gateway is not available (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    IntegrationsController_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntegrationDto"];
+                };
+            };
+            /** @description Invalid input: each bad field is named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
                      *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
                      *     }
                      */
