@@ -1,0 +1,82 @@
+/**
+ * `npm run bench:graphql`: the gateway benchmark's read (one integration by id, authenticated with a JWT) through
+ * GraphQL (`POST /graphql { integration(id) { … every field … } }`) beside the REST path
+ * (`GET /api/v1/integrations/{id}`), in the same run against the same distributed system. autocannon, 50
+ * connections, 3 s warm-up, then `--seconds` (15) each. Goal: GraphQL at least 0.8 of REST's requests/s.
+ * Results: bench/results/graphql.json and graphql.md. Not part of npm test.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { numberArg } from './args';
+
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number; duration: number }>;
+
+const ROOT = resolve(__dirname, '../..');
+const SECONDS = numberArg('seconds', 15);
+const CONNECTIONS = numberArg('connections', 50);
+const FIELDS = 'id name description type direction version status status_reason auth health_check retry timeout_seconds rate_limit_per_minute tags metadata enabled connection subscriptions delivery created_at updated_at';
+
+async function run(opts: Record<string, unknown>, seconds: number) {
+  const r = await autocannon({ connections: CONNECTIONS, duration: seconds, pipelining: 1, ...opts });
+  return { req_per_s: Math.round(r.requests.total / r.duration), p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
+}
+
+async function main(): Promise<void> {
+  const { SystemUnderTest } = await import('../test/support/system');
+  const sut = await SystemUnderTest.start('distributed');
+  try {
+    const created = await sut.api().post('/api/v1/integrations', { name: 'bench', description: 'graphql benchmark', type: 'REST_API', direction: 'OUTBOUND', connection: { url: 'https://api.example.com' } });
+    if (created.status !== 201) throw new Error(`create failed: ${created.status}`);
+    const id = created.body.id as string;
+    const { access_token } = await sut.login();
+    const auth = { authorization: `Bearer ${access_token}` };
+    const body = JSON.stringify({ query: `query($id: ID!) { integration(id: $id) { ${FIELDS} } }`, variables: { id } });
+    const check = await fetch(`${sut.baseUrl}/graphql`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
+    const checked = (await check.json()) as { data?: { integration?: { id: string } } };
+    if (check.status !== 200 || checked.data?.integration?.id !== id) throw new Error(`graphql read failed: ${check.status} ${JSON.stringify(checked)}`);
+
+    const rest = { url: `${sut.baseUrl}/api/v1/integrations/${id}`, headers: auth };
+    const gql = { url: `${sut.baseUrl}/graphql`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body };
+    process.stdout.write(`warm-up, then ${SECONDS} s at ${CONNECTIONS} connections each\n`);
+    await run(rest, 3);
+    const restRun = await run(rest, SECONDS);
+    await run(gql, 3);
+    const gqlRun = await run(gql, SECONDS);
+    const ratio = Math.round((gqlRun.req_per_s / restRun.req_per_s) * 1000) / 1000;
+    const result = {
+      benchmark: 'graphql: one integration by id through POST /graphql vs GET /api/v1/integrations/{id}, distributed mode, same run',
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, load_average_1m_at_end: Math.round(loadavg()[0] * 10) / 10 },
+      settings: { connections: CONNECTIONS, seconds: SECONDS, warmup_seconds: 3 },
+      graphql: gqlRun,
+      baseline_rest: restRun,
+      ratio_graphql_to_rest: ratio,
+      goal: { ratio: 0.8, met: ratio >= 0.8 },
+    };
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/graphql.json'), JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(
+      join(ROOT, 'bench/results/graphql.md'),
+      [
+        `# bench:graphql (${result.date})`,
+        '',
+        '| path | req/s | p50 ms | p99 ms | non-2xx |',
+        '|---|---|---|---|---|',
+        `| GraphQL POST /graphql | ${gqlRun.req_per_s} | ${gqlRun.p50_ms} | ${gqlRun.p99_ms} | ${gqlRun.non_2xx} |`,
+        `| REST GET /api/v1/integrations/{id} | ${restRun.req_per_s} | ${restRun.p50_ms} | ${restRun.p99_ms} | ${restRun.non_2xx} |`,
+        '',
+        `Ratio GraphQL/REST: ${ratio} (goal ≥ 0.8: ${result.goal.met ? 'met' : 'not met'}). ${result.machine.cpus} CPUs, load ${result.machine.load_average_1m_at_end} at the end.`,
+        '',
+      ].join('\n'),
+    );
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await sut.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
