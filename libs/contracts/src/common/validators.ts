@@ -1,4 +1,5 @@
-import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsObject, registerDecorator, ValidateIf, ValidateNested, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /** A flat map of string keys to string values, bounded in size (tags, headers). */
 export function IsStringRecord(
@@ -58,5 +59,26 @@ export function IsBoundedObject(maxBytes = 64 * 1024, validationOptions?: Valida
         },
       },
     });
+  };
+}
+
+/**
+ * The field may be left out; `null` is a value like any other and must pass the field's rules. class-validator's
+ * `@IsOptional()` skips the rules for null too, which sent `{"disabled": null}` on to a NOT NULL column (a 500).
+ * Keep `@IsOptional()` only where null means something (it clears the field) and the type says `| null`.
+ */
+export function Optional(validationOptions?: ValidationOptions): PropertyDecorator {
+  return ValidateIf((_object, value) => value !== undefined, validationOptions);
+}
+
+/**
+ * A nested contract object. `@ValidateNested()` alone accepts an array (it validates each element, of which an
+ * empty one has none), so `"targets": []` reached code that reads `targets.account_ids` (a 500).
+ */
+export function Nested(type: () => new () => object, validationOptions?: ValidationOptions): PropertyDecorator {
+  return (object: object, propertyName: string | symbol) => {
+    IsObject({ message: `${String(propertyName)} must be an object`, ...validationOptions })(object, propertyName);
+    ValidateNested(validationOptions)(object, propertyName);
+    Type(type)(object, propertyName);
   };
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Optional } from '../common/validators';
 import type { ResourceChanges } from './fleet-events';
 import { ACCOUNT_ID_PATTERN, RESOURCE_TYPE_PATTERN } from './fleet.validators';
 import { toBoolean, toArray } from '../common/query-transforms';
@@ -26,44 +27,44 @@ export class ResourceDto {
 /** Query string of GET /resources. Filters combine with AND. */
 export class ListResourcesQuery {
   @ApiPropertyOptional({ example: '123456789012' })
-  @IsOptional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
+  @Optional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
   account_id?: string;
 
   @ApiPropertyOptional({ example: 'us-east-1' })
-  @IsOptional() @IsString() @Matches(/^[a-z0-9-]{1,32}$/, { message: 'region must be a region name (or global)' })
+  @Optional() @IsString() @Matches(/^[a-z0-9-]{1,32}$/, { message: 'region must be a region name (or global)' })
   region?: string;
 
   @ApiPropertyOptional({ example: 'ec2' })
-  @IsOptional() @IsString() @Matches(/^[a-z0-9-]{1,64}$/, { message: 'service must be a service name such as ec2' })
+  @Optional() @IsString() @Matches(/^[a-z0-9-]{1,64}$/, { message: 'service must be a service name such as ec2' })
   service?: string;
 
   @ApiPropertyOptional({ example: 'ec2:instance' })
-  @IsOptional() @IsString() @Matches(RESOURCE_TYPE_PATTERN, { message: 'type must look like service:kind (ec2:instance)' })
+  @Optional() @IsString() @Matches(RESOURCE_TYPE_PATTERN, { message: 'type must look like service:kind (ec2:instance)' })
   type?: string;
 
   @ApiPropertyOptional({ example: 'running' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(64)
+  @Optional() @IsString() @MinLength(1) @MaxLength(64)
   state?: string;
 
   @ApiPropertyOptional({ description: 'key:value, repeatable; all must match', type: [String], example: ['team:ops'] })
-  @IsOptional() @Transform(toArray) @IsArray() @ArrayMaxSize(20)
+  @Optional() @Transform(toArray) @IsArray() @ArrayMaxSize(20)
   @Matches(/^[^:]{1,128}:.{0,256}$/, { each: true, message: 'tag must look like key:value' })
   tag?: string[];
 
   @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(128)
+  @Optional() @IsString() @MinLength(1) @MaxLength(128)
   q?: string;
 
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'Also list resources a sync no longer saw' })
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @Optional() @Transform(toBoolean) @IsBoolean()
   include_removed?: boolean;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor`' })
-  @IsOptional() @IsString() @MaxLength(4096)
+  @Optional() @IsString() @MaxLength(4096)
   cursor?: string;
 }
 
@@ -77,11 +78,11 @@ export class ResourceArnRequest {
 
 export class ResourceSummaryQuery {
   @ApiPropertyOptional({ example: '123456789012' })
-  @IsOptional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
+  @Optional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
   account_id?: string;
 
   @ApiPropertyOptional({ type: Boolean, default: false })
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @Optional() @Transform(toBoolean) @IsBoolean()
   include_removed?: boolean;
 }
 
@@ -95,19 +96,19 @@ export class ResourceSummaryDto {
 /** Query string of GET /resources/changes: the change history of one resource, one account, or the whole registry. */
 export class ListResourceChangesQuery {
   @ApiPropertyOptional({ description: 'One resource (its ARN)', example: 'arn:aws:ec2:us-east-1:123456789012:instance/i-0abc' })
-  @IsOptional() @IsString() @Matches(/^arn:[^:\s]+:[^:\s]+:[^:\s]*:\d{0,12}:\S+$/, { message: 'arn must be an ARN (arn:partition:service:region:account:resource)' }) @MaxLength(2048)
+  @Optional() @IsString() @Matches(/^arn:[^:\s]+:[^:\s]+:[^:\s]*:\d{0,12}:\S+$/, { message: 'arn must be an ARN (arn:partition:service:region:account:resource)' }) @MaxLength(2048)
   arn?: string;
 
   @ApiPropertyOptional({ example: '123456789012' })
-  @IsOptional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
+  @Optional() @IsString() @Matches(ACCOUNT_ID_PATTERN, { message: 'account_id must be 12 digits' })
   account_id?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor` (older changes)' })
-  @IsOptional() @IsString() @Matches(/^\d{1,19}$/, { message: 'cursor is not a cursor this API returned' })
+  @Optional() @IsString() @Matches(/^\d{1,19}$/, { message: 'cursor is not a cursor this API returned' })
   cursor?: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, IsUUID, Matches } from 'class-validator';
+import { Optional } from '../common/validators';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, RESOURCE_TYPE_PATTERN } from './fleet.validators';
 
 export const SyncStatus = { Running: 'RUNNING', Succeeded: 'SUCCEEDED', Partial: 'PARTIAL', Failed: 'FAILED' } as const;
@@ -12,17 +13,17 @@ export type SyncTrigger = (typeof SyncTrigger)[keyof typeof SyncTrigger];
 /** POST /inventory/sync: every filter optional; absent means every enabled account, its regions, every type. */
 export class StartSyncRequest {
   @ApiPropertyOptional({ type: [String], example: ['123456789012'] })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000)
+  @Optional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000)
   @IsString({ each: true }) @Matches(ACCOUNT_ID_PATTERN, { each: true, message: 'account_ids must contain 12-digit account ids' })
   account_ids?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['us-east-1'], description: 'Restricts each account to these of its regions' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50)
+  @Optional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(50)
   @IsString({ each: true }) @Matches(REGION_PATTERN, { each: true, message: 'regions must contain AWS region names such as us-east-1' })
   regions?: string[];
 
   @ApiPropertyOptional({ type: [String], example: ['ec2:instance'], description: 'Collector types (see docs/inventory.md)' })
-  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100)
+  @Optional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100)
   @IsString({ each: true }) @Matches(RESOURCE_TYPE_PATTERN, { each: true, message: 'types must contain collector types such as ec2:instance' })
   types?: string[];
 }

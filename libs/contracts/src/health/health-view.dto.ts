@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Optional } from '../common/validators';
 import { HealthStatus } from './health.dto';
 import { PageOf } from '../common/page.dto';
 
@@ -20,15 +21,15 @@ export class GetIntegrationHealthRequest {
 /** Query string of `GET /integrations/{id}/health/history`. */
 export class HealthHistoryQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor`' })
-  @IsOptional() @IsString() @MaxLength(128) @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor this API returned' })
+  @Optional() @IsString() @MaxLength(128) @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor must be a cursor this API returned' })
   cursor?: string;
 
   @ApiPropertyOptional({ enum: HEALTH_CHECK_OUTCOMES, description: 'Only checks with this outcome' })
-  @IsOptional() @IsIn(HEALTH_CHECK_OUTCOMES)
+  @Optional() @IsIn(HEALTH_CHECK_OUTCOMES)
   outcome?: HealthCheckOutcome;
 }
 

@@ -17,7 +17,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsBoundedObject, IsStringRecord } from '../common/validators';
+import { IsBoundedObject, IsStringRecord, Nested, Optional } from '../common/validators';
 import { AuthType, Direction, IntegrationType } from './integration.enums';
 import { DeliverySettingsDto, SubscriptionDto } from './delivery.dto';
 
@@ -33,99 +33,99 @@ export class AuthConfigDto {
   type: AuthType = AuthType.NONE;
 
   @ApiPropertyOptional({ description: 'API_KEY: the key (secret)', example: 'sk_live_123' })
-  @IsOptional() @IsString() @MaxLength(4096)
+  @Optional() @IsString() @MaxLength(4096)
   api_key?: string;
 
   @ApiPropertyOptional({ description: 'API_KEY: header or query parameter name', default: 'X-API-Key' })
-  @IsOptional() @IsString() @Length(1, 128)
+  @Optional() @IsString() @Length(1, 128)
   name?: string;
 
   @ApiPropertyOptional({ description: 'API_KEY: where the key goes', enum: ['header', 'query'], default: 'header' })
-  @IsOptional() @IsIn(['header', 'query'])
+  @Optional() @IsIn(['header', 'query'])
   in?: 'header' | 'query';
 
   @ApiPropertyOptional({ description: 'BASIC: user name' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @Optional() @IsString() @MaxLength(512)
   username?: string;
 
   @ApiPropertyOptional({ description: 'BASIC: password (secret)' })
-  @IsOptional() @IsString() @MaxLength(4096)
+  @Optional() @IsString() @MaxLength(4096)
   password?: string;
 
   @ApiPropertyOptional({ description: 'BEARER_TOKEN: the token; OAUTH1: the access token (secret)' })
-  @IsOptional() @IsString() @MaxLength(16384)
+  @Optional() @IsString() @MaxLength(16384)
   token?: string;
 
   @ApiPropertyOptional({ description: 'OAUTH2: client id' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @Optional() @IsString() @MaxLength(512)
   client_id?: string;
 
   @ApiPropertyOptional({ description: 'OAUTH2: client secret (secret)' })
-  @IsOptional() @IsString() @MaxLength(4096)
+  @Optional() @IsString() @MaxLength(4096)
   client_secret?: string;
 
   @ApiPropertyOptional({ description: 'OAUTH2: token endpoint (client-credentials grant)' })
-  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @Optional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   token_url?: string;
 
   @ApiPropertyOptional({ description: 'OAUTH2: scopes', type: [String] })
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(256, { each: true })
+  @Optional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(256, { each: true })
   scopes?: string[];
 
   @ApiPropertyOptional({ description: 'OAUTH2: audience parameter' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @Optional() @IsString() @MaxLength(512)
   audience?: string;
 
   @ApiPropertyOptional({ description: 'OAUTH1: consumer key' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @Optional() @IsString() @MaxLength(512)
   consumer_key?: string;
 
   @ApiPropertyOptional({ description: 'OAUTH1: consumer secret (secret)' })
-  @IsOptional() @IsString() @MaxLength(4096)
+  @Optional() @IsString() @MaxLength(4096)
   consumer_secret?: string;
 
   @ApiPropertyOptional({ description: 'OAUTH1: token secret (secret)' })
-  @IsOptional() @IsString() @MaxLength(4096)
+  @Optional() @IsString() @MaxLength(4096)
   token_secret?: string;
 
   @ApiPropertyOptional({ description: 'AWS_SIG_V4: access key id' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @Optional() @IsString() @MaxLength(128)
   access_key_id?: string;
 
   @ApiPropertyOptional({ description: 'AWS_SIG_V4: secret access key (secret)' })
-  @IsOptional() @IsString() @MaxLength(256)
+  @Optional() @IsString() @MaxLength(256)
   secret_access_key?: string;
 
   @ApiPropertyOptional({ description: 'AWS_SIG_V4: session token (secret)' })
-  @IsOptional() @IsString() @MaxLength(4096)
+  @Optional() @IsString() @MaxLength(4096)
   session_token?: string;
 
   @ApiPropertyOptional({ description: 'AWS_SIG_V4: service name to sign for', example: 'execute-api' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @Optional() @IsString() @MaxLength(64)
   service?: string;
 
   @ApiPropertyOptional({ description: 'AWS_SIG_V4: region to sign for', example: 'us-west-2' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @Optional() @IsString() @MaxLength(64)
   region?: string;
 
   @ApiPropertyOptional({ description: 'CERTIFICATE: client certificate (PEM)' })
-  @IsOptional() @IsString() @MaxLength(65536)
+  @Optional() @IsString() @MaxLength(65536)
   certificate?: string;
 
   @ApiPropertyOptional({ description: 'CERTIFICATE: client private key (PEM, secret)' })
-  @IsOptional() @IsString() @MaxLength(65536)
+  @Optional() @IsString() @MaxLength(65536)
   private_key?: string;
 
   @ApiPropertyOptional({ description: 'CERTIFICATE: passphrase of the private key (secret)' })
-  @IsOptional() @IsString() @MaxLength(1024)
+  @Optional() @IsString() @MaxLength(1024)
   passphrase?: string;
 
   @ApiPropertyOptional({ description: 'CERTIFICATE: CA bundle to trust (PEM)' })
-  @IsOptional() @IsString() @MaxLength(262144)
+  @Optional() @IsString() @MaxLength(262144)
   ca?: string;
 
   @ApiPropertyOptional({ description: 'CUSTOM: provider name and settings', type: Object })
-  @IsOptional() @IsBoundedObject(16 * 1024)
+  @Optional() @IsBoundedObject(16 * 1024)
   custom?: Record<string, unknown>;
 }
 
@@ -226,15 +226,15 @@ export class IntegrationConfigDto {
   version: string = '1.0.0';
 
   @ApiProperty({ type: AuthConfigDto })
-  @ValidateNested() @Type(() => AuthConfigDto)
+  @Nested(() => AuthConfigDto)
   auth: AuthConfigDto = new AuthConfigDto();
 
   @ApiProperty({ type: HealthCheckConfigDto })
-  @ValidateNested() @Type(() => HealthCheckConfigDto)
+  @Nested(() => HealthCheckConfigDto)
   health_check: HealthCheckConfigDto = new HealthCheckConfigDto();
 
   @ApiProperty({ type: RetryConfigDto })
-  @ValidateNested() @Type(() => RetryConfigDto)
+  @Nested(() => RetryConfigDto)
   retry: RetryConfigDto = new RetryConfigDto();
 
   @ApiProperty({ default: 30, minimum: 1, maximum: 3600 })
@@ -272,6 +272,6 @@ export class IntegrationConfigDto {
   subscriptions: SubscriptionDto[] = [];
 
   @ApiProperty({ type: DeliverySettingsDto, description: 'Ordering, parallelism and circuit breaker of outbound delivery' })
-  @ValidateNested() @Type(() => DeliverySettingsDto)
+  @Nested(() => DeliverySettingsDto)
   delivery: DeliverySettingsDto = new DeliverySettingsDto();
 }

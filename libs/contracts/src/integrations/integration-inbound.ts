@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBase64, IsInt, IsObject, IsOptional, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { IsBase64, IsInt, IsObject, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { Optional } from '../common/validators';
 
 /**
  * Inbound integrations (INBOUND, BIDIRECTIONAL) put what they receive on NATS: one CloudEvent per source message
@@ -59,7 +60,7 @@ export class InboundHookResultDto {
 /** Query of `GET /api/v1/integrations/{id}/inbound/recent`. */
 export class InboundRecentQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   limit?: number;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsUUID } from 'class-validator';
+import { Optional } from '../common/validators';
 import { IntegrationStatus } from './integration.enums';
 
 /** `POST /integrations/{id}/test`: runs initialize and the health check now; OUTBOUND may also send a test event. */
@@ -7,13 +8,13 @@ export class TestIntegrationRequest {
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
 
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   send_test_event?: boolean;
 }
 
 export class TestIntegrationBody {
   @ApiPropertyOptional({ description: 'Also send an `integration.test` CloudEvent through the connector (OUTBOUND and BIDIRECTIONAL)', default: false })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   send_test_event?: boolean;
 }
 
@@ -64,7 +65,7 @@ export class BulkRegisterRequest {
   integrations!: unknown[];
 
   @ApiPropertyOptional({ default: false, description: 'All or nothing: when any item fails, none is created' })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   atomic?: boolean;
 }
 

@@ -6,15 +6,14 @@ import {
   IsBoolean,
   IsEnum,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
+import { Optional, Nested } from '../common/validators';
 import { IntegrationConfigDto } from './integration-config.dto';
 import { Direction, IntegrationStatus, IntegrationType } from './integration.enums';
 import { toBoolean, toArray } from '../common/query-transforms';
@@ -22,40 +21,40 @@ import { toBoolean, toArray } from '../common/query-transforms';
 /** Query string of `GET /integrations`. */
 export class ListIntegrationsQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor`' })
-  @IsOptional() @IsString() @MaxLength(512)
+  @Optional() @IsString() @MaxLength(512)
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, description: 'Page number (alternative to cursor)' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000000)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(1000000)
   page?: number;
 
   @ApiPropertyOptional({ enum: IntegrationType })
-  @IsOptional() @IsEnum(IntegrationType)
+  @Optional() @IsEnum(IntegrationType)
   type?: IntegrationType;
 
   @ApiPropertyOptional({ enum: IntegrationStatus })
-  @IsOptional() @IsEnum(IntegrationStatus)
+  @Optional() @IsEnum(IntegrationStatus)
   status?: IntegrationStatus;
 
   @ApiPropertyOptional({ enum: Direction })
-  @IsOptional() @IsEnum(Direction)
+  @Optional() @IsEnum(Direction)
   direction?: Direction;
 
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @Optional() @Transform(toBoolean) @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ description: 'key:value, repeatable; all must match', type: [String], example: ['team:ops'] })
-  @IsOptional() @Transform(toArray) @IsArray() @ArrayMaxSize(20)
+  @Optional() @Transform(toArray) @IsArray() @ArrayMaxSize(20)
   @Matches(/^[^:]{1,128}:.{0,256}$/, { each: true, message: 'tag must look like key:value' })
   tag?: string[];
 
   @ApiPropertyOptional({ description: 'Name contains (case-insensitive)' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @Optional() @IsString() @MaxLength(128)
   q?: string;
 }
 
@@ -68,6 +67,6 @@ export class UpdateIntegrationRequest {
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
 
-  @ValidateNested() @Type(() => IntegrationConfigDto)
+  @Nested(() => IntegrationConfigDto)
   config!: IntegrationConfigDto;
 }
