@@ -1,6 +1,7 @@
-import helmet from '@fastify/helmet';
+import fastifyHelmet from '@fastify/helmet';
 import { AppConfig } from '@app/config';
-import { sendProblem } from '@app/platform';
+import { sendProblem, setEdgeHeaders } from '@app/platform';
+import helmet from 'helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientAddress, IdentifiedRequest } from './auth/current-identity';
@@ -12,6 +13,19 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 /** Swagger UI: its scripts and styles come from us; it injects inline styles and data: icons; it calls only this origin. */
 const DOCS_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+const HELMET = { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-origin' } } as const;
+
+/**
+ * The headers helmet sets with our options, for the responses that bypass Fastify's hooks (router and HTTP
+ * parser errors, libs/platform http-edge.ts): helmet's own middleware run once against a recording response.
+ */
+function helmetHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const recorder = { setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)), removeHeader: () => undefined };
+  helmet(HELMET)({} as never, recorder as never, () => undefined);
+  return headers;
+}
+
 const UNLIMITED = (url: string) => url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
 
 /**
@@ -21,7 +35,8 @@ const UNLIMITED = (url: string) => url.startsWith('/health/') || url === '/metri
  */
 export async function hardenGateway(nest: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = nest.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  await nest.register(helmet as never, { contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-origin' } } as never);
+  await nest.register(fastifyHelmet as never, HELMET as never);
+  setEdgeHeaders(fastify, { ...helmetHeaders(), 'content-security-policy': API_CSP, 'cache-control': 'no-store' });
   fastify.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     // The console's pages set their own (console/console-static.ts).
     if (!reply.hasHeader('content-security-policy')) void reply.header('content-security-policy', req.url.startsWith('/api/docs') ? DOCS_CSP : API_CSP);

@@ -2,6 +2,7 @@ export * from './http/problem-details.filter';
 export * from './http/contract-validation.pipe';
 export * from './http/request-timeout';
 export * from './http/create-http-app';
+export * from './http/http-edge';
 export * from './health/readiness';
 export * from './health/platform.module';
 export * from './runtime/runtime-info';

@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContractValidationPipe } from './contract-validation.pipe';
+import { answerClientError, answerRouterError, closeWhenBodyUnread, registerBodyParsers } from './http-edge';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { boundRequestTime } from './request-timeout';
 
@@ -30,9 +31,18 @@ export async function createHttpApp(module: unknown, opts: HttpAppOptions): Prom
     // Only the configured proxies' X-Forwarded-For is believed (req.ip); never any client's by default.
     trustProxy: config.server.trusted_proxies.length ? config.server.trusted_proxies : false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => normaliseCorrelationId(req.headers[CORRELATION_HEADER]),
+    // What the router and Node's parser answer themselves leaves as problem+json too (http-edge.ts).
+    frameworkErrors: answerRouterError as never,
+    clientErrorHandler: answerClientError as never,
   });
-  const nest = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: opts.logger, bufferLogs: false, abortOnError: false });
+  // Our own JSON parser (a nesting bound, empty bodies allowed) instead of Nest's.
+  const nest = await NestFactory.create<NestFastifyApplication>(module as never, adapter, { logger: opts.logger, bufferLogs: false, abortOnError: false, bodyParser: false });
   const fastify = nest.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  registerBodyParsers(fastify, config.server.body_limit_bytes);
+  fastify.addHook('onSend', (req, reply, payload, done) => {
+    closeWhenBodyUnread(req, reply);
+    done(null, payload);
+  });
   const requestLog = new Logger('HTTP');
   // JSON Merge Patch bodies (RFC 7396) are JSON: parsed like application/json.
   fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string', bodyLimit: config.server.body_limit_bytes }, fastify.getDefaultJsonParser('error', 'error'));
