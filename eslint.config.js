@@ -2,6 +2,9 @@
 const tseslint = require('typescript-eslint');
 const { builtinModules } = require('node:module');
 
+// class-validator's IsOptional lets null through as well (a 500 at a NOT NULL column): @app/contracts has
+// Optional() (absent only) and OptionalOrNull() (where null clears the field).
+const NO_IS_OPTIONAL = { name: 'class-validator', importNames: ['IsOptional'], message: 'Use Optional() or OptionalOrNull() from @app/contracts (common/validators.ts).' };
 const BARRELS = [
   { group: ['@app/*/*'], message: 'Import libs through their barrel (@app/<lib>), never by deep path.' },
   { group: ['**/libs/*/src/**', '**/libs/*/src'], message: 'Import libs through their barrel (@app/<lib>).' },
@@ -19,7 +22,7 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-inferrable-types': 'off',
       '@typescript-eslint/no-unsafe-function-type': 'off',
       '@typescript-eslint/no-require-imports': 'off',
-      'no-restricted-imports': ['error', { patterns: BARRELS }],
+      'no-restricted-imports': ['error', { patterns: BARRELS, paths: [NO_IS_OPTIONAL] }],
     },
   },
   {
@@ -27,7 +30,7 @@ module.exports = tseslint.config(
     files: ['apps/gateway/**/*.ts', 'apps/fleet-service/**/*.ts', 'apps/integration-service/**/*.ts', 'apps/health-monitor/**/*.ts'],
     ignores: [],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [...BARRELS, OTHER_APPS] }],
+      'no-restricted-imports': ['error', { patterns: [...BARRELS, OTHER_APPS], paths: [NO_IS_OPTIONAL] }],
     },
   },
   {

@@ -10,12 +10,13 @@ module.exports = {
   testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'], testPathIgnorePatterns: ['/node_modules/', '/dist/', '\\.e2e-spec\\.ts$', '/apps/console/'] },
-    // `*.distributed.e2e-spec.ts`: meaningful over NATS only, run in the distributed pass only.
+    // `*.distributed.e2e-spec.ts`: meaningful over NATS only, run in the distributed pass only; `*.standalone.e2e-spec.ts`:
+    // the HTTP edge, the same code in both modes, run once (in the standalone pass).
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testPathIgnorePatterns: process.env.E2E_MODE === 'distributed' ? [] : ['\\.distributed\\.e2e-spec\\.ts$'],
+      testPathIgnorePatterns: [process.env.E2E_MODE === 'distributed' ? '\\.standalone\\.e2e-spec\\.ts$' : '\\.distributed\\.e2e-spec\\.ts$'],
       globalSetup: '<rootDir>/test/e2e/setup/global.setup.ts',
       slowTestThreshold: 60,
     },

@@ -8,3 +8,4 @@ export * from './webhook-sink';
 export * from './holding-proxy';
 export * from './browser';
 export * from './postgres-cluster';
+export * from './raw-http';

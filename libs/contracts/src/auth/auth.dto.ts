@@ -214,11 +214,11 @@ export class ListAuditQuery {
   correlation_id?: string;
 
   @ApiPropertyOptional({ enum: ['rest', 'mcp', 'graphql', 'console'] })
-  @IsOptional() @IsIn(['rest', 'mcp', 'graphql', 'console'])
+  @Optional() @IsIn(['rest', 'mcp', 'graphql', 'console'])
   door?: string;
 
   @ApiPropertyOptional({ description: 'Exact action, e.g. a tool name', example: 'run_aws_cli' })
-  @IsOptional() @IsString() @MaxLength(256)
+  @Optional() @IsString() @MaxLength(256)
   action?: string;
 }
 

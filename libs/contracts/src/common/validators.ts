@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsObject, registerDecorator, ValidateIf, ValidateNested, ValidationArguments, ValidationOptions } from 'class-validator';
+// eslint-disable-next-line no-restricted-imports -- the one place IsOptional is wrapped (OptionalOrNull)
+import { IsObject, IsOptional, registerDecorator, ValidateIf, ValidateNested, ValidationArguments, ValidationOptions } from 'class-validator';
 
 /** A flat map of string keys to string values, bounded in size (tags, headers). */
 export function IsStringRecord(
@@ -65,10 +66,15 @@ export function IsBoundedObject(maxBytes = 64 * 1024, validationOptions?: Valida
 /**
  * The field may be left out; `null` is a value like any other and must pass the field's rules. class-validator's
  * `@IsOptional()` skips the rules for null too, which sent `{"disabled": null}` on to a NOT NULL column (a 500).
- * Keep `@IsOptional()` only where null means something (it clears the field) and the type says `| null`.
+ * Where null means something (it clears the field) and the type says `| null`, use OptionalOrNull().
  */
 export function Optional(validationOptions?: ValidationOptions): PropertyDecorator {
   return ValidateIf((_object, value) => value !== undefined, validationOptions);
+}
+
+/** The field may be left out or be null (which clears it); any other value must pass the field's rules. */
+export function OptionalOrNull(validationOptions?: ValidationOptions): PropertyDecorator {
+  return IsOptional(validationOptions);
 }
 
 /**

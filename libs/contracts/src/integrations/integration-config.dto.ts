@@ -8,7 +8,6 @@ import {
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
   IsString,
   IsUrl,
   Length,
@@ -17,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsBoundedObject, IsStringRecord, Nested, Optional } from '../common/validators';
+import { IsBoundedObject, IsStringRecord, Nested, Optional, OptionalOrNull } from '../common/validators';
 import { AuthType, Direction, IntegrationType } from './integration.enums';
 import { DeliverySettingsDto, SubscriptionDto } from './delivery.dto';
 
@@ -152,7 +151,7 @@ export class HealthCheckConfigDto {
   success_threshold: number = 1;
 
   @ApiPropertyOptional({ nullable: true, type: String, example: 'https://hooks.example.com/health' })
-  @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }) @MaxLength(2048)
+  @OptionalOrNull() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true }) @MaxLength(2048)
   endpoint: string | null = null;
 
   @ApiProperty({ enum: HTTP_METHODS, default: 'GET' })
@@ -164,7 +163,7 @@ export class HealthCheckConfigDto {
   expected_status_code: number = 200;
 
   @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional() @IsString() @MaxLength(65536)
+  @OptionalOrNull() @IsString() @MaxLength(65536)
   body: string | null = null;
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, default: {} })
