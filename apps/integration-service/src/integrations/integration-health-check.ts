@@ -20,7 +20,8 @@ export type HealthVerdict = Pick<ProbeResultDto, 'healthy' | 'status_code' | 'er
  * What "this integration is healthy" means, in one place: the background check (probe) and the connection test
  * judge the same thing. With `health_check.endpoint`, an HTTP request to it with the integration's auth applied
  * and the expected status; without, the connector's own check (gRPC health, SQS queue attributes, SELECT 1, NATS
- * round trip, writable directory, ...). Bounded by `health_check.timeout_seconds`.
+ * round trip, writable directory, ...). Bounded by `health_check.timeout_seconds`, or `maxMs` when that is shorter
+ * (the connection test answers within the request bound).
  */
 @Injectable()
 export class IntegrationHealthCheck {
@@ -30,14 +31,15 @@ export class IntegrationHealthCheck {
     private readonly mapper: IntegrationMapper,
   ) {}
 
-  async run(row: IntegrationEntity): Promise<HealthVerdict> {
+  async run(row: IntegrationEntity, opts: { maxMs?: number } = {}): Promise<HealthVerdict> {
     // with its credentials (headers, a password in the endpoint URL) in clear
     const hc = this.mapper.open(row).health_check as unknown as HealthCheckSettings;
-    return hc.endpoint ? { method: 'endpoint', ...(await this.viaEndpoint(row, hc)) } : { method: 'connector', ...(await this.viaConnector(row, hc)) };
+    const ms = Math.min(hc.timeout_seconds * 1000, opts.maxMs ?? Infinity);
+    return hc.endpoint ? { method: 'endpoint', ...(await this.viaEndpoint(row, hc, ms)) } : { method: 'connector', ...(await this.viaConnector(row, ms)) };
   }
 
-  private async viaEndpoint(row: IntegrationEntity, hc: HealthCheckSettings): Promise<Omit<HealthVerdict, 'method'>> {
-    const ctx = this.connectors.context(row, hc.timeout_seconds * 1000);
+  private async viaEndpoint(row: IntegrationEntity, hc: HealthCheckSettings, ms: number): Promise<Omit<HealthVerdict, 'method'>> {
+    const ctx = this.connectors.context(row, ms);
     const provider = this.registry.getAuthProvider(ctx.auth?.type ?? 'NONE');
     if (!provider) return { healthy: false, status_code: null, error: `No auth provider for ${ctx.auth?.type}` };
     const http = new OutboundHttp({ policy: ctx.outbound, timeoutMs: ctx.timeoutMs, tls: provider.tlsOptions?.(ctx.auth as AuthConfigDto) });
@@ -55,18 +57,18 @@ export class IntegrationHealthCheck {
     }
   }
 
-  private async viaConnector(row: IntegrationEntity, hc: HealthCheckSettings): Promise<Omit<HealthVerdict, 'method'>> {
+  private async viaConnector(row: IntegrationEntity, ms: number): Promise<Omit<HealthVerdict, 'method'>> {
     let connector;
     let timer: NodeJS.Timeout | undefined;
     try {
-      connector = this.connectors.create(row, hc.timeout_seconds * 1000);
+      connector = this.connectors.create(row, ms);
       const check = (async () => {
         await connector.initialize();
         return connector.healthCheck();
       })();
       const result = await Promise.race([
         check,
-        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`health check did not finish within ${hc.timeout_seconds} s`)), hc.timeout_seconds * 1000))),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`health check did not finish within ${ms / 1000} s`)), ms))),
       ]);
       return { healthy: result.healthy, status_code: result.statusCode ?? null, error: result.healthy ? null : (result.error ?? `health check failed${result.statusCode ? ` with status ${result.statusCode}` : ''}`) };
     } catch (e) {

@@ -1,7 +1,8 @@
 import { Role } from '@app/auth';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsDateString, IsEnum, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Optional } from '../common/validators';
 import { PageOf } from '../common/page.dto';
 
 /** `POST /auth/login`. */
@@ -79,15 +80,15 @@ export class CreateUserRequest {
 
 export class UpdateUserRequest {
   @ApiPropertyOptional({ enum: Role })
-  @IsOptional() @IsEnum(Role)
+  @Optional() @IsEnum(Role)
   role?: Role;
 
   @ApiPropertyOptional({ format: 'password', minLength: 12, maxLength: 256, description: 'A new password ends every session of the user' })
-  @IsOptional() @IsString() @MinLength(12) @MaxLength(256)
+  @Optional() @IsString() @MinLength(12) @MaxLength(256)
   password?: string;
 
   @ApiPropertyOptional({ description: 'A disabled user cannot log in; its sessions end' })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   disabled?: boolean;
 }
 
@@ -134,7 +135,7 @@ export class CreateApiKeyRequest {
   role!: Role;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'After this instant the key is refused' })
-  @IsOptional() @IsDateString({ strict: true })
+  @Optional() @IsDateString({ strict: true })
   expires_at?: string;
 }
 
@@ -178,39 +179,39 @@ export class AuditPageDto extends PageOf(AuditEntryDto, { nextCursor: 'Pass back
 /** Query string of `GET /audit`: newest first, filters combine with AND. */
 export class ListAuditQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'From `next_cursor`' })
-  @IsOptional() @Matches(/^\d{1,19}$/, { message: 'cursor must be a cursor from next_cursor' })
+  @Optional() @Matches(/^\d{1,19}$/, { message: 'cursor must be a cursor from next_cursor' })
   cursor?: string;
 
   @ApiPropertyOptional({ description: 'Actor name (username or API key name)' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @Optional() @IsString() @MaxLength(128)
   actor?: string;
 
   @ApiPropertyOptional({ enum: ['POST', 'PUT', 'PATCH', 'DELETE'] })
-  @IsOptional() @IsIn(['POST', 'PUT', 'PATCH', 'DELETE'])
+  @Optional() @IsIn(['POST', 'PUT', 'PATCH', 'DELETE'])
   method?: string;
 
   @ApiPropertyOptional({ description: 'HTTP status', example: 403 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(599)
+  @Optional() @Type(() => Number) @IsInt() @Min(100) @Max(599)
   status?: number;
 
   @ApiPropertyOptional({ description: 'Path starts with', example: '/api/v1/users' })
-  @IsOptional() @IsString() @MaxLength(256)
+  @Optional() @IsString() @MaxLength(256)
   path?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional() @IsDateString({ strict: true })
+  @Optional() @IsDateString({ strict: true })
   since?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional() @IsDateString({ strict: true })
+  @Optional() @IsDateString({ strict: true })
   until?: string;
 
   @ApiPropertyOptional({ description: 'Correlation id' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @Optional() @IsString() @MaxLength(128)
   correlation_id?: string;
 
   @ApiPropertyOptional({ enum: ['rest', 'mcp', 'graphql', 'console'] })

@@ -1,7 +1,7 @@
 import { LoginRequest, UpdateUserRequest } from '../auth/auth.dto';
 import { AppException } from '../errors/app.exception';
 import { validateInto } from '../errors/validate';
-import { RunCommandBody } from '../fleet-commands/fleet-command.dto';
+import { RunCommandBody } from '../fleet-commands/fleet-command-requests';
 import { IntegrationConfigDto } from '../integrations/integration-config.dto';
 
 function failure(cls: new () => object, input: unknown): AppException {

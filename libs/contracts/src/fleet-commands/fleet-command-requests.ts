@@ -5,7 +5,6 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Matches,
@@ -14,11 +13,10 @@ import {
   Min,
   MinLength,
   registerDecorator,
-  ValidateNested,
   ValidationArguments,
   ValidationOptions,
 } from 'class-validator';
-import { IsStringRecord } from '../common/validators';
+import { IsStringRecord, Nested, Optional } from '../common/validators';
 import { ACCOUNT_ID_PATTERN, IsRegionSelection, REGION_PATTERN } from '../fleet/fleet.validators';
 import { COMMAND_ROLES, CommandRole, CommandStatus, CommandTargetStatus, FLEET_COMMAND_LIMITS, MAX_ERRORS_PATTERN } from './fleet-command.enums';
 
@@ -73,7 +71,7 @@ export class CommandTargetsDto {
   regions!: string[] | '*';
 
   @ApiPropertyOptional({ description: 'Only accounts carrying every one of these tags', type: 'object', additionalProperties: { type: 'string' }, example: { env: 'prod' } })
-  @IsOptional() @IsStringRecord({ maxEntries: 20 })
+  @Optional() @IsStringRecord({ maxEntries: 20 })
   account_tags?: Record<string, string>;
 }
 
@@ -84,27 +82,27 @@ export class RunCommandBody {
   command!: string;
 
   @ApiProperty({ type: CommandTargetsDto })
-  @IsDefined() @ValidateNested() @Type(() => CommandTargetsDto)
+  @IsDefined() @Nested(() => CommandTargetsDto)
   targets!: CommandTargetsDto;
 
   @ApiPropertyOptional({ minimum: 1, maximum: FLEET_COMMAND_LIMITS.maxConcurrency, default: 8, description: 'Targets running at once' })
-  @IsOptional() @IsInt() @Min(1) @Max(FLEET_COMMAND_LIMITS.maxConcurrency)
+  @Optional() @IsInt() @Min(1) @Max(FLEET_COMMAND_LIMITS.maxConcurrency)
   max_concurrency?: number = 8;
 
   @ApiPropertyOptional({ description: 'Once more targets than this have failed or timed out, no new target starts (running ones finish, the rest are SKIPPED). A count, or a percentage of all targets.', oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', example: '10%' }], default: 0 })
-  @IsOptional() @IsMaxErrors()
+  @Optional() @IsMaxErrors()
   max_errors?: number | string = 0;
 
   @ApiPropertyOptional({ minimum: 1, maximum: FLEET_COMMAND_LIMITS.maxTimeoutSeconds, default: 300, description: 'Per target; the CLI is then stopped and the target is TIMED_OUT' })
-  @IsOptional() @IsInt() @Min(1) @Max(FLEET_COMMAND_LIMITS.maxTimeoutSeconds)
+  @Optional() @IsInt() @Min(1) @Max(FLEET_COMMAND_LIMITS.maxTimeoutSeconds)
   timeout_seconds?: number = 300;
 
   @ApiPropertyOptional({ default: false, description: 'Required (with the operator or admin role) for commands that change anything' })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   allow_mutations?: boolean = false;
 
   @ApiPropertyOptional({ default: false, description: 'Expand the targets and check the policy; run nothing, store nothing' })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   dry_run?: boolean = false;
 }
 
@@ -121,7 +119,7 @@ export class CommandRequesterDto {
 
 /** rpc.fleet.command.run: the body plus who asks. */
 export class RunCommandRequest extends RunCommandBody {
-  @IsDefined() @ValidateNested() @Type(() => CommandRequesterDto)
+  @IsDefined() @Nested(() => CommandRequesterDto)
   requested_by!: CommandRequesterDto;
 }
 
@@ -131,35 +129,35 @@ export class CommandIdRequest {
 }
 
 export class CancelCommandRequest extends CommandIdRequest {
-  @IsDefined() @ValidateNested() @Type(() => CommandRequesterDto)
+  @IsDefined() @Nested(() => CommandRequesterDto)
   requested_by!: CommandRequesterDto;
 }
 
 export class ListCommandsQuery {
   @ApiPropertyOptional({ enum: Object.values(CommandStatus) })
-  @IsOptional() @IsIn(Object.values(CommandStatus))
+  @Optional() @IsIn(Object.values(CommandStatus))
   status?: CommandStatus;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor`' })
-  @IsOptional() @IsString() @MaxLength(128)
+  @Optional() @IsString() @MaxLength(128)
   cursor?: string;
 }
 
 export class ListCommandResultsQuery {
   @ApiPropertyOptional({ enum: Object.values(CommandTargetStatus) })
-  @IsOptional() @IsIn(Object.values(CommandTargetStatus))
+  @Optional() @IsIn(Object.values(CommandTargetStatus))
   status?: CommandTargetStatus;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor`' })
-  @IsOptional() @IsString() @MaxLength(32)
+  @Optional() @IsString() @MaxLength(32)
   cursor?: string;
 }
 
@@ -179,10 +177,10 @@ export class CommandTargetRequest extends CommandIdRequest {
   region!: string;
 
   /** rpc.fleet.command.result in parts: one stream from `offset` (characters). Absent: the result with the first part of each stream. */
-  @IsOptional() @IsIn(['stdout', 'stderr'])
+  @Optional() @IsIn(['stdout', 'stderr'])
   stream?: 'stdout' | 'stderr';
 
-  @IsOptional() @IsInt() @Min(0) @Max(64 * 1024 * 1024)
+  @Optional() @IsInt() @Min(0) @Max(64 * 1024 * 1024)
   offset?: number;
 }
 

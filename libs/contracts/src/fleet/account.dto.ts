@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsStringRecord } from '../common/validators';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsStringRecord, Optional, OptionalOrNull } from '../common/validators';
 import { ACCOUNT_ID_PATTERN, IsRegionSelection, REGION_PATTERN, RoleInAccount, ROLE_ARN_PATTERN } from './fleet.validators';
 import { toBoolean } from '../common/query-transforms';
 import { PageOf } from '../common/page.dto';
@@ -28,11 +28,11 @@ export class AccountSettingsDto {
   name!: string;
 
   @ApiPropertyOptional({ description: 'IAM role to assume in the account; absent: the service\'s own credentials (default chain, e.g. AWS_PROFILE)', example: 'arn:aws:iam::111111111111:role/FleetReader', nullable: true, type: String })
-  @IsOptional() @IsString() @Matches(ROLE_ARN_PATTERN, { message: 'role_arn must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)' }) @RoleInAccount('account_id')
+  @OptionalOrNull() @IsString() @Matches(ROLE_ARN_PATTERN, { message: 'role_arn must be an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)' }) @RoleInAccount('account_id')
   role_arn?: string | null;
 
   @ApiPropertyOptional({ description: 'ExternalId for AssumeRole; write-only (never returned)', minLength: 2, maxLength: 1224, nullable: true, type: String })
-  @IsOptional() @IsString() @Matches(/^[\w+=,.@:/-]{2,1224}$/, { message: 'external_id must be 2-1224 characters of letters, digits and +=,.@:/-_' })
+  @OptionalOrNull() @IsString() @Matches(/^[\w+=,.@:/-]{2,1224}$/, { message: 'external_id must be 2-1224 characters of letters, digits and +=,.@:/-_' })
   external_id?: string | null;
 
   @ApiProperty({ description: '"*" for every region enabled in the account, or a list', oneOf: [{ type: 'string', enum: ['*'] }, { type: 'array', items: { type: 'string', example: 'us-east-1' } }], example: ['us-east-1', 'eu-west-1'] })
@@ -40,15 +40,15 @@ export class AccountSettingsDto {
   regions!: string[] | '*';
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { env: 'prod' } })
-  @IsOptional() @IsStringRecord()
+  @Optional() @IsStringRecord()
   tags?: Record<string, string> = {};
 
   @ApiPropertyOptional({ minimum: 5, maximum: 10080, default: 60, description: 'Periodic sync interval' })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(5) @Max(10080)
+  @Optional() @Type(() => Number) @IsInt() @Min(5) @Max(10080)
   sync_interval_minutes?: number = 60;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   enabled?: boolean = true;
 }
 
@@ -69,23 +69,23 @@ export class AccountIdRequest {
 
 export class ListAccountsQuery {
   @ApiPropertyOptional({ enum: Object.values(AccountStatus) })
-  @IsOptional() @IsIn(Object.values(AccountStatus))
+  @Optional() @IsIn(Object.values(AccountStatus))
   status?: AccountStatus;
 
   @ApiPropertyOptional({ type: Boolean })
-  @IsOptional() @Transform(toBoolean) @IsBoolean()
+  @Optional() @Transform(toBoolean) @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ description: 'Only these accounts (comma-separated or repeated, at most 100)', type: String, example: '123456789012,111111111111' })
-  @IsOptional() @Transform(toCommaList) @IsArray() @ArrayMaxSize(100) @Matches(ACCOUNT_ID_PATTERN, { each: true, message: 'account_ids must be 12-digit account ids' })
+  @Optional() @Transform(toCommaList) @IsArray() @ArrayMaxSize(100) @Matches(ACCOUNT_ID_PATTERN, { each: true, message: 'account_ids must be 12-digit account ids' })
   account_ids?: string[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(500)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor`' })
-  @IsOptional() @IsString() @MaxLength(64)
+  @Optional() @IsString() @MaxLength(64)
   cursor?: string;
 }
 
@@ -116,23 +116,23 @@ export class DiscoverAccountsRequest {
   role_name!: string;
 
   @ApiPropertyOptional({ description: 'ExternalId for every discovered account (write-only)', nullable: true, type: String })
-  @IsOptional() @IsString() @Matches(/^[\w+=,.@:/-]{2,1224}$/, { message: 'external_id must be 2-1224 characters of letters, digits and +=,.@:/-_' })
+  @OptionalOrNull() @IsString() @Matches(/^[\w+=,.@:/-]{2,1224}$/, { message: 'external_id must be 2-1224 characters of letters, digits and +=,.@:/-_' })
   external_id?: string | null;
 
   @ApiPropertyOptional({ default: '*', description: 'Regions of the new accounts: "*" (each account\'s enabled regions) or a list', oneOf: [{ type: 'string', enum: ['*'] }, { type: 'array', items: { type: 'string', example: 'us-east-1' } }] })
-  @IsOptional() @IsRegionSelection()
+  @Optional() @IsRegionSelection()
   regions?: string[] | '*' = '*';
 
   @ApiPropertyOptional({ minimum: 5, maximum: 10080, default: 60 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(5) @Max(10080)
+  @Optional() @Type(() => Number) @IsInt() @Min(5) @Max(10080)
   sync_interval_minutes?: number = 60;
 
   @ApiPropertyOptional({ default: true })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   enabled?: boolean = true;
 
   @ApiPropertyOptional({ description: 'Region to call Organizations from', example: 'us-east-1' })
-  @IsOptional() @IsString() @Matches(REGION_PATTERN, { message: 'region must be an AWS region such as us-east-1' })
+  @Optional() @IsString() @Matches(REGION_PATTERN, { message: 'region must be an AWS region such as us-east-1' })
   region?: string;
 }
 

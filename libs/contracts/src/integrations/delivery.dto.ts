@@ -8,7 +8,6 @@ import {
   IsEnum,
   IsISO8601,
   IsInt,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -16,9 +15,8 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
-import { IsStringRecord } from '../common/validators';
+import { IsStringRecord, Nested, Optional } from '../common/validators';
 import { PageOf } from '../common/page.dto';
 
 /**
@@ -33,19 +31,19 @@ export const UNDELIVERABLE_SUBJECTS = ['integration.inbound.>', 'integration.del
 /** Filters on the event's data; all given ones must match. Fleet events carry them in `data.resource` or `data.account`. */
 export class SubscriptionFiltersDto {
   @ApiPropertyOptional({ example: '123456789012' })
-  @IsOptional() @IsString() @Matches(/^\d{12}$/, { message: 'account_id must be 12 digits' })
+  @Optional() @IsString() @Matches(/^\d{12}$/, { message: 'account_id must be 12 digits' })
   account_id?: string;
 
   @ApiPropertyOptional({ example: 'us-west-2' })
-  @IsOptional() @IsString() @Length(1, 64)
+  @Optional() @IsString() @Length(1, 64)
   region?: string;
 
   @ApiPropertyOptional({ example: 'ec2:instance', description: 'The resource type (`service:type` or `type`)' })
-  @IsOptional() @IsString() @Length(1, 128)
+  @Optional() @IsString() @Length(1, 128)
   resource_type?: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { env: 'prod' }, description: 'Every tag must be present with this value' })
-  @IsOptional() @IsStringRecord({ maxEntries: 20, maxKeyLength: 128, maxValueLength: 256 })
+  @Optional() @IsStringRecord({ maxEntries: 20, maxKeyLength: 128, maxValueLength: 256 })
   tags?: Record<string, string>;
 }
 
@@ -58,7 +56,7 @@ export class SubscriptionDto {
   subjects!: string[];
 
   @ApiPropertyOptional({ type: SubscriptionFiltersDto })
-  @IsOptional() @ValidateNested() @Type(() => SubscriptionFiltersDto)
+  @Optional() @Nested(() => SubscriptionFiltersDto)
   filters?: SubscriptionFiltersDto;
 }
 
@@ -162,15 +160,15 @@ export class CircuitDto {
 /** Query of `GET /integrations/{id}/deliveries`. */
 export class ListDeliveriesQuery {
   @ApiPropertyOptional({ enum: DeliveryStatus })
-  @IsOptional() @IsEnum(DeliveryStatus)
+  @Optional() @IsEnum(DeliveryStatus)
   status?: DeliveryStatus;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
+  @Optional() @Type(() => Number) @IsInt() @Min(1) @Max(200)
   limit?: number;
 
   @ApiPropertyOptional({ description: 'Opaque cursor from `next_cursor`' })
-  @IsOptional() @IsString() @MaxLength(256)
+  @Optional() @IsString() @MaxLength(256)
   cursor?: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsEnum, IsISO8601, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Optional, OptionalOrNull } from '../common/validators';
 import { IntegrationConfigDto } from './integration-config.dto';
 import { IntegrationStatus } from './integration.enums';
 import { PageOf } from '../common/page.dto';
@@ -28,23 +29,23 @@ export class IntegrationDto extends IntegrationConfigDto {
  */
 export class IntegrationReplacementDto extends IntegrationConfigDto {
   @ApiPropertyOptional({ format: 'uuid', readOnly: true, description: 'Ignored; when sent, must be the id in the path' })
-  @IsOptional() @IsUUID('all', { message: 'id must be a UUID' })
+  @Optional() @IsUUID('all', { message: 'id must be a UUID' })
   id?: string;
 
   @ApiPropertyOptional({ enum: IntegrationStatus, readOnly: true, description: 'Ignored: the status changes through tests, health and the lifecycle routes' })
-  @IsOptional() @IsEnum(IntegrationStatus)
+  @Optional() @IsEnum(IntegrationStatus)
   status?: IntegrationStatus;
 
   @ApiPropertyOptional({ nullable: true, type: String, readOnly: true, description: 'Ignored' })
-  @IsOptional() @IsString() @MaxLength(4096)
+  @OptionalOrNull() @IsString() @MaxLength(4096)
   status_reason?: string | null;
 
   @ApiPropertyOptional({ format: 'date-time', readOnly: true, description: 'Ignored' })
-  @IsOptional() @IsISO8601()
+  @Optional() @IsISO8601()
   created_at?: string;
 
   @ApiPropertyOptional({ format: 'date-time', readOnly: true, description: 'Ignored' })
-  @IsOptional() @IsISO8601()
+  @Optional() @IsISO8601()
   updated_at?: string;
 }
 
