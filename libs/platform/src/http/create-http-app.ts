@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ContractValidationPipe } from './contract-validation.pipe';
-import { answerClientError, answerRouterError, closeWhenBodyUnread, registerBodyParsers } from './http-edge';
+import { answerClientError, answerRouterError, closeWhenBodyUnread, problemFromFastifyError, registerBodyParsers } from './http-edge';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { boundRequestTime } from './request-timeout';
 
@@ -41,7 +41,7 @@ export async function createHttpApp(module: unknown, opts: HttpAppOptions): Prom
   registerBodyParsers(fastify, config.server.body_limit_bytes);
   fastify.addHook('onSend', (req, reply, payload, done) => {
     closeWhenBodyUnread(req, reply);
-    done(null, payload);
+    done(null, problemFromFastifyError(payload, req, reply) ?? payload);
   });
   const requestLog = new Logger('HTTP');
   // JSON Merge Patch bodies (RFC 7396) are JSON: parsed like application/json.

@@ -77,6 +77,9 @@ describe('the HTTP edge', () => {
     nest = await createHttpApp(EdgeModule, { app: 'test', config, logger, logRequests: false });
     fastify = nest.getHttpAdapter().getInstance() as unknown as FastifyInstance;
     setEdgeHeaders(fastify, EDGE);
+    // What a plugin's own error handler (Mercurius sets one for the whole server) answers for a body parser error.
+    fastify.get('/fastify-error', (_req, reply) => reply.code(400).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY', error: 'Bad Request', message: "Body is not valid JSON but content-type is set to 'application/json'" })));
+    fastify.get('/graphql-error', (_req, reply) => reply.code(400).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify({ data: null, errors: [{ message: 'bad query' }] })));
     await nest.listen(0, '127.0.0.1');
     port = (fastify.server.address() as AddressInfo).port;
   });
@@ -102,6 +105,16 @@ describe('the HTTP edge', () => {
     // ordinary bodies still parse, with the prototype-poisoning check of Fastify's parser
     expect((await fastify.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"name":"a"}' })).json()).toEqual({ name: 'a' });
     expect((await fastify.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: '{"name":"a","__proto__":{"x":1}}' })).statusCode).toBe(400);
+  });
+
+  it('rewrites Fastify\'s own error body, whoever\'s error handler wrote it, into problem+json; other bodies stay', async () => {
+    const res = await fastify.inject({ method: 'GET', url: '/fastify-error' });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(res.json()).toMatchObject({ status: 400, code: 'BAD_REQUEST', detail: 'The request body is not valid JSON', correlation_id: res.headers['x-correlation-id'] });
+    const graphql = await fastify.inject({ method: 'GET', url: '/graphql-error' });
+    expect(graphql.headers['content-type']).toContain('application/json');
+    expect(graphql.json()).toEqual({ data: null, errors: [{ message: 'bad query' }] });
   });
 
   it('accepts a body-less request that says content-type: application/json', async () => {

@@ -3,7 +3,7 @@ import { parse as parseForm } from 'node:querystring';
 import { AppException } from '@app/contracts';
 import { CORRELATION_HEADER, normaliseCorrelationId } from '@app/observability';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { problemFrom, sendProblem } from './problem-details.filter';
+import { problemFrom, sendProblem, toAppException } from './problem-details.filter';
 
 /**
  * What the process writes outside Nest's pipeline: the errors Fastify's router and Node's HTTP parser answer
@@ -82,6 +82,30 @@ export function closeWhenBodyUnread(req: FastifyRequest, reply: FastifyReply): v
   void reply.header('connection', 'close');
   const socket = req.raw.socket as Socket & { destroySoon?: () => void };
   socket.destroySoon = () => closeAfterAnswer(socket);
+}
+
+/**
+ * Fastify's own error body (`{statusCode, error, message}`), written when an error reaches an error handler other
+ * than Nest's: a plugin may set its own for the whole server (Mercurius does, for every route, not only /graphql),
+ * and errors before the route (the body parser, preParsing) then skip the problem filter. Rewritten into the same
+ * problem+json; any other body (a GraphQL `{errors}` answer) is left alone.
+ */
+export function problemFromFastifyError(payload: unknown, req: FastifyRequest, reply: FastifyReply): string | undefined {
+  if (reply.statusCode < 400 || typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('application/json')) return undefined;
+  let body: { statusCode?: unknown; code?: unknown; message?: unknown; error?: unknown };
+  try {
+    body = JSON.parse(payload) as typeof body;
+  } catch {
+    return undefined;
+  }
+  if (typeof body?.statusCode !== 'number' || typeof body.message !== 'string' || typeof body.error !== 'string') return undefined;
+  const code = typeof body.code === 'string' ? body.code : '';
+  const known = new AppException(code);
+  const e = code && !code.startsWith('FST_') && known.status === body.statusCode ? new AppException(code, body.message) : toAppException({ statusCode: body.statusCode, code: code.startsWith('FST_') ? code : 'FST_ERR', message: body.message });
+  const problem = problemFrom(e, req.url.split('?')[0]);
+  problem.correlation_id ||= String(reply.getHeader(CORRELATION_HEADER) ?? '');
+  void reply.status(e.status).header('content-type', 'application/problem+json; charset=utf-8');
+  return JSON.stringify(problem);
 }
 
 const ROUTER_ERRORS: Record<string, () => AppException> = {
