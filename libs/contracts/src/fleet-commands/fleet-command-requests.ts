@@ -191,12 +191,12 @@ export class CheckCommandBody {
   command!: string;
 
   @ApiPropertyOptional({ default: true, description: 'Also the help text of the operation (`aws <service> <operation> help`)' })
-  @IsOptional() @IsBoolean()
+  @Optional() @IsBoolean()
   help?: boolean = true;
 }
 
 /** rpc.fleet.command.check: the body plus who asks. */
 export class CheckCommandRequest extends CheckCommandBody {
-  @IsDefined() @ValidateNested() @Type(() => CommandRequesterDto)
+  @IsDefined() @Nested(() => CommandRequesterDto)
   requested_by!: CommandRequesterDto;
 }
