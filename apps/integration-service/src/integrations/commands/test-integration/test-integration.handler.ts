@@ -48,8 +48,9 @@ export class TestIntegrationHandler implements ICommandHandler<TestIntegrationCo
       // Each step is bounded by the budget and the steps together race it; the outcome is the winner's only.
       ({ healthy, error, sent } = await Promise.race([
         (async () => {
-          // The same verdict as the background check: the configured endpoint when there is one, else the connector's own check.
-          const health = await this.healthCheck.run(row, { maxMs: CONNECTION_TEST_BUDGET_MS });
+          // The same verdict as the background check: the configured endpoint when there is one, else the connector's own
+          // check; a test is one operation against the peer, so it waits no longer than the integration's own timeout.
+          const health = await this.healthCheck.run(row, { maxMs: Math.min(row.timeout_seconds * 1000, CONNECTION_TEST_BUDGET_MS) });
           if (!health.healthy || !sendTestEvent) return { healthy: health.healthy, error: health.error, sent };
           connector = this.connectors.create(row, Math.min(row.timeout_seconds * 1000, CONNECTION_TEST_BUDGET_MS));
           await connector.initialize();
