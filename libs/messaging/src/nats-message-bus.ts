@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import {
   AckPolicy,
   connect,
+  Consumer,
   ConsumerMessages,
   DeliverPolicy,
   ErrorCode,
@@ -235,37 +236,44 @@ export class NatsMessageBus implements MessageBus {
       ...(filter ? { filter_subject: filter } : {}),
     };
     const consumer = await this.durableConsumer(durable, config);
+    return this.pull(consumer, opts.durable, 256, async (m) => {
+      let event: unknown;
+      try {
+        event = decode(m.data);
+      } catch {
+        m.term();
+        return;
+      }
+      const subject = this.localSubject(m.subject);
+      if (!isCloudEvent(event) || !opts.subjects.some((p) => subjectMatches(p, subject))) {
+        m.ack();
+        return;
+      }
+      try {
+        await runForEvent(event.correlationid, () => opts.handler(event as CloudEvent, { subject, sequence: m.seq, redelivered: m.redelivered, deliveryCount: m.info.redeliveryCount }));
+        m.ack();
+      } catch (e) {
+        this.logger.warn(`consumer ${opts.durable} failed on ${m.subject} #${m.seq}: ${(e as Error).message}; will retry`);
+        m.nak(Math.min(30_000, 500 * 2 ** Math.min(m.info.redeliveryCount, 6)));
+      }
+    });
+  }
+
+  /** Pulls from a durable consumer until closed, one message at a time through `onMessage`, resuming after an interruption. */
+  private pull(consumer: Consumer, name: string, maxMessages: number, onMessage: (m: JsMsg) => Promise<void>): Closeable {
     let messages: ConsumerMessages | undefined;
     let stopped = false;
     const loop = (async () => {
       while (!stopped) {
         try {
-          messages = await consumer.consume({ max_messages: 256 });
+          messages = await consumer.consume({ max_messages: maxMessages });
           for await (const m of messages) {
             if (stopped) break;
-            let event: unknown;
-            try {
-              event = decode(m.data);
-            } catch {
-              m.term();
-              continue;
-            }
-            const subject = this.localSubject(m.subject);
-            if (!isCloudEvent(event) || !opts.subjects.some((p) => subjectMatches(p, subject))) {
-              m.ack();
-              continue;
-            }
-            try {
-              await runForEvent(event.correlationid, () => opts.handler(event as CloudEvent, { subject, sequence: m.seq, redelivered: m.redelivered, deliveryCount: m.info.redeliveryCount }));
-              m.ack();
-            } catch (e) {
-              this.logger.warn(`consumer ${opts.durable} failed on ${m.subject} #${m.seq}: ${(e as Error).message}; will retry`);
-              m.nak(Math.min(30_000, 500 * 2 ** Math.min(m.info.redeliveryCount, 6)));
-            }
+            await onMessage(m);
           }
         } catch (e) {
           if (stopped) break;
-          this.logger.warn(`consumer ${opts.durable} interrupted: ${(e as Error).message}; resuming`);
+          this.logger.warn(`consumer ${name} interrupted: ${(e as Error).message}; resuming`);
           await new Promise((r) => setTimeout(r, 1000));
         }
       }
@@ -308,7 +316,6 @@ export class NatsMessageBus implements MessageBus {
       ...(opts.maxPending ? { max_ack_pending: opts.maxPending } : {}),
       ...(filter ? { filter_subject: filter } : {}),
     });
-    let messages: ConsumerMessages | undefined;
     let stopped = false;
     let buffer: JsMsg[] = [];
     let flushing: Promise<void> | null = null;
@@ -345,28 +352,15 @@ export class NatsMessageBus implements MessageBus {
         if (buffer.length && !stopped) kick();
       });
     };
-    const loop = (async () => {
-      while (!stopped) {
-        try {
-          messages = await consumer.consume({ max_messages: Math.max(256, 4 * opts.maxBatch) });
-          for await (const m of messages) {
-            if (stopped) break;
-            buffer.push(m);
-            kick();
-            if (buffer.length >= 4 * opts.maxBatch) await flushing;
-          }
-        } catch (e) {
-          if (stopped) break;
-          this.logger.warn(`consumer ${opts.durable} interrupted: ${(e as Error).message}; resuming`);
-          await new Promise((r) => setTimeout(r, 1000));
-        }
-      }
-    })();
+    const puller = this.pull(consumer, opts.durable, Math.max(256, 4 * opts.maxBatch), async (m) => {
+      buffer.push(m);
+      kick();
+      if (buffer.length >= 4 * opts.maxBatch) await flushing;
+    });
     return {
       close: async () => {
         stopped = true;
-        await messages?.close().catch(() => undefined);
-        await loop.catch(() => undefined);
+        await puller.close();
         await (flushing as Promise<void> | null)?.catch(() => undefined);
         buffer = [];
       },
