@@ -7,6 +7,7 @@ import { registerCompletion } from './completion/completion.command';
 import { registerEvents } from './events/events.command';
 import { registerFleetCommands } from './fleet-commands/fleet-commands.command';
 import { registerIntegrations } from './integrations/integrations.command';
+import { registerMcp } from './mcp/mcp.command';
 import { registerResources } from './resources/resources.command';
 import { cliVersion } from './shared/context';
 import { examples } from './shared/command';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerUsers(program);
   registerApiKeys(program);
+  registerMcp(program);
   registerCompletion(program);
   return program;
 }
