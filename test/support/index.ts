@@ -9,3 +9,4 @@ export * from './holding-proxy';
 export * from './browser';
 export * from './postgres-cluster';
 export * from './raw-http';
+export * from './credential-proxy';
