@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ServiceName } from '@app/contracts';
 import { AppRuntime, createDistributedRuntime, failStartup, handleShutdownSignals, loadConfigOrExit, RunningApp, startApp } from '@app/platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayModule } from './gateway.module';
 import { serveConsole } from './console/console-static';
 import { hardenGateway } from './http-hardening';
@@ -8,8 +9,8 @@ import { keepWebhookRawBody } from './inbound/webhook-raw-body';
 import { setupSwagger } from './swagger';
 import { serveEventsWebSocket } from './events/events-websocket';
 
-/** Starts the gateway; it always listens (server.host:server.port). */
-export async function startGateway(runtime: AppRuntime): Promise<RunningApp> {
+/** Starts the gateway; it always listens (server.host:server.port). `nest` is for in-process callers (aws-mcp mcp --standalone). */
+export async function startGateway(runtime: AppRuntime): Promise<RunningApp & { nest: NestFastifyApplication }> {
   return startApp({
     app: ServiceName.Gateway,
     runtime,
