@@ -1,3 +1,4 @@
+import type { SystemUnderTest } from '../test/support/system';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc's utime/stime (USER_HZ: 100 on Linux). */
@@ -58,4 +59,24 @@ export function cpuMeter(groups: Record<string, () => number[]>) {
       );
     },
   };
+}
+
+type BackendApp = 'integration-service' | 'fleet-service' | 'health-monitor';
+
+/**
+ * The CPU meter of a request path through a distributed system: the gateway, the one service the path calls, the
+ * others (idle), its nats-server, the PostgreSQL backends of its database, and this process (the load generator).
+ */
+export function systemCpuMeter(sut: Pick<SystemUnderTest, 'procs' | 'natsPid' | 'databaseName'>, busy: BackendApp) {
+  const pidOf = (name: 'gateway' | BackendApp) => [sut.procs.get(name)!.child.pid!];
+  const idle = (['integration-service', 'fleet-service', 'health-monitor'] as const).filter((a) => a !== busy);
+  return cpuMeter({
+    gateway: () => pidOf('gateway'),
+    [busy]: () => pidOf(busy),
+    [`${idle.join(' + ')} (idle)`]: () => idle.flatMap(pidOf),
+    'nats-server': () => (sut.natsPid ? [sut.natsPid] : []),
+    // the backends serving this system's database (other work on the machine has backends of its own)
+    'postgres (backends of this database)': () => pidsNamed('postgres', sut.databaseName),
+    'load generator (autocannon)': () => [process.pid],
+  });
 }

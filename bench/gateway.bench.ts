@@ -11,24 +11,12 @@
  * one per system under test). Warm-up 3 s each, then `--seconds` (20).
  * Results: bench/results/gateway.json and gateway.md. Not part of npm test.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpuMeter, pidsNamed } from './cpu-usage';
+import { cpuMeter, systemCpuMeter } from './cpu-usage';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { numberArg } from './args';
-
-// autocannon ships no type declarations
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
-
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p90: number; p99: number; average: number; max: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
+import { type AutocannonResult, autocannon, cpuMsPer, startBaselineProcess } from './baseline-process';
 
 const ROOT = resolve(__dirname, '../..');
 const SECONDS = numberArg('seconds', 20);
@@ -42,25 +30,9 @@ function summary(r: AutocannonResult) {
   return { req_per_s: Math.round(r.requests.total / r.duration), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, max_ms: r.latency.max, non_2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
 }
 
-/** CPU milliseconds per request of each process group, and their total. */
-function perRequest(cpuSeconds: Record<string, number>, requests: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  let total = 0;
-  for (const [name, s] of Object.entries(cpuSeconds)) {
-    out[name] = Math.round((s * 1000 * 1000) / requests) / 1000;
-    total += s;
-  }
-  out.total = Math.round((total * 1000 * 1000) / requests) / 1000;
-  return out;
-}
-
 async function startBaseline(bodyFile: string): Promise<{ url: string; pid: number; stop(): void }> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/bench/bare-nest.server.js'), bodyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((res, rej) => {
-    child.stdout!.once('data', (d: Buffer) => res(Number(String(d).trim())));
-    child.once('exit', (c) => rej(new Error(`baseline exited with ${c}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+  const baseline = await startBaselineProcess(join(ROOT, 'dist/bench/bare-nest.server.js'), [bodyFile]);
+  return { ...baseline, url: `http://127.0.0.1:${baseline.port}` };
 }
 
 async function main(): Promise<void> {
@@ -81,27 +53,18 @@ async function main(): Promise<void> {
     writeFileSync(bodyFile, JSON.stringify(check.body));
     baseline = await startBaseline(bodyFile);
 
-    const pidOf = (name: 'gateway' | 'integration-service' | 'fleet-service' | 'health-monitor') => [sut.procs.get(name)!.child.pid!];
-    const gatewayCpu = cpuMeter({
-      gateway: () => pidOf('gateway'),
-      'integration-service': () => pidOf('integration-service'),
-      'fleet-service + health-monitor (idle)': () => [...pidOf('fleet-service'), ...pidOf('health-monitor')],
-      'nats-server': () => (sut.natsPid ? [sut.natsPid] : []),
-      // the backends serving this system's database (other work on the machine has backends of its own)
-      'postgres (backends of this database)': () => pidsNamed('postgres', sut.databaseName),
-      'load generator (autocannon)': () => [process.pid],
-    });
+    const gatewayCpu = systemCpuMeter(sut, 'integration-service');
     const bareCpu = cpuMeter({ 'bare NestJS + Fastify': () => [baseline!.pid], 'load generator (autocannon)': () => [process.pid] });
 
     process.stdout.write(`warm-up, then ${SECONDS} s at ${CONNECTIONS} connections each\n`);
     await run(sut.baseUrl + path, auth, 3);
     gatewayCpu.start();
     const gatewayRun = await run(sut.baseUrl + path, auth, SECONDS);
-    const gateway = { ...summary(gatewayRun), cpu_ms_per_request: perRequest(gatewayCpu.stop(), gatewayRun.requests.total) };
+    const gateway = { ...summary(gatewayRun), cpu_ms_per_request: cpuMsPer(gatewayCpu.stop(), gatewayRun.requests.total) };
     await run(baseline.url + path, {}, 3);
     bareCpu.start();
     const bareRun = await run(baseline.url + path, {}, SECONDS);
-    const bare = { ...summary(bareRun), cpu_ms_per_request: perRequest(bareCpu.stop(), bareRun.requests.total) };
+    const bare = { ...summary(bareRun), cpu_ms_per_request: cpuMsPer(bareCpu.stop(), bareRun.requests.total) };
     const unauthenticated = await sut.anonymous().get(path);
 
     const result = {

@@ -14,26 +14,14 @@
  * returning the gateway's own answer. Before and after the runs the official SDK `Client` calls both and the results
  * are compared. Warm-up 3 s each, then `--seconds` (20). Results: bench/results/mcp.json and mcp.md. Not in npm test.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as Pg } from 'pg';
 import { numberArg } from './args';
-import { cpuMeter, pidsNamed } from './cpu-usage';
-
-// autocannon ships no type declarations
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
-
-interface AutocannonResult {
-  requests: { total: number };
-  latency: { p50: number; p90: number; p99: number; average: number; max: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-  duration: number;
-}
+import { type AutocannonResult, autocannon, cpuMsPer, startBaselineProcess } from './baseline-process';
+import { cpuMeter, systemCpuMeter } from './cpu-usage';
 
 const ROOT = resolve(__dirname, '../..');
 const SECONDS = numberArg('seconds', 20);
@@ -52,18 +40,6 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 
 function summary(r: AutocannonResult) {
   return { calls_per_s: Math.round(r.requests.total / r.duration), p50_ms: r.latency.p50, p90_ms: r.latency.p90, p99_ms: r.latency.p99, max_ms: r.latency.max, non_2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
-}
-
-/** CPU milliseconds per call of each process group, and their total. */
-function perCall(cpuSeconds: Record<string, number>, calls: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  let total = 0;
-  for (const [name, s] of Object.entries(cpuSeconds)) {
-    out[name] = round((s * 1000) / calls);
-    total += s;
-  }
-  out.total = round((total * 1000) / calls);
-  return out;
 }
 
 /** The official SDK client's view of one call (what an assistant would get). */
@@ -108,12 +84,8 @@ async function seed(databaseUrl: string): Promise<void> {
 }
 
 async function startBaseline(resultFile: string): Promise<{ url: string; pid: number; stop(): void }> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/bench/bare-mcp.server.js'), resultFile], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((res, rej) => {
-    child.stdout!.once('data', (d: Buffer) => res(Number(String(d).trim())));
-    child.once('exit', (c) => rej(new Error(`baseline exited with ${c}`)));
-  });
-  return { url: `http://127.0.0.1:${port}/mcp`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+  const baseline = await startBaselineProcess(join(ROOT, 'dist/bench/bare-mcp.server.js'), [resultFile]);
+  return { ...baseline, url: `http://127.0.0.1:${baseline.port}/mcp` };
 }
 
 async function main(): Promise<void> {
@@ -135,26 +107,18 @@ async function main(): Promise<void> {
     const bareAnswer = await sdkCall(baseline.url, {});
     if (JSON.stringify(bareAnswer) !== JSON.stringify(expected)) throw new Error('the baseline does not return the gateway\'s result');
 
-    const pidOf = (name: 'gateway' | 'integration-service' | 'fleet-service' | 'health-monitor') => [sut.procs.get(name)!.child.pid!];
-    const gatewayCpu = cpuMeter({
-      gateway: () => pidOf('gateway'),
-      'fleet-service': () => pidOf('fleet-service'),
-      'integration-service + health-monitor (idle)': () => [...pidOf('integration-service'), ...pidOf('health-monitor')],
-      'nats-server': () => (sut.natsPid ? [sut.natsPid] : []),
-      'postgres (backends of this database)': () => pidsNamed('postgres', sut.databaseName),
-      'load generator (autocannon)': () => [process.pid],
-    });
+    const gatewayCpu = systemCpuMeter(sut, 'fleet-service');
     const bareCpu = cpuMeter({ 'bare SDK server': () => [baseline!.pid], 'load generator (autocannon)': () => [process.pid] });
 
     process.stdout.write(`warm-up, then ${SECONDS} s at ${CONNECTIONS} connections each\n`);
     await load(gatewayUrl, auth, 3);
     gatewayCpu.start();
     const gatewayRun = await load(gatewayUrl, auth, SECONDS);
-    const gateway = { ...summary(gatewayRun), cpu_ms_per_call: perCall(gatewayCpu.stop(), gatewayRun.requests.total) };
+    const gateway = { ...summary(gatewayRun), cpu_ms_per_call: cpuMsPer(gatewayCpu.stop(), gatewayRun.requests.total) };
     await load(baseline.url, {}, 3);
     bareCpu.start();
     const bareRun = await load(baseline.url, {}, SECONDS);
-    const bare = { ...summary(bareRun), cpu_ms_per_call: perCall(bareCpu.stop(), bareRun.requests.total) };
+    const bare = { ...summary(bareRun), cpu_ms_per_call: cpuMsPer(bareCpu.stop(), bareRun.requests.total) };
     // Still the same answer after the load, and no credentials is still a 401.
     const after = await sdkCall(gatewayUrl, auth);
     const unauthenticated = await fetch(gatewayUrl, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } });
