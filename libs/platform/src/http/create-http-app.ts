@@ -44,8 +44,6 @@ export async function createHttpApp(module: unknown, opts: HttpAppOptions): Prom
     done(null, problemFromFastifyError(payload, req, reply) ?? payload);
   });
   const requestLog = new Logger('HTTP');
-  // JSON Merge Patch bodies (RFC 7396) are JSON: parsed like application/json.
-  fastify.addContentTypeParser('application/merge-patch+json', { parseAs: 'string', bodyLimit: config.server.body_limit_bytes }, fastify.getDefaultJsonParser('error', 'error'));
 
   // Correlation id: one per request, echoed back, and the async context of everything the request does.
   fastify.addHook('onRequest', (req, reply, done) => {

@@ -100,6 +100,10 @@ describe('the HTTP edge', () => {
     const deep = '{"name":' + '['.repeat(10_000) + ']'.repeat(10_000) + '}';
     const res = await fastify.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json' }, payload: deep });
     expect(res.statusCode).toBe(400);
+    // a JSON Merge Patch body (PATCH /integrations/{id}) is JSON too, bounded the same way
+    const patch = await fastify.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/merge-patch+json' }, payload: deep });
+    expect([patch.statusCode, patch.json().detail]).toEqual([400, `The request body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`]);
+    expect((await fastify.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/merge-patch+json' }, payload: '{"name":"a"}' })).json()).toEqual({ name: 'a' });
     expect(res.headers['content-type']).toContain('application/problem+json');
     expect(res.json()).toMatchObject({ code: 'BAD_REQUEST', detail: `The request body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels` });
     // ordinary bodies still parse, with the prototype-poisoning check of Fastify's parser

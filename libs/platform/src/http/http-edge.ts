@@ -52,7 +52,8 @@ export function jsonNestingExceeds(text: string, max = MAX_JSON_DEPTH): boolean 
 export function registerBodyParsers(fastify: FastifyInstance, bodyLimit: number): void {
   const json = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (req, body, done) => {
+  // JSON Merge Patch bodies (RFC 7396) are JSON and get the same bound.
+  fastify.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'string', bodyLimit }, (req, body, done) => {
     const text = body as string;
     if (text.trim() === '') return done(null, undefined);
     if (jsonNestingExceeds(text)) return done(new AppException('BAD_REQUEST', `The request body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`), undefined);
