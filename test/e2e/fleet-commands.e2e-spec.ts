@@ -214,7 +214,8 @@ describe(`Fleet commands (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     { name: 'output redirection', body: { command: 'sts get-caller-identity > /tmp/pwned' }, status: 400, code: 'CLI_SHELL_SYNTAX' },
     { name: 'environment expansion', body: { command: 'ec2 describe-instances --instance-ids $AWS_SECRET_ACCESS_KEY' }, status: 400, code: 'CLI_SHELL_SYNTAX' },
     { name: 'newline injection', body: { command: 'sts get-caller-identity\nrm -rf /' }, status: 400, code: 'CLI_SHELL_SYNTAX' },
-    { name: 'NUL byte', body: { command: 'sts get-caller-identity\u0000--debug' }, status: 400, code: 'CLI_INVALID_CHARACTER' },
+    // Text no column can hold is refused for every field before any rule of its own (H1), the CLI policy's included.
+    { name: 'NUL byte', body: { command: 'sts get-caller-identity\u0000--debug' }, status: 400, code: 'VALIDATION_FAILED' },
     { name: 'unterminated quote', body: { command: "ec2 describe-instances --filters 'Name=x" }, status: 400, code: 'CLI_UNTERMINATED_QUOTE' },
     { name: 'not a CLI command', body: { command: '/bin/sh -c id' }, status: 400, code: 'CLI_INVALID_COMMAND' },
     { name: 'global option before the service', body: { command: '--debug sts get-caller-identity' }, status: 400, code: 'CLI_INVALID_COMMAND' },
