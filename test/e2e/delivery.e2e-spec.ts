@@ -62,6 +62,12 @@ describe(`Event delivery (${MODE})`, () => {
     expect(test.body).toMatchObject({ healthy: true, status: 'ACTIVE' });
     const got = await http.get(`/api/v1/integrations/${res.body.id}`);
     expect(got.body).toMatchObject({ status: 'ACTIVE' });
+    // Intake matches each event against what the stream said before it, and the outbox publishes the activation
+    // after the API has answered: fleet events this test publishes on JetStream itself must come after it (with a
+    // slow relay they came first and were not for a delivering integration, so nothing was delivered).
+    if (sut.mode === 'distributed') {
+      await waitFor(() => busEvents.some((e) => e.subject === 'integration.status.changed' && e.body.subject === res.body.id && e.body.data.to === 'ACTIVE'), 10000, 20, 'the activation on the stream');
+    }
     return res.body.id;
   }
 
