@@ -34,12 +34,14 @@ describe(`aws-mcp CLI (${MODE})`, () => {
    * One invocation: a fresh process with a clean environment (no AWS_MCP_* of the developer's). `opened`
    * resolves once stderr has said `until` (for a stream that keeps running).
    */
-  function start(args: string[], opts: { env?: Record<string, string>; input?: string; until?: string } = {}): { done: Promise<Run>; opened: Promise<void> } {
+  function start(args: string[], opts: { env?: Record<string, string>; input?: string; until?: string } = {}): { done: Promise<Run>; opened: Promise<void>; kill(): void } {
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: home, XDG_CONFIG_HOME: config, ...opts.env };
     let opened!: () => void;
+    let kill = () => undefined as void;
     const openedP = new Promise<void>((r) => (opened = r));
     const done = new Promise<Run>((finish, fail) => {
       const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      kill = () => void child.kill('SIGKILL');
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -51,7 +53,21 @@ describe(`aws-mcp CLI (${MODE})`, () => {
       child.on('close', (code) => (opened(), finish({ code, stdout, stderr })));
       child.stdin.end(opts.input ?? '');
     });
-    return { done, opened: openedP };
+    return { done, opened: openedP, kill: () => kill() };
+  }
+  /**
+   * A stream's end, or after `ms` a failure that says what the stream and the system printed meanwhile (a silent
+   * 60 s timeout says nothing about where the event went).
+   */
+  async function withinOrExplain(run: { done: Promise<Run>; kill(): void }, ms: number): Promise<Run> {
+    let timer!: NodeJS.Timeout;
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), ms)));
+    const first = await Promise.race([run.done, late]).finally(() => clearTimeout(timer));
+    if (first !== 'late') return first;
+    run.kill();
+    const { stdout, stderr } = await run.done;
+    const logs = sut.allLogs().split('\n').filter((l) => /event stream|outbox|integration\.created|"level":"(warn|error)"/i.test(l)).slice(-40).join('\n');
+    throw new Error(`no event within ${ms} ms.\ntail stdout: ${stdout}\ntail stderr: ${stderr}\nsystem log (warnings, streams, outbox):\n${logs}`);
   }
   const cli = (args: string[], opts: { env?: Record<string, string>; input?: string } = {}): Promise<Run> => start(args, opts).done;
   const json = (r: Run) => {
@@ -215,7 +231,7 @@ describe(`aws-mcp CLI (${MODE})`, () => {
     const tail = start(['events', 'tail', '--subjects', 'integration.created', '--count', '1', ...as('viewer')], { until: 'listening on' });
     await tail.opened; // the CLI says so once the gateway has subscribed the stream
     const created = json(await cli(['integrations', 'create', '-f', '-', ...as('operator')], { input: `name: tail-probe\ndescription: seen by tail\ntype: WEBHOOK\ndirection: OUTBOUND\nconnection:\n  url: ${sink.url}/tail\n` }));
-    const got = await tail.done;
+    const got = await withinOrExplain(tail, 30000);
     expect(got.code).toBe(0);
     const event = JSON.parse(got.stdout.trim());
     expect(event).toMatchObject({ type: 'integration.created', subject: created.id, data: { integration: { name: 'tail-probe' } } });
