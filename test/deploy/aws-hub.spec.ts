@@ -14,6 +14,7 @@ import { freePort, natsServerBinary, waitFor } from '@app/testing';
 import { App } from 'aws-cdk-lib';
 import { connect, NatsConnection, RetentionPolicy, StorageType } from 'nats';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { hostAllowed } from '../../apps/gateway/src/mcp/mcp-door';
 import { HubStack } from '../../deploy/aws/lib/hub/hub-stack';
 import { STREAM_REPLICAS_SCRIPT } from '../../deploy/aws/lib/hub/nats-cluster';
 import { HubSettingsError, hubSettings } from '../../deploy/aws/lib/settings';
@@ -37,7 +38,10 @@ const secretLogicalId = (name: string) => resourcesOfType(t, 'AWS::SecretsManage
 /** The environment a container starts with: plain values, region resolved, secrets as values of their real shape. */
 function effectiveEnv(container: any): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const e of container.Environment ?? []) env[e.Name] = typeof e.Value === 'string' ? e.Value : e.Value.Ref === 'AWS::Region' ? 'us-east-1' : JSON.stringify(e.Value);
+  const parameters: Record<string, string> = { 'AWS::Region': 'us-east-1', PublicHostName: 'fleet.example.com' };
+  const resolve = (v: any): string =>
+    typeof v === 'string' ? v : v.Ref in parameters ? parameters[v.Ref] : v['Fn::Join']?.[0] === '' ? v['Fn::Join'][1].map(resolve).join('') : JSON.stringify(v);
+  for (const e of container.Environment ?? []) env[e.Name] = resolve(e.Value);
   const shaped: Record<string, string> = {
     DATABASE_URL: 'postgresql://mcp:Abc123@db.abc.us-east-1.rds.amazonaws.com:5432/mcp',
     MCP_AUTH_JWT_SECRET: 'a'.repeat(64),
@@ -133,6 +137,16 @@ describe('hub: environment and secrets', () => {
     expect(publicCidrs.length).toBeGreaterThan(0);
     expect(loadConfig({ argv: [], env: effectiveEnv(appContainer('gateway')) }).server.trusted_proxies.sort()).toEqual([...publicCidrs].sort());
     for (const app of APPS.filter((a) => a !== 'gateway')) expect(loadConfig({ argv: [], env: effectiveEnv(appContainer(app)) }).server.trusted_proxies).toEqual([]);
+  });
+
+  it('serves MCP under the public name the installer gives (PublicHostName), so the DNS rebinding check lets its clients in', () => {
+    const gateway = loadConfig({ argv: [], env: effectiveEnv(appContainer('gateway')) });
+    expect(gateway.mcp.public_url).toBe('https://fleet.example.com/mcp');
+    expect(hostAllowed({ host: 'fleet.example.com' }, gateway)).toBe(true);
+    expect(hostAllowed({ host: 'evil.example' }, gateway)).toBe(false);
+    const pattern = new RegExp(t.Parameters!.PublicHostName.AllowedPattern);
+    for (const ok of ['fleet.example.com', 'mcp.ops.corp.example.org']) expect(ok).toMatch(pattern);
+    for (const bad of ['https://fleet.example.com', 'fleet.example.com:443', 'fleet.example.com/mcp', 'localhost', '', 'a..b.com']) expect(bad).not.toMatch(pattern);
   });
 
   it('wires each app\'s secrets from Secrets Manager, and only the ones it needs', () => {

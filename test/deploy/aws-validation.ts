@@ -36,7 +36,7 @@ export function containers(t: CfnTemplate): ContainerRef[] {
 /** Names that say "this holds a secret". */
 const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|CREDENTIAL|API_?KEY|ENCRYPTION_KEY|ACCESS_KEY|_URL$)/i;
 /** Names allowed in plain text although they match SECRET_NAME: endpoints without credentials. */
-const PLAIN_URL_NAMES = new Set(['NATS_URL', 'PREPARE_CA_URL']);
+const PLAIN_URL_NAMES = new Set(['NATS_URL', 'PREPARE_CA_URL', 'MCP_MCP_PUBLIC_URL']);
 
 /**
  * Secrets in plain text in any container definition: a secret-looking variable name in `Environment`, a URL with a

@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ConfigSchema, loadConfig } from '@app/config';
+import { hostAllowed } from '../../apps/gateway/src/mcp/mcp-door';
 import {
   APPS,
   APP_PORT,
@@ -94,6 +95,12 @@ withKubectl.each(Object.keys(OVERLAYS))('overlay %s', (name) => {
     // Writable paths are the emptyDirs, not the read-only root filesystem.
     expect(config.data.dir).toBe('/data');
     expect(config.integrations.data_dir?.startsWith('/data/')).toBe(true);
+    if (app === 'gateway') {
+      // MCP clients in the cluster reach the Service by name; in prod, the public name too.
+      expect(hostAllowed({ host: 'gateway:8000' }, config)).toBe(true);
+      expect(hostAllowed({ host: 'evil.example' }, config)).toBe(false);
+      if (name === 'prod') expect(hostAllowed({ host: new URL(config.mcp.public_url!).host }, config)).toBe(true);
+    }
   });
 });
 

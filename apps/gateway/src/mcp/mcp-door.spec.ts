@@ -26,6 +26,14 @@ describe('MCP door helpers', () => {
     expect(hostAllowed({ host: 'localhost:8000', origin: 'null' }, c)).toBe(false);
   });
 
+  it('allows the host of mcp.public_url without listing it again (a deployment names its public URL once)', () => {
+    const c = config({ public_url: 'https://Fleet.Example.com/mcp' });
+    expect(hostAllowed({ host: 'fleet.example.com' }, c)).toBe(true);
+    expect(hostAllowed({ host: 'localhost:8000', origin: 'https://fleet.example.com' }, c)).toBe(true);
+    expect(hostAllowed({ host: 'other.example.com' }, c)).toBe(false);
+    expect(hostAllowed({ host: 'fleet.example.com' }, config())).toBe(false);
+  });
+
   it('refuses a bad allowed_hosts at start, naming the key', () => {
     expect(() => config({ allowed_hosts: ['http://x:80'] })).toThrow(/mcp\.allowed_hosts/);
     expect(() => config({ max_output_chars: 10 })).toThrow(/mcp\.max_output_chars/);

@@ -8,12 +8,24 @@ export function hostnameOf(hostHeader: string): string | undefined {
   return m ? m[1].toLowerCase() : undefined;
 }
 
+/** allowed_hosts plus the host of `mcp.public_url`: the name the deployment says clients use is always one of them. */
+const allowedHostsCache = new WeakMap<AppConfig, Set<string>>();
+function allowedHosts(config: AppConfig): Set<string> {
+  let set = allowedHostsCache.get(config);
+  if (!set) {
+    set = new Set(config.mcp.allowed_hosts.map((h) => h.toLowerCase()));
+    if (config.mcp.public_url) set.add(new URL(config.mcp.public_url).hostname.toLowerCase());
+    allowedHostsCache.set(config, set);
+  }
+  return set;
+}
+
 /**
  * DNS rebinding: a page on evil.example that re-resolves its name to this gateway sends Host: evil.example (and its
  * own Origin). Only the configured host names pass; a request without Origin (any non-browser client) is judged by Host.
  */
 export function hostAllowed(headers: IncomingHttpHeaders, config: AppConfig): boolean {
-  const allowed = new Set(config.mcp.allowed_hosts.map((h) => h.toLowerCase()));
+  const allowed = allowedHosts(config);
   const host = typeof headers.host === 'string' ? hostnameOf(headers.host) : undefined;
   if (!host || !allowed.has(host)) return false;
   const origin = headers.origin;

@@ -61,6 +61,12 @@ export class HubStack extends Stack {
       allowedPattern: '^arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+$',
       constraintDescription: 'must be an ACM certificate ARN',
     });
+    const publicHostName = new CfnParameter(this, 'PublicHostName', {
+      type: 'String',
+      description: 'The DNS name clients use (the certificate\'s, pointed at the load balancer): the MCP endpoint answers only to it (DNS rebinding check) and names it in its metadata',
+      allowedPattern: '^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$',
+      constraintDescription: 'must be a fully qualified host name, without scheme, port or path',
+    });
     const image = ecs.ContainerImage.fromRegistry(imageUri.valueAsString);
     const cpuArchitecture = s.cpuArchitecture === 'ARM64' ? ecs.CpuArchitecture.ARM64 : ecs.CpuArchitecture.X86_64;
     const logRetention = s.logRetentionDays as logs.RetentionDays;
@@ -294,7 +300,10 @@ export class HubStack extends Stack {
           ...commonEnvironment,
           MCP_DATABASE_MIGRATIONS_RUN: 'false',
           // The load balancer sits in the public subnets: its X-Forwarded-For names the client (rate limits, lockout, audit).
-          ...(app === 'gateway' ? { MCP_SERVER_TRUSTED_PROXIES: vpc.publicSubnets.map((n) => n.ipv4CidrBlock).join(',') } : {}),
+          // and clients reach /mcp by the public name only (its host is then allowed: mcp.allowed_hosts stays loopback).
+          ...(app === 'gateway'
+            ? { MCP_SERVER_TRUSTED_PROXIES: vpc.publicSubnets.map((n) => n.ipv4CidrBlock).join(','), MCP_MCP_PUBLIC_URL: `https://${publicHostName.valueAsString}/mcp` }
+            : {}),
         },
         secrets: appSecrets(app),
         prepare,
