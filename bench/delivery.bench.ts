@@ -34,7 +34,7 @@ import { createTestDatabase } from '../test/support/infra';
 import { startNatsServer } from '../test/support/nats-server';
 import { freePort } from '../test/support/ports';
 import { Pool } from 'undici';
-import { numberArg } from './args';
+import { cpuProfileArgs, numberArg } from './args';
 
 const ROOT = process.env.BENCH_ROOT ?? resolve(__dirname, '../..');
 /** Where the built apps are (BENCH_DIST: a private copy, when others rebuild dist/ meanwhile). */
@@ -330,8 +330,7 @@ async function main(): Promise<void> {
       const port = await freePort();
       const log = join(work, `integration-service-${n}.log`);
       // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each integration-service process, written when it stops.
-      const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-      const child = spawn(process.execPath, [...prof, join(DIST, 'apps/integration-service/src/main.js')], { env: { ...env, MCP_SERVER_PORT: String(port) }, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
+      const child = spawn(process.execPath, [...cpuProfileArgs(), join(DIST, 'apps/integration-service/src/main.js')], { env: { ...env, MCP_SERVER_PORT: String(port) }, stdio: ['ignore', openSync(log, 'a'), openSync(log, 'a')] });
       procs.push(child);
       for (let i = 0; i < 300; i++) {
         if (child.exitCode !== null) throw new Error(`integration-service exited: ${readFileSync(log, 'utf8').slice(-2000)}`);

@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpuMeter, systemCpuMeter } from './cpu-usage';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { numberArg } from './args';
+import { cpuProfileArgs, numberArg } from './args';
 import { type AutocannonResult, autocannon, cpuMsPer, startBaselineProcess } from './baseline-process';
 
 const ROOT = resolve(__dirname, '../..');
@@ -37,9 +37,8 @@ async function startBaseline(bodyFile: string): Promise<{ url: string; pid: numb
 
 async function main(): Promise<void> {
   const { SystemUnderTest } = await import('../test/support/system');
-  // BENCH_CPU_PROF=<dir>: every app writes a V8 CPU profile there when it stops (open in Chrome DevTools).
-  const profDir = process.env.BENCH_CPU_PROF;
-  const sut = await SystemUnderTest.start('distributed', profDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`] } : {});
+  // BENCH_CPU_PROF=<dir>: every app writes a V8 CPU profile there when it stops.
+  const sut = await SystemUnderTest.start('distributed', { nodeArgs: cpuProfileArgs() });
   let baseline: Awaited<ReturnType<typeof startBaseline>> | undefined;
   try {
     const created = await sut.api().post('/api/v1/integrations', { name: 'bench', description: 'gateway benchmark', type: 'REST_API', direction: 'OUTBOUND', connection: { url: 'https://api.example.com' } });

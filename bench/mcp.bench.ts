@@ -19,7 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Client as Pg } from 'pg';
-import { numberArg } from './args';
+import { cpuProfileArgs, numberArg } from './args';
 import { type AutocannonResult, autocannon, cpuMsPer, startBaselineProcess } from './baseline-process';
 import { cpuMeter, systemCpuMeter } from './cpu-usage';
 
@@ -90,9 +90,8 @@ async function startBaseline(resultFile: string): Promise<{ url: string; pid: nu
 
 async function main(): Promise<void> {
   const { SystemUnderTest } = await import('../test/support/system');
-  // BENCH_CPU_PROF=<dir>: every app writes a V8 CPU profile there when it stops (open in Chrome DevTools).
-  const profDir = process.env.BENCH_CPU_PROF;
-  const sut = await SystemUnderTest.start('distributed', profDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${resolve(profDir)}`] } : {});
+  // BENCH_CPU_PROF=<dir>: every app writes a V8 CPU profile there when it stops.
+  const sut = await SystemUnderTest.start('distributed', { nodeArgs: cpuProfileArgs() });
   let baseline: Awaited<ReturnType<typeof startBaseline>> | undefined;
   try {
     await seed(sut.databaseUrl());
