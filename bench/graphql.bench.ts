@@ -1,30 +1,36 @@
 /**
  * `npm run bench:graphql`: the gateway benchmark's read (one integration by id, authenticated with a JWT) through
  * GraphQL (`POST /graphql { integration(id) { … every field … } }`) beside the REST path
- * (`GET /api/v1/integrations/{id}`), in the same run against the same distributed system. autocannon, 50
- * connections, 3 s warm-up, then `--seconds` (15) each. Goal: GraphQL at least 0.8 of REST's requests/s.
+ * (`GET /api/v1/integrations/{id}`), in the same run against the same distributed system (NODE_ENV=production, as
+ * deployed). autocannon, 50 connections, 3 s warm-up, then `--seconds` (15) each, with the CPU each process spent per
+ * request. Goal: GraphQL at least 0.8 of REST's requests/s. `BENCH_CPU_PROF=<dir>`: every app writes a V8 CPU profile
+ * there when it stops.
  * Results: bench/results/graphql.json and graphql.md. Not part of npm test.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { numberArg } from './args';
-
-const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number; duration: number }>;
+import { cpuProfileArgs, numberArg } from './args';
+import { autocannon, cpuMsPer } from './baseline-process';
+import { systemCpuMeter } from './cpu-usage';
 
 const ROOT = resolve(__dirname, '../..');
 const SECONDS = numberArg('seconds', 15);
 const CONNECTIONS = numberArg('connections', 50);
 const FIELDS = 'id name description type direction version status status_reason auth health_check retry timeout_seconds rate_limit_per_minute tags metadata enabled connection subscriptions delivery created_at updated_at';
 
-async function run(opts: Record<string, unknown>, seconds: number) {
+async function run(opts: Record<string, unknown>, seconds: number, meter?: ReturnType<typeof systemCpuMeter>) {
+  meter?.start();
   const r = await autocannon({ connections: CONNECTIONS, duration: seconds, pipelining: 1, ...opts });
-  return { req_per_s: Math.round(r.requests.total / r.duration), p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total };
+  const cpu = meter ? cpuMsPer(meter.stop(), r.requests.total) : {};
+  return { req_per_s: Math.round(r.requests.total / r.duration), p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total, cpu_ms_per_request: cpu };
 }
 
 async function main(): Promise<void> {
   const { SystemUnderTest } = await import('../test/support/system');
-  const sut = await SystemUnderTest.start('distributed');
+  // NODE_ENV=production as every deployment sets it (Dockerfile, compose, k8s, the EC2 units): graphql-js otherwise
+  // runs its development checks (a cross-realm test on every failed instanceof) on every field of every request.
+  const sut = await SystemUnderTest.start('distributed', { nodeArgs: cpuProfileArgs(), env: { NODE_ENV: 'production' } });
   try {
     const created = await sut.api().post('/api/v1/integrations', { name: 'bench', description: 'graphql benchmark', type: 'REST_API', direction: 'OUTBOUND', connection: { url: 'https://api.example.com' } });
     if (created.status !== 201) throw new Error(`create failed: ${created.status}`);
@@ -39,10 +45,11 @@ async function main(): Promise<void> {
     const rest = { url: `${sut.baseUrl}/api/v1/integrations/${id}`, headers: auth };
     const gql = { url: `${sut.baseUrl}/graphql`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body };
     process.stdout.write(`warm-up, then ${SECONDS} s at ${CONNECTIONS} connections each\n`);
+    const meter = systemCpuMeter(sut, 'integration-service');
     await run(rest, 3);
-    const restRun = await run(rest, SECONDS);
+    const restRun = await run(rest, SECONDS, meter);
     await run(gql, 3);
-    const gqlRun = await run(gql, SECONDS);
+    const gqlRun = await run(gql, SECONDS, meter);
     const ratio = Math.round((gqlRun.req_per_s / restRun.req_per_s) * 1000) / 1000;
     const result = {
       benchmark: 'graphql: one integration by id through POST /graphql vs GET /api/v1/integrations/{id}, distributed mode, same run',
@@ -67,6 +74,12 @@ async function main(): Promise<void> {
         `| REST GET /api/v1/integrations/{id} | ${restRun.req_per_s} | ${restRun.p50_ms} | ${restRun.p99_ms} | ${restRun.non_2xx} |`,
         '',
         `Ratio GraphQL/REST: ${ratio} (goal ≥ 0.8: ${result.goal.met ? 'met' : 'not met'}). ${result.machine.cpus} CPUs, load ${result.machine.load_average_1m_at_end} at the end.`,
+        '',
+        'CPU per request (milliseconds of user + system time, from /proc, over the measured run):',
+        '',
+        '| process | GraphQL | REST |',
+        '|---|---:|---:|',
+        ...Object.keys(gqlRun.cpu_ms_per_request).map((k) => `| ${k} | ${gqlRun.cpu_ms_per_request[k]} | ${restRun.cpu_ms_per_request[k] ?? '—'} |`),
         '',
       ].join('\n'),
     );
