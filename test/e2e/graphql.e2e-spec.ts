@@ -135,6 +135,26 @@ describe(`GraphQL (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     expect(big.body.errors[0].message).toMatch(/first must be between 1 and 100/);
   });
 
+  it('measures a repeated query with each request\'s page-size variables, and answers bad variables alike before and after', async () => {
+    // The cost of a parsed document is kept (graphql-limits.ts): a page size given as a variable is measured per value.
+    const paged = 'query($n: Int) { accounts(first: $n) { nodes { resources(first: $n) { nodes { changes(first: $n) { nodes { id } } } } } } }';
+    expect((await gql(paged, { n: 2 })).status).toBe(200);
+    const costly = await gql(paged, { n: 100 });
+    expect(costly.status).toBe(400);
+    expect(codes(costly.body)).toEqual(['GRAPHQL_QUERY_TOO_COMPLEX']);
+    expect((await gql(paged, { n: 2 })).status).toBe(200);
+    // A required variable left out: refused as a bad document whether or not that document's cost is already known.
+    const byId = 'query($id: ID!) { integration(id: $id) { id } }';
+    const cold = await gql(byId, {});
+    expect(codes((await gql(byId, { id: '3f2c1a9e-6a5b-4a8e-9a51-1f6f2b7c9d10' })).body)).toEqual(['INTEGRATION_NOT_FOUND']);
+    const warm = await gql(byId, {});
+    for (const r of [cold, warm]) {
+      expect(r.status).toBe(400);
+      expect(codes(r.body)).toEqual(['GRAPHQL_INVALID_QUERY']);
+      expect(r.body.errors[0].message).toMatch(/\$id/);
+    }
+  });
+
   it('takes from the same per-identity rate limit as REST', async () => {
     // A key of its own, so that the other tests keep their budget.
     const created = await sut.api('admin').post('/api/v1/api-keys', { name: 'gql-rate', role: 'viewer' });
