@@ -10,22 +10,31 @@ const ACCOUNT_BATCH = 100;
 /**
  * Per-request batching of the lookups relations make: the accounts of a page of resources are one
  * `rpc.account.list` with `account_ids`, not one request per resource. Made fresh for every request (and every
- * subscription event), so nothing cached outlives the permission check of the request that loaded it.
+ * subscription event), so nothing cached outlives the permission check of the request that loaded it; each loader
+ * is built the first time a relation asks for it, so a query without relations builds none.
  */
 export class Loaders {
-  readonly account: DataLoader<string, AccountDto | null>;
-  readonly integrationHealth: DataLoader<string, IntegrationHealthDto>;
+  private accountLoader?: DataLoader<string, AccountDto | null>;
+  private healthLoader?: DataLoader<string, IntegrationHealthDto>;
 
-  constructor(accounts: AccountsService, health: IntegrationHealthService) {
-    this.account = new DataLoader(
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly health: IntegrationHealthService,
+  ) {}
+
+  get account(): DataLoader<string, AccountDto | null> {
+    return (this.accountLoader ??= new DataLoader(
       async (ids) => {
-        const page = await accounts.list({ account_ids: [...ids], limit: ids.length });
+        const page = await this.accounts.list({ account_ids: [...ids], limit: ids.length });
         const byId = new Map(page.items.map((a) => [a.account_id, a]));
         return ids.map((id) => byId.get(id) ?? null);
       },
       { maxBatchSize: ACCOUNT_BATCH },
-    );
-    // No batch RPC for health: the loader still makes one request per distinct integration per query.
-    this.integrationHealth = new DataLoader<string, IntegrationHealthDto>(async (ids) => Promise.all(ids.map((id) => health.get(id).catch((e: unknown) => toAppException(e)))));
+    ));
+  }
+
+  /** No batch RPC for health: the loader still makes one request per distinct integration per query. */
+  get integrationHealth(): DataLoader<string, IntegrationHealthDto> {
+    return (this.healthLoader ??= new DataLoader<string, IntegrationHealthDto>(async (ids) => Promise.all(ids.map((id) => this.health.get(id).catch((e: unknown) => toAppException(e))))));
   }
 }
