@@ -4,11 +4,12 @@ import { AppException, CircuitState, DeliveryStatus, DomainEvent, domainEvent, E
 import { EventPublisher } from '@app/messaging';
 import { fullJitterDelayMs } from '@app/retry';
 import { runAsNewWork } from '@app/observability';
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConnectorError, SendResult } from '../connectors';
 import { ConnectorCache } from './connector-cache';
 import { claimPlan } from './delivery-order';
-import { AttemptRecord, ClaimedDelivery, DeliveryRepository, DeliveryUpdate } from './delivery.repository';
+import { DELIVERY_GATE_REPOSITORY, DeliveryGateRepository } from './delivery-gate.repository';
+import { AttemptRecord, ClaimedDelivery, DELIVERY_REPOSITORY, DeliveryRepository, DeliveryUpdate } from './delivery.repository';
 import { DELIVERING, Subscriber, SubscriptionCache } from './subscription-cache';
 
 /** Sends in flight per replica, all integrations together. */
@@ -69,7 +70,8 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly sends = new Set<Promise<void>>();
 
   constructor(
-    private readonly repo: DeliveryRepository,
+    @Inject(DELIVERY_REPOSITORY) private readonly repo: DeliveryRepository,
+    @Inject(DELIVERY_GATE_REPOSITORY) private readonly gates: DeliveryGateRepository,
     private readonly subscribers: SubscriptionCache,
     private readonly connectors: ConnectorCache,
     private readonly publisher: EventPublisher,
@@ -143,12 +145,12 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     if (want <= 0) return;
     const capacity = Math.max(1, Math.ceil(sub.ratePerMinute / 60));
     if (!this.ensured.has(id)) {
-      await this.repo.ensureState(id, capacity);
+      await this.gates.ensureState(id, capacity);
       this.ensured.add(id);
     }
     const gen = this.wakeGen.get(id);
     const leaseMs = sub.timeoutSeconds * 1000 + LEASE_MARGIN_MS;
-    const gate = await this.repo.gate(id, { want, ratePerMinute: sub.ratePerMinute, capacity, cooldownSeconds: sub.delivery.circuit_cooldown_seconds, probeStaleSeconds: leaseMs / 1000 });
+    const gate = await this.gates.gate(id, { want, ratePerMinute: sub.ratePerMinute, capacity, cooldownSeconds: sub.delivery.circuit_cooldown_seconds, probeStaleSeconds: leaseMs / 1000 });
     if (!gate) {
       this.ensured.delete(id);
       return;
@@ -161,7 +163,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
     if (gate.before !== CircuitState.CLOSED) this.healthy.delete(id);
     const claimed = await this.repo.claim(id, gate.granted, mode, leaseMs, this.owner);
     const probe = gate.before !== CircuitState.CLOSED;
-    if (claimed.length < gate.granted) await this.repo.refund(id, gate.granted - claimed.length, capacity, probe && claimed.length === 0);
+    if (claimed.length < gate.granted) await this.gates.refund(id, gate.granted - claimed.length, capacity, probe && claimed.length === 0);
     if (probe && claimed.length) this.circuitChanged(id, gate.before, CircuitState.HALF_OPEN, 0);
     // Fewer than asked: nothing more is due now; a wake (new work, a result, the scan) brings it back.
     if (claimed.length < want && this.wakeGen.get(id) === gen) this.wakeAt.delete(id);
@@ -262,7 +264,7 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, BeforeApplica
         try {
           // All well and known closed with no failures: nothing for the breaker to change, skip the statement.
           if (!(p.trailing === 0 && this.healthy.has(id))) {
-            const b = await this.repo.breaker(id, p.sawSuccess, p.trailing, p.sub.delivery.circuit_failure_threshold);
+            const b = await this.gates.breaker(id, p.sawSuccess, p.trailing, p.sub.delivery.circuit_failure_threshold);
             if (b && b.before !== b.after) this.circuitChanged(id, b.before, b.after, b.failures);
             if (b && b.after === CircuitState.CLOSED && b.failures === 0) this.healthy.add(id);
             else this.healthy.delete(id);

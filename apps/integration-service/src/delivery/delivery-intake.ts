@@ -4,7 +4,7 @@ import { BackgroundLoop } from '@app/platform';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { orderKeyOf } from './delivery-order';
-import { DeliveryRepository, NewDelivery } from './delivery.repository';
+import { DELIVERY_REPOSITORY, DeliveryRepository, NewDelivery } from './delivery.repository';
 import { ConnectorCache } from './connector-cache';
 import { DELIVERING, SubscriptionCache } from './subscription-cache';
 import { isDeliverable, subscriptionsMatch } from './subscription-matcher';
@@ -29,7 +29,7 @@ export class DeliveryIntake implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    private readonly repo: DeliveryRepository,
+    @Inject(DELIVERY_REPOSITORY) private readonly repo: DeliveryRepository,
     private readonly subscribers: SubscriptionCache,
     private readonly connectors: ConnectorCache,
     private readonly dispatcher: DeliveryDispatcher,

@@ -1,7 +1,7 @@
 import { metricsRegistry } from '@app/observability';
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Gauge } from 'prom-client';
-import { BacklogRow, DeliveryRepository } from './delivery.repository';
+import { BacklogRow, DELIVERY_REPOSITORY, DeliveryRepository } from './delivery.repository';
 import { SubscriptionCache } from './subscription-cache';
 
 type BacklogSource = () => Promise<{ subscribers: string[]; rows: BacklogRow[] }>;
@@ -43,7 +43,7 @@ export class DeliveryMetrics implements OnModuleInit, OnModuleDestroy {
   };
 
   constructor(
-    private readonly repo: DeliveryRepository,
+    @Inject(DELIVERY_REPOSITORY) private readonly repo: DeliveryRepository,
     private readonly subscribers: SubscriptionCache,
   ) {}
 

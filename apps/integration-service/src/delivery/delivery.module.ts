@@ -8,7 +8,8 @@ import { DeliveriesRpcController } from './deliveries.rpc.controller';
 import { DeliveryDispatcher } from './delivery-dispatcher';
 import { DeliveryIntake } from './delivery-intake';
 import { DeliveryMetrics } from './delivery-metrics';
-import { DeliveryRepository } from './delivery.repository';
+import { DELIVERY_GATE_REPOSITORY, TypeOrmDeliveryGateRepository } from './delivery-gate.repository';
+import { DELIVERY_REPOSITORY, TypeOrmDeliveryRepository } from './delivery.repository';
 import { GetCircuitHandler } from './queries/get-circuit/get-circuit.handler';
 import { ListDeliveriesHandler } from './queries/list-deliveries/list-deliveries.handler';
 import { SubscriptionCache } from './subscription-cache';
@@ -17,6 +18,13 @@ import { SubscriptionCache } from './subscription-cache';
 @Module({
   imports: [CqrsModule, IntegrationsModule],
   controllers: [DeliveriesRpcController],
-  providers: [DeliveryRepository, SubscriptionCache, ConnectorCache, DeliveryDispatcher, DeliveryIntake, DeliveryMetrics, ListDeliveriesHandler, GetCircuitHandler, RetryDeliveryHandler, ReplayDeliveriesHandler],
+  providers: [
+    { provide: DELIVERY_REPOSITORY, useClass: TypeOrmDeliveryRepository },
+    { provide: DELIVERY_GATE_REPOSITORY, useClass: TypeOrmDeliveryGateRepository },
+    SubscriptionCache, ConnectorCache, DeliveryDispatcher, DeliveryIntake, DeliveryMetrics, ListDeliveriesHandler,
+    GetCircuitHandler,
+    RetryDeliveryHandler,
+    ReplayDeliveriesHandler,
+  ],
 })
 export class DeliveryModule {}

@@ -1,4 +1,4 @@
-import { CircuitState, DeliveryOrderBy, DeliveryStatus } from '@app/contracts';
+import { DeliveryOrderBy, DeliveryStatus } from '@app/contracts';
 import { Outbox, OutboxEvent, rowsOf, SqlRunner } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,7 +6,6 @@ import { DataSource } from 'typeorm';
 
 const T = '"integration"."deliveries"';
 const A = '"integration"."delivery_attempts"';
-const S = '"integration"."delivery_states"';
 
 export interface NewDelivery {
   integrationId: string;
@@ -41,26 +40,6 @@ export interface DeliveryUpdate {
   nextAttemptAt: Date;
   error: string | null;
   statusCode: number | null;
-}
-
-export interface GateSettings {
-  want: number;
-  ratePerMinute: number;
-  capacity: number;
-  cooldownSeconds: number;
-  probeStaleSeconds: number;
-}
-
-export interface GateResult {
-  granted: number;
-  before: CircuitState;
-  after: CircuitState;
-}
-
-export interface BreakerResult {
-  before: CircuitState;
-  after: CircuitState;
-  failures: number;
 }
 
 export interface BacklogRow {
@@ -98,25 +77,45 @@ export interface AttemptRow {
   error: string | null;
 }
 
-export interface StateRow {
-  circuit_state: CircuitState;
-  consecutive_failures: number;
-  opened_at: Date | null;
+/**
+ * The deliveries and their attempts (the port the pipeline and the handlers depend on). Every statement is
+ * batched: one multi-row insert per intake batch, one claim per integration per round, one multi-row update per
+ * result flush. Single statements only (no interactive transactions), which also suits PGlite's one session in
+ * standalone mode. The rate limit and breaker state is DeliveryGateRepository's.
+ */
+export interface DeliveryRepository {
+  /** Idempotent: a redelivered event finds its (integration, event) row and adds nothing. Returns the integrations that got new rows. */
+  insertMany(rows: NewDelivery[]): Promise<string[]>;
+  /** Leases up to `limit` due deliveries of one integration, picked as `mode` says, in stream order. */
+  claim(integrationId: string, limit: number, mode: ClaimMode, leaseMs: number, owner: string): Promise<ClaimedDelivery[]>;
+  /** Records attempts and outcomes; `deadLetters` (delivery id → its event) go to the outbox with the outcomes recorded. */
+  record(attempts: AttemptRecord[], updates: DeliveryUpdate[], deadLetters?: Map<string, OutboxEvent>): Promise<void>;
+  /** Per integration, when its earliest open delivery is due. */
+  dueByIntegration(): Promise<Array<{ integration_id: string; due: Date }>>;
+  /** Newest first, keyset-paged by (created_at, id); one row more than `limit` when there are more. */
+  page(integrationId: string, status: DeliveryStatus | undefined, limit: number, cursor: { c: string; i: string } | null): Promise<DeliveryRow[]>;
+  attemptsOf(ids: string[]): Promise<AttemptRow[]>;
+  findOne(integrationId: string, id: string): Promise<DeliveryRow | null>;
+  /** Back to PENDING, due now, with a fresh attempt budget; false while it is being sent. */
+  requeue(integrationId: string, id: string): Promise<boolean>;
+  /** Every finished delivery recorded since `since` goes out again, same ids; returns how many. */
+  replaySince(integrationId: string, since: string): Promise<number>;
+  integrationExists(id: string): Promise<boolean>;
+  /** Unfinished deliveries and the age of the oldest, per integration (one of them, or every one with a backlog). */
+  backlog(integrationId?: string): Promise<BacklogRow[]>;
+  /** The integration's deliveries per status (every status present, 0 when none). */
+  counts(integrationId: string): Promise<Record<string, number>>;
 }
 
-/**
- * Every statement of the delivery pipeline, batched: one multi-row insert per intake batch, one claim per
- * integration per round, one multi-row update per result flush. Single statements only (no interactive
- * transactions), which also suits PGlite's one session in standalone mode.
- */
+export const DELIVERY_REPOSITORY = Symbol('DELIVERY_REPOSITORY');
+
 @Injectable()
-export class DeliveryRepository {
+export class TypeOrmDeliveryRepository implements DeliveryRepository {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly outbox: Outbox,
   ) {}
 
-  /** Idempotent: a redelivered event finds its (integration, event) row and adds nothing. Returns the integrations that got new rows. */
   async insertMany(rows: NewDelivery[]): Promise<string[]> {
     if (!rows.length) return [];
     const res = await this.ds.query(
@@ -128,54 +127,7 @@ export class DeliveryRepository {
     return [...new Set(rowsOf<{ integration_id: string }>(res).map((r) => r.integration_id))];
   }
 
-  /** Creates the integration's bucket/breaker row when missing (full bucket, closed circuit). */
-  async ensureState(integrationId: string, capacity: number): Promise<void> {
-    await this.ds.query(`INSERT INTO ${S} (integration_id, tokens) VALUES ($1, $2) ON CONFLICT (integration_id) DO NOTHING`, [integrationId, capacity]);
-  }
 
-  /**
-   * Token bucket and breaker in one atomic statement (row lock): refills by elapsed time, grants up to `want`
-   * tokens while CLOSED, one probe when OPEN has cooled down (→ HALF_OPEN) or a HALF_OPEN probe went stale.
-   */
-  async gate(integrationId: string, g: GateSettings): Promise<GateResult | null> {
-    const res = await this.ds.query(
-      `WITH cur AS (
-         SELECT integration_id, circuit_state, opened_at, half_open_at,
-                LEAST($4::float8, tokens + GREATEST(0, EXTRACT(EPOCH FROM (clock_timestamp() - refilled_at))) * $3::float8 / 60.0) AS avail
-         FROM ${S} WHERE integration_id = $1 FOR UPDATE
-       ), dec AS (
-         SELECT integration_id, avail, circuit_state,
-           CASE
-             WHEN circuit_state = 'CLOSED' THEN LEAST($2::int, floor(avail)::int)
-             WHEN circuit_state = 'OPEN' AND opened_at + make_interval(secs => $5::float8) <= clock_timestamp() THEN LEAST(1, floor(avail)::int)
-             WHEN circuit_state = 'HALF_OPEN' AND half_open_at + make_interval(secs => $6::float8) <= clock_timestamp() THEN LEAST(1, floor(avail)::int)
-             ELSE 0
-           END AS granted
-         FROM cur
-       )
-       UPDATE ${S} s SET
-         tokens = dec.avail - dec.granted,
-         refilled_at = clock_timestamp(),
-         circuit_state = CASE WHEN dec.circuit_state <> 'CLOSED' AND dec.granted > 0 THEN 'HALF_OPEN' ELSE s.circuit_state END,
-         half_open_at = CASE WHEN dec.circuit_state <> 'CLOSED' AND dec.granted > 0 THEN clock_timestamp() ELSE s.half_open_at END
-       FROM dec WHERE s.integration_id = dec.integration_id
-       RETURNING dec.granted AS granted, dec.circuit_state AS before, s.circuit_state AS after`,
-      [integrationId, g.want, g.ratePerMinute, g.capacity, g.cooldownSeconds, g.probeStaleSeconds],
-    );
-    const row = rowsOf<{ granted: number; before: CircuitState; after: CircuitState }>(res)[0];
-    return row ? { granted: Number(row.granted), before: row.before, after: row.after } : null;
-  }
-
-  /** Gives back tokens that found nothing to send; a probe that found nothing leaves the circuit OPEN again. */
-  async refund(integrationId: string, tokens: number, capacity: number, revertProbe: boolean): Promise<void> {
-    await this.ds.query(
-      `UPDATE ${S} SET tokens = LEAST($3::float8, tokens + $2::float8),
-         circuit_state = CASE WHEN $4::boolean AND circuit_state = 'HALF_OPEN' THEN 'OPEN' ELSE circuit_state END,
-         half_open_at = CASE WHEN $4::boolean AND circuit_state = 'HALF_OPEN' THEN NULL ELSE half_open_at END
-       WHERE integration_id = $1`,
-      [integrationId, tokens, capacity, revertProbe],
-    );
-  }
 
   /**
    * Leases due deliveries of one integration. Parallel: the oldest `limit` due ones, skipping rows another
@@ -212,9 +164,8 @@ export class DeliveryRepository {
       .map(({ id, integration_id, attempts, event }) => ({ id, integration_id, attempts, event }));
   }
 
-  /** One flush of results: every attempt, then every delivery's new status, two statements. */
   /**
-   * Records attempts and outcomes. `deadLetters` (delivery id → its integration.delivery.failed event) go to the
+   * Records a flush of results: every attempt, then every delivery's new status (two statements). `deadLetters` (delivery id → its integration.delivery.failed event) go to the
    * outbox in the same transaction, for the deliveries whose outcome was recorded; without any, no transaction.
    */
   async record(attempts: AttemptRecord[], updates: DeliveryUpdate[], deadLetters: Map<string, OutboxEvent> = new Map()): Promise<void> {
@@ -265,35 +216,6 @@ export class DeliveryRepository {
       return rowsOf<{ id: string }>(res).map((r) => r.id);
     }
     return [];
-  }
-
-  /**
-   * Feeds the breaker with a flush's outcomes for one integration: a success resets the count, each trailing
-   * failure adds one; CLOSED opens at the threshold, a failed HALF_OPEN probe re-opens, a success closes.
-   */
-  async breaker(integrationId: string, sawSuccess: boolean, trailingFailures: number, threshold: number): Promise<BreakerResult | null> {
-    const res = await this.ds.query(
-      `WITH old AS (
-         SELECT integration_id, circuit_state, (CASE WHEN $2::boolean THEN 0 ELSE consecutive_failures END) + $3::int AS fails
-         FROM ${S} WHERE integration_id = $1 FOR UPDATE
-       ), nxt AS (
-         SELECT integration_id, circuit_state AS before, fails,
-           CASE
-             WHEN $3::int > 0 AND (circuit_state = 'HALF_OPEN' OR (circuit_state = 'CLOSED' AND fails >= $4::int)) THEN 'OPEN'
-             WHEN $3::int = 0 AND $2::boolean THEN 'CLOSED'
-             ELSE circuit_state
-           END AS after
-         FROM old
-       )
-       UPDATE ${S} s SET consecutive_failures = nxt.fails, circuit_state = nxt.after,
-         opened_at = CASE WHEN nxt.after = 'OPEN' AND nxt.before <> 'OPEN' THEN clock_timestamp() WHEN nxt.after = 'CLOSED' THEN NULL ELSE s.opened_at END,
-         half_open_at = CASE WHEN nxt.after <> 'HALF_OPEN' THEN NULL ELSE s.half_open_at END
-       FROM nxt WHERE s.integration_id = nxt.integration_id
-       RETURNING nxt.before AS before, nxt.after AS after, nxt.fails AS failures`,
-      [integrationId, sawSuccess, trailingFailures, threshold],
-    );
-    const row = rowsOf<{ before: CircuitState; after: CircuitState; failures: number }>(res)[0];
-    return row ? { before: row.before, after: row.after, failures: Number(row.failures) } : null;
   }
 
   /** Per integration, when its earliest open delivery is due (a pending retry, or a lease that runs out). */
@@ -363,11 +285,6 @@ export class DeliveryRepository {
     return rowsOf(await this.ds.query(`SELECT 1 FROM "integration"."integrations" WHERE id = $1`, [id])).length > 0;
   }
 
-  async state(integrationId: string): Promise<StateRow | null> {
-    return rowsOf<StateRow>(await this.ds.query(`SELECT circuit_state, consecutive_failures, opened_at FROM ${S} WHERE integration_id = $1`, [integrationId]))[0] ?? null;
-  }
-
-  /** Unfinished deliveries and the age of the oldest, per integration (one of them, or every one with a backlog). */
   async backlog(integrationId?: string): Promise<BacklogRow[]> {
     const rows = rowsOf<{ integration_id: string; size: string; retrying: string; oldest: Date | null; age: string | null }>(
       await this.ds.query(

@@ -1,7 +1,8 @@
 import { ReplayResultDto } from '@app/contracts';
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeliveryDispatcher } from '../../delivery-dispatcher';
-import { DeliveryRepository } from '../../delivery.repository';
+import { DELIVERY_REPOSITORY, DeliveryRepository } from '../../delivery.repository';
 import { ReplayDeliveriesCommand } from './replay-deliveries.command';
 import { integrationNotFound } from '../../../integrations/integration.repository';
 
@@ -12,7 +13,7 @@ import { integrationNotFound } from '../../../integrations/integration.repositor
 @CommandHandler(ReplayDeliveriesCommand)
 export class ReplayDeliveriesHandler implements ICommandHandler<ReplayDeliveriesCommand> {
   constructor(
-    private readonly repo: DeliveryRepository,
+    @Inject(DELIVERY_REPOSITORY) private readonly repo: DeliveryRepository,
     private readonly dispatcher: DeliveryDispatcher,
   ) {}
 

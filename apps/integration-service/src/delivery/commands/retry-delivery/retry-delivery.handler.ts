@@ -1,15 +1,16 @@
 import { AppException, DeliveryDto } from '@app/contracts';
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeliveryDispatcher } from '../../delivery-dispatcher';
 import { toDeliveryDto } from '../../delivery.mapper';
-import { DeliveryRepository } from '../../delivery.repository';
+import { DELIVERY_REPOSITORY, DeliveryRepository } from '../../delivery.repository';
 import { RetryDeliveryCommand } from './retry-delivery.command';
 
 /** A dead (or delivered, or waiting) delivery goes out again now, same id, with a fresh attempt budget. */
 @CommandHandler(RetryDeliveryCommand)
 export class RetryDeliveryHandler implements ICommandHandler<RetryDeliveryCommand> {
   constructor(
-    private readonly repo: DeliveryRepository,
+    @Inject(DELIVERY_REPOSITORY) private readonly repo: DeliveryRepository,
     private readonly dispatcher: DeliveryDispatcher,
   ) {}
 

@@ -1,17 +1,22 @@
 import { CircuitDto, CircuitState } from '@app/contracts';
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DeliveryRepository } from '../../delivery.repository';
+import { DELIVERY_GATE_REPOSITORY, DeliveryGateRepository } from '../../delivery-gate.repository';
+import { DELIVERY_REPOSITORY, DeliveryRepository } from '../../delivery.repository';
 import { GetCircuitQuery } from './get-circuit.query';
 import { integrationNotFound } from '../../../integrations/integration.repository';
 
 /** The breaker's state and the integration's deliveries per status. */
 @QueryHandler(GetCircuitQuery)
 export class GetCircuitHandler implements IQueryHandler<GetCircuitQuery> {
-  constructor(private readonly repo: DeliveryRepository) {}
+  constructor(
+    @Inject(DELIVERY_REPOSITORY) private readonly repo: DeliveryRepository,
+    @Inject(DELIVERY_GATE_REPOSITORY) private readonly gates: DeliveryGateRepository,
+  ) {}
 
   async execute({ integrationId }: GetCircuitQuery): Promise<CircuitDto> {
     if (!(await this.repo.integrationExists(integrationId))) throw integrationNotFound(integrationId);
-    const [state, counts] = await Promise.all([this.repo.state(integrationId), this.repo.counts(integrationId)]);
+    const [state, counts] = await Promise.all([this.gates.state(integrationId), this.repo.counts(integrationId)]);
     return {
       integration_id: integrationId,
       state: state?.circuit_state ?? CircuitState.CLOSED,

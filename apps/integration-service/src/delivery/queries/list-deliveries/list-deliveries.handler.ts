@@ -1,14 +1,15 @@
 import { AppException, DeliveryPageDto } from '@app/contracts';
+import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { decodeCursor, encodeCursor, toBacklogDto, toDeliveryDto } from '../../delivery.mapper';
-import { DeliveryRepository } from '../../delivery.repository';
+import { DELIVERY_REPOSITORY, DeliveryRepository } from '../../delivery.repository';
 import { ListDeliveriesQuery } from './list-deliveries.query';
 import { integrationNotFound } from '../../../integrations/integration.repository';
 
 /** Newest first, keyset-paged, each delivery with its attempts. */
 @QueryHandler(ListDeliveriesQuery)
 export class ListDeliveriesHandler implements IQueryHandler<ListDeliveriesQuery> {
-  constructor(private readonly repo: DeliveryRepository) {}
+  constructor(@Inject(DELIVERY_REPOSITORY) private readonly repo: DeliveryRepository) {}
 
   async execute({ request }: ListDeliveriesQuery): Promise<DeliveryPageDto> {
     const cursor = request.cursor ? decodeCursor(request.cursor) : null;
