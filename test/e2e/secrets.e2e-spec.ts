@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { SystemUnderTest, waitFor } from '@app/testing';
+import { SystemUnderTest, waitFor, WebhookSink } from '@app/testing';
 
 const MODE = (process.env.E2E_MODE ?? 'standalone') as 'standalone' | 'distributed';
 const MASK = '********';
@@ -69,18 +69,23 @@ describe(`Secrets in every shape (${MODE})`, () => {
   let sut: SystemUnderTest;
   let admin: ReturnType<SystemUnderTest['api']>;
   let viewer: ReturnType<SystemUnderTest['api']>;
+  let operator: ReturnType<SystemUnderTest['api']>;
   let rec: Awaited<ReturnType<typeof startRecorder>>;
+  let sink: WebhookSink;
   const created: string[] = [];
 
   beforeAll(async () => {
     rec = await startRecorder();
+    sink = await WebhookSink.start();
     sut = await SystemUnderTest.start(MODE, { env: { MCP_INTEGRATIONS_ALLOW_OUTBOUND: '127.0.0.0/8' } });
     admin = sut.api('admin');
     viewer = sut.api('viewer');
+    operator = sut.api('operator');
   }, 120000);
 
   afterAll(async () => {
     await sut?.stop();
+    await sink?.stop();
     await new Promise<void>((r) => (rec ? rec.server.close(() => r()) : r()));
   }, 60000);
 
@@ -189,4 +194,110 @@ describe(`Secrets in every shape (${MODE})`, () => {
     expect(JSON.stringify((await admin.get('/api/v1/audit?limit=500')).body)).not.toContain('cnry-');
     expect(sut.allLogs()).not.toContain('cnry-');
   });
+
+  it('signs webhooks created without a secret with a generated one that only admins read and rotate, and that is shown nowhere else', async () => {
+    const hook = await create('signed', { type: 'WEBHOOK', direction: 'OUTBOUND', connection: { url: `${sink.url}/signed` } });
+    const id: string = hook.id;
+    expect(hook.connection.secret).toBe(MASK);
+    const secretUrl = `/api/v1/integrations/${id}/signing-secret`;
+
+    // Operators and viewers may neither read nor rotate it.
+    for (const who of [viewer, operator]) {
+      const read = await who.get(secretUrl);
+      expect([read.status, read.headers.get('content-type')]).toEqual([403, expect.stringContaining('application/problem+json')]);
+      expect((await who.post(`${secretUrl}/rotate`, {})).status).toBe(403);
+    }
+    const first = await admin.get(secretUrl);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ integration_id: id, secret: expect.stringMatching(/^whsec_[A-Za-z0-9+/]{32}$/), previous_secret_expires_at: null });
+    const secrets: string[] = [first.body.secret];
+
+    /** The signatures of the last delivery to /signed, each checked against a secret by an independent HMAC. */
+    const deliverAndVerify = async () => {
+      const before = sink.on('/signed').length;
+      expect((await admin.post(`/api/v1/integrations/${id}/test`, { send_test_event: true })).body).toMatchObject({ healthy: true, test_event_sent: true });
+      const got = sink.on('/signed').slice(before).pop()!;
+      const sigs = String(got.headers['webhook-signature'] ?? '').split(' ').filter(Boolean);
+      const signs = (secret: string) => {
+        const mac = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${got.headers['webhook-id']}.${got.headers['webhook-timestamp']}.${got.raw}`).digest('base64');
+        return sigs.includes(`v1,${mac}`);
+      };
+      return { count: sigs.length, signs };
+    };
+    const signed = await deliverAndVerify();
+    expect(signed.count).toBe(1);
+    expect(signed.signs(secrets[0])).toBe(true);
+
+    // Rotation: a new key, the old one beside it for the grace period (a second v1 signature).
+    const rotated = await admin.post(`${secretUrl}/rotate`, {});
+    expect(rotated.status).toBe(200);
+    expect(rotated.body).toEqual({ integration_id: id, secret: expect.stringMatching(/^whsec_/), previous_secret_expires_at: expect.any(String) });
+    secrets.push(rotated.body.secret);
+    expect(secrets[1]).not.toBe(secrets[0]);
+    expect(Date.parse(rotated.body.previous_secret_expires_at) - Date.now()).toBeGreaterThan(86_400_000 - 120_000);
+    expect((await admin.get(secretUrl)).body).toEqual(rotated.body);
+    const during = await deliverAndVerify();
+    expect([during.count, during.signs(secrets[1]), during.signs(secrets[0])]).toEqual([2, true, true]);
+
+    // A GET body PUT back, and a PUT that leaves the secret out, keep it (never unsigned, never a silent new key).
+    const got = (await admin.get(`/api/v1/integrations/${id}`)).body;
+    expect(got.connection).toMatchObject({ secret: MASK, rotation: { previous_secret: MASK, expires_at: rotated.body.previous_secret_expires_at } });
+    expect((await admin.put(`/api/v1/integrations/${id}`, got)).status).toBe(200);
+    const { secret: _s, ...withoutSecret } = got.connection;
+    expect((await admin.put(`/api/v1/integrations/${id}`, { ...got, connection: withoutSecret })).status).toBe(200);
+    expect((await admin.get(secretUrl)).body.secret).toBe(secrets[1]);
+
+    // grace_seconds 0 (after a leak): only the new key signs.
+    const now = await admin.post(`${secretUrl}/rotate`, { grace_seconds: 0 });
+    expect(now.body).toMatchObject({ secret: expect.stringMatching(/^whsec_/), previous_secret_expires_at: null });
+    secrets.push(now.body.secret);
+    const after = await deliverAndVerify();
+    expect([after.count, after.signs(secrets[2]), after.signs(secrets[1]), after.signs(secrets[0])]).toEqual([1, true, false, false]);
+
+    // Problems: unknown id, another type, a bad grace; nothing changed by them.
+    const unknown = await admin.get('/api/v1/integrations/00000000-0000-4000-8000-000000000000/signing-secret');
+    expect([unknown.status, unknown.body.code, unknown.headers.get('content-type')]).toEqual([404, 'INTEGRATION_NOT_FOUND', expect.stringContaining('application/problem+json')]);
+    const rest = await create('not-a-webhook', { type: 'REST_API', direction: 'OUTBOUND', connection: { method: 'POST', url: `${sink.url}/rest` } });
+    for (const res of [await admin.get(`/api/v1/integrations/${rest.id}/signing-secret`), await admin.post(`/api/v1/integrations/${rest.id}/signing-secret/rotate`, {})]) {
+      expect([res.status, res.body.code]).toEqual([409, 'INTEGRATION_NOT_WEBHOOK']);
+    }
+    const badGrace = await admin.post(`${secretUrl}/rotate`, { grace_seconds: 604801 });
+    expect([badGrace.status, badGrace.body.errors?.[0]?.field]).toEqual([400, 'grace_seconds']);
+    expect((await admin.get(secretUrl)).body.secret).toBe(secrets[2]);
+
+    // An inbound webhook without a secret gets one too: senders sign with what the admin reads.
+    const inbound = await create('signed-in', { type: 'WEBHOOK', direction: 'INBOUND', connection: {} });
+    expect((await admin.post(`/api/v1/integrations/${inbound.id}/test`, {})).body).toMatchObject({ healthy: true });
+    const inSecret: string = (await admin.get(`/api/v1/integrations/${inbound.id}/signing-secret`)).body.secret;
+    secrets.push(inSecret);
+    const body = JSON.stringify({ hello: 'signed' });
+    const ts = Math.floor(Date.now() / 1000);
+    const sig = createHmac('sha256', Buffer.from(inSecret.slice('whsec_'.length), 'base64')).update(`in-1.${ts}.${body}`).digest('base64');
+    let hooked: Awaited<ReturnType<typeof admin.raw>> | undefined;
+    await waitFor(async () => {
+      hooked = await sut.anonymous().raw('POST', `/api/v1/hooks/${inbound.id}`, body, { 'content-type': 'application/json', 'webhook-id': 'in-1', 'webhook-timestamp': String(ts), 'webhook-signature': `v1,${sig}` });
+      return hooked.status !== 503;
+    }, 15000, 100, 'the inbound webhook receiver');
+    expect(hooked!.status).toBe(200);
+
+    // The secrets appear in no integration body, list, event, audit record or log line; each read was audited.
+    const seen = [
+      JSON.stringify((await admin.get(`/api/v1/integrations/${id}`)).body),
+      JSON.stringify((await admin.get(`/api/v1/integrations/${inbound.id}`)).body),
+      JSON.stringify((await admin.get('/api/v1/integrations?limit=500')).body),
+      JSON.stringify((await viewer.get('/api/v1/integrations?limit=500')).body),
+      await replayedEvents(sut, await sut.keyFor('admin')),
+    ];
+    await waitFor(async () => (await admin.get('/api/v1/audit?limit=500')).body.items.filter((a: { path: string }) => a.path === secretUrl).length >= 6, 10000, 200, 'the audit records of the secret reads');
+    const audit = (await admin.get('/api/v1/audit?limit=500')).body.items as Array<{ path: string; method: string; outcome: string; role: string | null; status: number }>;
+    const reads = audit.filter((a) => a.path === secretUrl && a.method === 'GET');
+    expect(reads.filter((a) => a.outcome === 'ok' && a.role === 'admin').length).toBeGreaterThanOrEqual(4);
+    expect(reads.filter((a) => a.status === 403).map((a) => a.role).sort()).toEqual(['operator', 'viewer']);
+    expect(audit.filter((a) => a.path === `${secretUrl}/rotate` && a.outcome === 'ok')).toHaveLength(2);
+    seen.push(JSON.stringify(audit), sut.allLogs());
+    for (const secret of secrets) {
+      const key = secret.slice('whsec_'.length);
+      for (const text of seen) expect(text.includes(key)).toBe(false);
+    }
+  }, 120000);
 });

@@ -1,4 +1,4 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
 export interface SinkRequest {
@@ -6,6 +6,9 @@ export interface SinkRequest {
   webhookId: string;
   attempt?: string;
   body: any;
+  /** The body as received (what a Standard Webhooks signature covers). */
+  raw: string;
+  headers: IncomingHttpHeaders;
   at: number;
   status: number;
 }
@@ -70,15 +73,16 @@ export class WebhookSink {
       const webhookId = String(req.headers['webhook-id'] ?? '');
       const n = (this.counts.get(path) ?? 0) + 1;
       this.counts.set(path, n);
+      const raw = Buffer.concat(chunks).toString('utf8');
       let body: unknown = null;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        body = JSON.parse(raw);
       } catch {
-        body = Buffer.concat(chunks).toString('utf8');
+        body = raw;
       }
       const decided = this.behaviours.get(path)?.({ path, webhookId, n, body }) ?? 200;
       const { status, headers } = typeof decided === 'number' ? { status: decided, headers: {} } : decided;
-      this.requests.push({ path, webhookId, attempt: req.headers['x-attempt'] as string | undefined, body, at: Date.now(), status });
+      this.requests.push({ path, webhookId, attempt: req.headers['x-attempt'] as string | undefined, body, raw, headers: req.headers, at: Date.now(), status });
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end('{}');
     });
   }

@@ -31,7 +31,7 @@ const UNLIMITED = (url: string) => url.startsWith('/health/') || url === '/metri
 /**
  * Security headers (helmet; a strict CSP for the API and one Swagger UI can live with), CORS for the configured
  * origins only, the per-address rate limit before anything else runs, and the audit record of every mutating
- * request once its status is known.
+ * request (and of every read of a secret) once its status is known.
  */
 export async function hardenGateway(nest: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = nest.getHttpAdapter().getInstance() as unknown as FastifyInstance;
@@ -70,11 +70,12 @@ export async function hardenGateway(nest: NestFastifyApplication, config: AppCon
   fastify.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
     // The MCP and GraphQL doors record each tool call / mutation themselves (who, action, censored arguments,
     // outcome), not each POST (most POST /graphql are reads).
-    if (!AuditRecorder.audits(req.method) || req.routeOptions?.url === '/mcp' || req.routeOptions?.url === '/graphql') return;
+    if (!AuditRecorder.audits(req.method, req.routeOptions?.config) || req.routeOptions?.url === '/mcp' || req.routeOptions?.url === '/graphql') return;
     audit.record({
       method: req.method,
       url: req.url,
       route: req.routeOptions?.url,
+      routeConfig: req.routeOptions?.config,
       status: reply.statusCode,
       correlationId: String(req.id),
       clientAddress: clientAddress(req),

@@ -162,6 +162,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/{id}/signing-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook's signing secret (admin)
+         * @description The `whsec_` secret (Standard Webhooks) a WEBHOOK signs its deliveries with and its inbound messages must carry, generated when none was given: give it to the receiver (or sender). Never part of the integration itself (masked there); each read is audited, without the value. 409 `INTEGRATION_NOT_WEBHOOK` for other types, `WEBHOOK_SECRET_MISSING` for a webhook saved before secrets were generated (rotate to create one).
+         */
+        get: operations["IntegrationsController_signingSecret"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/signing-secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate a webhook's signing secret (admin)
+         * @description Generates a new `whsec_` secret and answers it. The replaced one stays in use for `grace_seconds` (default 86400, as Svix): deliveries carry a second `v1,` signature made with it and inbound messages signed with it are still accepted, so receivers can switch over; `grace_seconds: 0` drops it at once (after a leak). Audited, without the value. 409 `INTEGRATION_NOT_WEBHOOK` for other types, `INTEGRATION_DEPRECATED` for a deprecated one.
+         */
+        post: operations["IntegrationsController_rotateSigningSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hooks/{integration_id}": {
         parameters: {
             query?: never;
@@ -1321,6 +1361,27 @@ export interface components {
             error?: string | null;
             /** @description Whether the test event was accepted (when one was sent) */
             test_event_sent?: boolean | null;
+        };
+        SigningSecretDto: {
+            /** Format: uuid */
+            integration_id: string;
+            /**
+             * @description The `whsec_` secret (Standard Webhooks) deliveries are signed with now and inbound messages must be signed with
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /**
+             * Format: date-time
+             * @description Until when the secret replaced by the last rotation is still used beside it; null when none is
+             */
+            previous_secret_expires_at?: string | null;
+        };
+        RotateSigningSecretBody: {
+            /**
+             * @description How long the replaced secret is still signed with (outbound, a second `v1,` signature) and accepted (inbound); 0 ends it at once (after a leak)
+             * @default 86400
+             */
+            grace_seconds?: number;
         };
         InboundHookResultDto: {
             /** @description Id of the CloudEvent published on integration.inbound.<integration_id> */
@@ -3275,6 +3336,216 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IntegrationDto"];
+                };
+            };
+            /** @description Invalid input: each bad field is named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description A service behind the gateway is not available (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    IntegrationsController_signingSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningSecretDto"];
+                };
+            };
+            /** @description Invalid input: each bad field is named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/conflict",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The change conflicts with the current state",
+                     *       "code": "CONFLICT",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description A service behind the gateway is not available (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    IntegrationsController_rotateSigningSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RotateSigningSecretBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SigningSecretDto"];
                 };
             };
             /** @description Invalid input: each bad field is named in `errors` */

@@ -14,6 +14,8 @@ const RANK: Record<Role, number> = { [Role.Viewer]: 1, [Role.Operator]: 2, [Role
 export const Permission = {
   IntegrationsRead: Role.Viewer,
   IntegrationsWrite: Role.Operator,
+  /** A webhook's signing secret in clear, and its rotation: whoever holds it can forge or verify its messages. */
+  IntegrationSecretsManage: Role.Admin,
   SystemRead: Role.Viewer,
   InventoryRead: Role.Viewer,
   InventorySync: Role.Operator,

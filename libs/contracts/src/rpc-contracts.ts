@@ -59,6 +59,8 @@ import {
   ListIntegrationsQuery,
   ReplayRequest,
   ReplayResultDto,
+  RotateSigningSecretRequest,
+  SigningSecretDto,
   TestIntegrationRequest,
   TestIntegrationResultDto,
   UpdateIntegrationRequest,
@@ -110,6 +112,8 @@ export const RpcContracts = {
   [RpcSubjects.IntegrationLifecycle]: { request: LifecycleRequest, response: returns<IntegrationDto>() },
   [RpcSubjects.IntegrationBulk]: { request: BulkRegisterRequest, response: returns<BulkRegisterResultDto>(), what: 'request body', timeoutMs: LONG_MS },
   [RpcSubjects.IntegrationTypes]: { request: null, response: returns<IntegrationTypeDto[]>() },
+  [RpcSubjects.IntegrationSecretGet]: { request: IntegrationIdRequest, response: returns<SigningSecretDto>() },
+  [RpcSubjects.IntegrationSecretRotate]: { request: RotateSigningSecretRequest, response: returns<SigningSecretDto>(), what: 'request body' },
   // health-monitor waits for the check's own timeout_seconds plus a margin (not an HTTP route).
   [RpcSubjects.IntegrationProbe]: { request: ProbeIntegrationRequest, response: returns<ProbeResultDto>(), timeoutMs: 'per-call' },
   [RpcSubjects.IntegrationDeliveriesList]: { request: ListDeliveriesRequest, response: returns<DeliveryPageDto>(), what: 'query' },

@@ -23,6 +23,10 @@ export const RpcSubjects = {
   IntegrationLifecycle: 'rpc.integration.lifecycle',
   IntegrationBulk: 'rpc.integration.bulk',
   IntegrationTypes: 'rpc.integration.types',
+  /** integration-service: a WEBHOOK's signing secret in clear (admins only; the reply is the only place it travels). */
+  IntegrationSecretGet: 'rpc.integration.secret.get',
+  /** integration-service: a new signing secret, the previous one kept for a grace period. */
+  IntegrationSecretRotate: 'rpc.integration.secret.rotate',
   /** integration-service runs one integration's health check (endpoint with auth applied, or the connector's). */
   IntegrationProbe: 'rpc.integration.probe',
   /** integration-service: one integration's deliveries (with attempts), cursor-paged. */

@@ -16,6 +16,12 @@ const HEALTH: View = {
 };
 const HISTORY: View = { columns: [col('Checked', 'checked_at'), col('Outcome'), col('Latency ms', 'latency_ms'), col('Error')] };
 
+/** `--grace`: whole seconds, 0 allowed (ends the old secret now); the API bounds the maximum. */
+function graceSeconds(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new UsageError(`--grace: whole seconds, 0 or more (got "${value.slice(0, 40)}")`);
+  return Number(value);
+}
+
 export function registerIntegrations(program: Command): void {
   const integrations = program.command('integrations').description('The integration registry: webhooks, REST, queues, buses, … (docs/integrations.md)');
   const byId = (id: string) => ({ params: { path: { id } } });
@@ -141,6 +147,22 @@ export function registerIntegrations(program: Command): void {
     .action(async (id, opts, cmd) => {
       const ctx = contextOf(cmd);
       ctx.print(await paged(ctx, opts, (cursor) => unwrap(ctx.client().GET('/api/v1/integrations/{id}/deliveries', { params: { path: { id }, query: { status: opts.status as never, limit: opts.limit, cursor } } }))), DELIVERIES);
+    });
+
+  integrations
+    .command('secret')
+    .description("A webhook's signing secret (admin); --rotate makes a new one, the old one still used for --grace seconds")
+    .argument('<id>', 'integration id')
+    .option('--rotate', 'generate a new secret and print it')
+    .option('--grace <seconds>', 'with --rotate: how long the replaced secret is still signed with and accepted (default 86400; 0 ends it now)', graceSeconds)
+    .addHelpText('after', examples('aws-mcp integrations secret 0b5c…', 'aws-mcp integrations secret 0b5c… -o json --query secret > receiver.secret', 'aws-mcp integrations secret 0b5c… --rotate --grace 3600'))
+    .action(async (id, opts, cmd) => {
+      const ctx = contextOf(cmd);
+      if (opts.grace !== undefined && !opts.rotate) throw new UsageError('--grace needs --rotate');
+      const result = opts.rotate
+        ? await unwrap(ctx.client().POST('/api/v1/integrations/{id}/signing-secret/rotate', { ...byId(id), body: { grace_seconds: opts.grace } }))
+        : await unwrap(ctx.client().GET('/api/v1/integrations/{id}/signing-secret', byId(id)));
+      ctx.print(result, { rows: (r) => [r], columns: [col('Integration', 'integration_id'), col('Secret'), col('Previous until', 'previous_secret_expires_at')] });
     });
 
   integrations

@@ -1,9 +1,19 @@
 import { Identity } from '@app/auth';
 import { redactSecrets } from '@app/observability';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { AuditRecord, AuditRepository } from './audit.repository';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Fastify route config key of a read that is audited like a write (`@AuditedRead()`). */
+const AUDITED_READ = 'auditedRead';
+
+/**
+ * Marks a GET whose answer is a secret (a webhook's signing secret): who read it, when, with what outcome, is
+ * recorded like a write, the response body never. On the Fastify route's config, so refusals (401, 403) are too.
+ */
+export const AuditedRead = () => RouteConfig({ [AUDITED_READ]: true });
+
 /** Censored arguments larger than this are stored as a cut preview: the audit log is not a document store. */
 const MAX_ARGUMENT_CHARS = 8192;
 
@@ -11,6 +21,8 @@ export interface AuditedRequest {
   method: string;
   url: string;
   route?: string;
+  /** The Fastify route's config (`@AuditedRead()` marks reads to record). */
+  routeConfig?: unknown;
   status: number;
   correlationId: string;
   clientAddress: string;
@@ -69,7 +81,7 @@ export function censorArguments(args: unknown): unknown {
 }
 
 /**
- * The audit trail of every door. REST: every mutating request after its response: who (identity and role), what
+ * The audit trail of every door. REST: every mutating request (and each `@AuditedRead()`) after its response: who (identity and role), what
  * (method, path, route), the result (status), when, the correlation id and the client address, never bodies,
  * query strings or headers. Other doors (recordAction): who, which door and action, the arguments with secrets
  * censored, the outcome, the correlation id. Rows are batched off the request path and flushed on shutdown.
@@ -83,12 +95,13 @@ export class AuditRecorder implements OnModuleDestroy {
 
   constructor(private readonly repo: AuditRepository) {}
 
-  static audits(method: string): boolean {
-    return MUTATING.has(method.toUpperCase());
+  /** Every mutating request, and the reads marked `@AuditedRead()` (`routeConfig`: the Fastify route's config). */
+  static audits(method: string, routeConfig?: unknown): boolean {
+    return MUTATING.has(method.toUpperCase()) || (routeConfig as Record<string, unknown> | undefined)?.[AUDITED_READ] === true;
   }
 
   record(r: AuditedRequest): void {
-    if (!AuditRecorder.audits(r.method)) return;
+    if (!AuditRecorder.audits(r.method, r.routeConfig)) return;
     const method = r.method.toUpperCase().slice(0, 8);
     this.push({
       ...this.who(r.identity),

@@ -12,6 +12,7 @@ import {
   IntegrationConfigDto,
   IntegrationDto,
   ReplayBody,
+  RotateSigningSecretBody,
   RunCommandBody,
   StartSyncRequest,
   TestIntegrationBody,
@@ -116,6 +117,13 @@ export class MutationsResolver {
   @RequirePermission('IntegrationsWrite')
   replayDeliveries(@Args('integration_id', { type: () => ID }, uuid('integration_id')) id: string, @Args('input', input('{ status?, since?, limit? } as the REST body')) body: Input): Promise<object> {
     return this.deliveries.replay(id, validateInto(ReplayBody, body, 'input'));
+  }
+
+  // The signing secret's read (GET .../signing-secret) has no GraphQL twin: queries are not audited per field (docs/decisions.md S24).
+  @Mutation(() => GraphQLJSONObject, { description: 'POST /api/v1/integrations/{id}/signing-secret/rotate (admin): { integration_id, secret, previous_secret_expires_at }' })
+  @RequirePermission('IntegrationSecretsManage')
+  rotateIntegrationSigningSecret(@Args('id', { type: () => ID }, uuid('id')) id: string, @Args('input', optionalInput('{ grace_seconds? } as the REST body')) body?: Input | null): Promise<object> {
+    return this.integrations.rotateSigningSecret(id, validateInto(RotateSigningSecretBody, body ?? {}, 'input'));
   }
 
   // Accounts, inventory, commands

@@ -1,8 +1,22 @@
 import { RequirePermission } from '@app/auth';
-import { BulkRegisterRequest, BulkRegisterResultDto, IntegrationConfigDto, IntegrationDto, IntegrationPageDto, IntegrationReplacementDto, IntegrationTypeDto, ListIntegrationsQuery, TestIntegrationBody, TestIntegrationResultDto } from '@app/contracts';
+import {
+  BulkRegisterRequest,
+  BulkRegisterResultDto,
+  IntegrationConfigDto,
+  IntegrationDto,
+  IntegrationPageDto,
+  IntegrationReplacementDto,
+  IntegrationTypeDto,
+  ListIntegrationsQuery,
+  RotateSigningSecretBody,
+  SigningSecretDto,
+  TestIntegrationBody,
+  TestIntegrationResultDto,
+} from '@app/contracts';
 import { ApiProblems, ParseUuidPipe } from '@app/platform';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { AuditedRead } from '../audit/audit.recorder';
 import { IntegrationsService } from './integrations.service';
 
 /** The seed's Integration Management API. Thin: validate, then ask integration-service over NATS. */
@@ -135,5 +149,35 @@ export class IntegrationsController {
   @ApiProblems(400, 404, 409, 503)
   deprecate(@Param('id', new ParseUuidPipe('id')) id: string): Promise<IntegrationDto> {
     return this.integrations.lifecycle(id, 'deprecate');
+  }
+
+  @Get(':id/signing-secret')
+  @RequirePermission('IntegrationSecretsManage')
+  @AuditedRead()
+  @ApiOperation({
+    summary: "A webhook's signing secret (admin)",
+    description:
+      'The `whsec_` secret (Standard Webhooks) a WEBHOOK signs its deliveries with and its inbound messages must carry, generated when none was given: give it to the receiver (or sender). Never part of the integration itself (masked there); each read is audited, without the value. 409 `INTEGRATION_NOT_WEBHOOK` for other types, `WEBHOOK_SECRET_MISSING` for a webhook saved before secrets were generated (rotate to create one).',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: SigningSecretDto })
+  @ApiProblems(400, 404, 409, 503)
+  signingSecret(@Param('id', new ParseUuidPipe('id')) id: string): Promise<SigningSecretDto> {
+    return this.integrations.signingSecret(id);
+  }
+
+  @Post(':id/signing-secret/rotate')
+  @RequirePermission('IntegrationSecretsManage')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Rotate a webhook's signing secret (admin)",
+    description:
+      'Generates a new `whsec_` secret and answers it. The replaced one stays in use for `grace_seconds` (default 86400, as Svix): deliveries carry a second `v1,` signature made with it and inbound messages signed with it are still accepted, so receivers can switch over; `grace_seconds: 0` drops it at once (after a leak). Audited, without the value. 409 `INTEGRATION_NOT_WEBHOOK` for other types, `INTEGRATION_DEPRECATED` for a deprecated one.',
+  })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: SigningSecretDto })
+  @ApiProblems(400, 404, 409, 503)
+  rotateSigningSecret(@Param('id', new ParseUuidPipe('id')) id: string, @Body() body: RotateSigningSecretBody): Promise<SigningSecretDto> {
+    return this.integrations.rotateSigningSecret(id, body);
   }
 }

@@ -9,7 +9,9 @@ import {
   IntegrationReplacementDto,
   IntegrationTypeDto,
   ListIntegrationsQuery,
+  RotateSigningSecretBody,
   RpcSubjects,
+  SigningSecretDto,
   TestIntegrationBody,
   TestIntegrationResultDto,
 } from '@app/contracts';
@@ -75,5 +77,15 @@ export class IntegrationsService {
 
   lifecycle(id: string, action: IntegrationLifecycleAction): Promise<IntegrationDto> {
     return this.bus.request(RpcSubjects.IntegrationLifecycle, { id, action });
+  }
+
+  /** A WEBHOOK's signing secret in clear (admins; audited as a read of a secret, never with the value). */
+  signingSecret(id: string): Promise<SigningSecretDto> {
+    return this.bus.request(RpcSubjects.IntegrationSecretGet, { id });
+  }
+
+  /** A new signing secret; the replaced one is still used for `grace_seconds` (default 24 h). */
+  rotateSigningSecret(id: string, body: RotateSigningSecretBody): Promise<SigningSecretDto> {
+    return this.bus.request(RpcSubjects.IntegrationSecretRotate, { id, ...body });
   }
 }

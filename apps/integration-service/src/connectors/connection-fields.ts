@@ -13,7 +13,7 @@ const healthUrl: ConnectionField = { name: 'health_url', label: 'Health URL', ki
 
 export const WEBHOOK_FIELDS: readonly ConnectionField[] = [
   { name: 'url', label: 'URL', kind: 'string', requiredFor: OUT, directions: OUT, description: 'Where events are POSTed', placeholder: 'https://hooks.example.com/aws' },
-  { name: 'secret', label: 'Signing secret', kind: 'secret', requiredFor: IN, description: 'whsec_<base64> (Standard Webhooks); outbound signs with it, inbound requires it', placeholder: 'whsec_…' },
+  { name: 'secret', label: 'Signing secret', kind: 'secret', description: 'whsec_<base64> (Standard Webhooks); outbound signs with it, inbound requires it. Left empty, one is generated (an admin reads or rotates it)', placeholder: 'whsec_… (generated when empty)' },
   headers,
   healthUrl,
   { name: 'tolerance_seconds', label: 'Replay window (s)', kind: 'number', directions: IN, description: 'Inbound: how old a signed timestamp may be (default 300)' },

@@ -17,6 +17,8 @@ import { IntegrationMapper } from './integration.mapper';
 import { INTEGRATION_REPOSITORY, TypeOrmIntegrationRepository } from './integration.repository';
 import { IntegrationsRpcController } from './integrations.rpc.controller';
 import { GetIntegrationHandler } from './queries/get-integration/get-integration.handler';
+import { GetSigningSecretHandler } from './queries/get-signing-secret/get-signing-secret.handler';
+import { RotateSigningSecretHandler } from './commands/rotate-signing-secret/rotate-signing-secret.handler';
 import { ListIntegrationsHandler } from './queries/list-integrations/list-integrations.handler';
 
 @Module({
@@ -39,6 +41,8 @@ import { ListIntegrationsHandler } from './queries/list-integrations/list-integr
     ProbeIntegrationHandler,
     ListIntegrationTypesHandler,
     HealthStatusConsumer,
+    GetSigningSecretHandler,
+    RotateSigningSecretHandler,
   ],
   exports: [ConnectorContextFactory, IntegrationMapper, ConnectorsModule, INTEGRATION_REPOSITORY],
 })

@@ -12,7 +12,10 @@ import {
   ListIntegrationsQuery as ListIntegrationsRequest,
   ProbeIntegrationRequest,
   ProbeResultDto,
+  RotateSigningSecretRequest,
   RpcSubjects,
+  SIGNING_GRACE_DEFAULT_SECONDS,
+  SigningSecretDto,
   TestIntegrationRequest,
   TestIntegrationResultDto,
   UpdateIntegrationRequest,
@@ -26,6 +29,8 @@ import { DeleteIntegrationCommand } from './commands/delete-integration/delete-i
 import { RegisterBulkCommand } from './commands/register-bulk/register-bulk.command';
 import { TestIntegrationCommand } from './commands/test-integration/test-integration.command';
 import { UpdateIntegrationCommand } from './commands/update-integration/update-integration.command';
+import { RotateSigningSecretCommand } from './commands/rotate-signing-secret/rotate-signing-secret.command';
+import { GetSigningSecretQuery } from './queries/get-signing-secret/get-signing-secret.query';
 import { GetIntegrationQuery } from './queries/get-integration/get-integration.query';
 import { ListIntegrationTypesQuery } from './queries/list-integration-types/list-integration-types.query';
 import { ListIntegrationsQuery } from './queries/list-integrations/list-integrations.query';
@@ -100,5 +105,15 @@ export class IntegrationsRpcController {
   @OnMessage(RpcSubjects.IntegrationTypes)
   types(): Promise<IntegrationTypeDto[]> {
     return this.queries.execute(new ListIntegrationTypesQuery());
+  }
+
+  @OnMessage(RpcSubjects.IntegrationSecretGet)
+  signingSecret(req: IntegrationIdRequest): Promise<SigningSecretDto> {
+    return this.queries.execute(new GetSigningSecretQuery(req.id));
+  }
+
+  @OnMessage(RpcSubjects.IntegrationSecretRotate)
+  rotateSigningSecret(req: RotateSigningSecretRequest): Promise<SigningSecretDto> {
+    return this.commands.execute(new RotateSigningSecretCommand(req.id, req.grace_seconds ?? SIGNING_GRACE_DEFAULT_SECONDS));
   }
 }

@@ -39,6 +39,8 @@ export const ERROR_CATALOGUE = {
   INTEGRATION_INVALID_CURSOR: { status: 400, title: 'Invalid cursor' },
   INTEGRATION_INVALID_TRANSITION: { status: 409, title: 'The integration cannot make this status change' },
   INTEGRATION_DEPRECATED: { status: 409, title: 'The integration is deprecated and read-only' },
+  INTEGRATION_NOT_WEBHOOK: { status: 409, title: 'Only WEBHOOK integrations have a signing secret' },
+  WEBHOOK_SECRET_MISSING: { status: 409, title: 'The webhook has no signing secret yet' },
   BULK_REJECTED: { status: 400, title: 'The bulk registration was rejected as a whole' },
   DELIVERY_NOT_FOUND: { status: 404, title: 'Delivery not found' },
   DELIVERY_IN_FLIGHT: { status: 409, title: 'The delivery is being sent right now' },

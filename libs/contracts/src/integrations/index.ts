@@ -7,3 +7,4 @@ export * from './integration-requests';
 export * from './integration-events';
 export * from './integration-lifecycle.dto';
 export * from './integration-inbound';
+export * from './integration-signing';

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Standard Webhooks (https://www.standardwebhooks.com/): HMAC-SHA256 over "${id}.${timestamp}.${body}",
@@ -7,6 +7,11 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 
 const PREFIX = 'whsec_';
+
+/** A new signing secret in Svix's format: `whsec_` and base64 of 24 random bytes (192 bits). */
+export function generateWebhookSecret(): string {
+  return PREFIX + randomBytes(24).toString('base64');
+}
 
 /** The HMAC key of a `whsec_...` secret, or null when it is not valid base64 of at least 16 bytes. */
 export function webhookSecretKey(secret: string): Buffer | null {

@@ -61,6 +61,19 @@ describe('WEBHOOK connector against a real receiver', () => {
     for (const s of [SECRET, NEXT_SECRET]) expect(verifyStandardWebhook(got.headers, got.body, [s], 300, Number(got.headers['webhook-timestamp'])).ok).toBe(true);
   });
 
+  it('signs with the secret a rotation replaced while its grace lasts, and no longer after', async () => {
+    const later = new Date(Date.now() + 60_000).toISOString();
+    await connector({ connection: { url: peer.url(), secret: NEXT_SECRET, rotation: { previous_secret: SECRET, expires_at: later } } }).send(message);
+    await connector({ connection: { url: peer.url(), secret: NEXT_SECRET, rotation: { previous_secret: SECRET, expires_at: new Date(Date.now() - 1000).toISOString() } } }).send(message);
+    const [during, after] = peer.requests;
+    const ts = Number(during.headers['webhook-timestamp']);
+    expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expect(verifyStandardWebhook(during.headers, during.body, [SECRET], 300, ts)).toMatchObject({ ok: true });
+    expect(verifyStandardWebhook(during.headers, during.body, [NEXT_SECRET], 300, ts)).toMatchObject({ ok: true });
+    expect(String(after.headers['webhook-signature']).split(' ')).toHaveLength(1);
+    expect(verifyStandardWebhook(after.headers, after.body, [SECRET], 300, Number(after.headers['webhook-timestamp']))).toMatchObject({ ok: false });
+  });
+
   it('applies the integration auth to the call', async () => {
     await connector({ connection: { url: peer.url() }, auth: { type: 'BEARER_TOKEN', token: 'hook-token' } as AuthConfigDto }).send(message);
     expect(peer.requests[0].headers.authorization).toBe('Bearer hook-token');
@@ -139,6 +152,19 @@ describe('WEBHOOK connector against a real receiver', () => {
     });
   });
 
+  it('accepts inbound messages signed with the replaced secret during the grace only', async () => {
+    const body = '{"n":1}';
+    const ts = Math.floor(Date.now() / 1000);
+    const headers = { 'webhook-id': 'msg-2', 'webhook-timestamp': String(ts), 'webhook-signature': signStandardWebhook('msg-2', ts, body, [SECRET]) };
+    const receiving = (expiresAt: number) => connector({ direction: Direction.INBOUND, connection: { secret: NEXT_SECRET, rotation: { previous_secret: SECRET, expires_at: new Date(expiresAt).toISOString() } } });
+    const during = receiving(Date.now() + 60_000);
+    await during.startListening(async () => undefined);
+    await expect(during.receive(headers, body)).resolves.toBeUndefined();
+    const after = receiving(Date.now() - 1000);
+    await after.startListening(async () => undefined);
+    await expect(after.receive(headers, body)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+
   it('validates its connection per direction', () => {
     const plugin = new WebhookPlugin(registry);
     expect(plugin.validateConnection({}, Direction.OUTBOUND)).toEqual([{ field: 'url', message: 'url is required' }]);
@@ -149,6 +175,8 @@ describe('WEBHOOK connector against a real receiver', () => {
       'secrets.0',
     ]);
     expect(plugin.validateConnection({ url: 'https://h.example/x', secret: SECRET, headers: { 'bad header': 'v' } }).map((e) => e.field)).toEqual(['headers.bad header']);
+    expect(plugin.validateConnection({ url: 'https://h.example/x', secret: SECRET, rotation: 'x' }).map((e) => e.field)).toEqual(['rotation']);
+    expect(plugin.validateConnection({ url: 'https://h.example/x', secret: SECRET, rotation: { previous_secret: 'whsec_bad', expires_at: 'soon' } }).map((e) => e.field)).toEqual(['rotation.previous_secret', 'rotation.expires_at']);
     expect(plugin.validateConnection({ url: 'https://h.example/x', headers: { 'Content-Length': '5', Host: 'evil' } }).map((e) => e.field)).toEqual([
       'headers.Content-Length',
       'headers.Host',

@@ -5,6 +5,7 @@ import { AuthProviderLookup, HttpConnectorBase, HttpPluginBase } from '../../htt
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader } from '../../http/template';
 import { signStandardWebhook, verifyStandardWebhook, webhookSecretKey } from './standard-webhooks';
+import { signingSecrets, SigningRotation } from './webhook-signing';
 import { WEBHOOK_FIELDS } from '../../connection-fields';
 
 /** `connection` of a WEBHOOK integration. */
@@ -15,6 +16,8 @@ export interface WebhookConnection {
   secret?: string;
   /** Several secrets while rotating: outbound signs with each, inbound accepts any. */
   secrets?: string[];
+  /** Written by a rotation: the replaced secret, still used until `expires_at`. */
+  rotation?: SigningRotation;
   /** Extra headers on outbound calls (placeholders allowed). */
   headers?: Record<string, string>;
   /** GET target of the health check; without it the URL itself is probed. */
@@ -25,10 +28,6 @@ export interface WebhookConnection {
 
 const ALL_AUTH = Object.values(AuthType);
 
-function signingSecrets(c: WebhookConnection): string[] {
-  const list = Array.isArray(c.secrets) ? c.secrets.filter((s): s is string => typeof s === 'string') : [];
-  return [...new Set([...list, ...(typeof c.secret === 'string' && c.secret ? [c.secret] : [])])];
-}
 
 export class WebhookConnector extends HttpConnectorBase implements InboundReceiver {
   private handler?: InboundHandler;
@@ -45,7 +44,7 @@ export class WebhookConnector extends HttpConnectorBase implements InboundReceiv
     const scope = { event: message.event, delivery: { id: message.deliveryId, attempt: message.attempt } };
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(this.conn.headers ?? {})) headers[k.toLowerCase()] = renderHeader(v, scope);
-    const secrets = signingSecrets(this.conn);
+    const secrets = signingSecrets(this.conn as Record<string, unknown>, this.clock());
     Object.assign(headers, {
       'content-type': 'application/json',
       'webhook-id': message.deliveryId,
@@ -87,7 +86,7 @@ export class WebhookConnector extends HttpConnectorBase implements InboundReceiv
     const result = verifyStandardWebhook(
       headers,
       rawBody,
-      signingSecrets(this.conn),
+      signingSecrets(this.conn as Record<string, unknown>, this.clock()),
       this.conn.tolerance_seconds ?? 300,
       Math.floor(this.clock() / 1000),
     );
@@ -135,7 +134,15 @@ export class WebhookPlugin extends HttpPluginBase implements ConnectorPlugin {
         });
       }
     }
-    if (receives && !signingSecrets(connection as WebhookConnection).length) {
+    if (connection.rotation !== undefined) {
+      const r = connection.rotation as Record<string, unknown> | null;
+      if (typeof r !== 'object' || r === null || Array.isArray(r)) errors.push({ field: 'rotation', message: 'rotation must be an object { previous_secret, expires_at } (written by a rotation)' });
+      else {
+        if (typeof r.previous_secret !== 'string' || !webhookSecretKey(r.previous_secret)) errors.push({ field: 'rotation.previous_secret', message: 'must be whsec_ followed by base64 of 16 to 128 bytes' });
+        if (typeof r.expires_at !== 'string' || !Number.isFinite(Date.parse(r.expires_at))) errors.push({ field: 'rotation.expires_at', message: 'must be an ISO 8601 time' });
+      }
+    }
+    if (receives && !signingSecrets(connection).length) {
       errors.push({ field: 'secret', message: 'secret (or secrets) is required to verify inbound webhooks' });
     }
     return errors;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { domainEvent, EventSubjects, IntegrationConfigDto, IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { domainEvent, EventSubjects, IntegrationConfigDto, IntegrationDto, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { withSigningSecret } from '../../../connectors';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
 import { IntegrationValidator } from '../../integration-validator';
@@ -17,8 +18,9 @@ export class CreateIntegrationHandler implements ICommandHandler<CreateIntegrati
     private readonly validator: IntegrationValidator,
   ) {}
 
-  /** A new row from a validated config: servable, secrets sealed, CONFIGURING (or INACTIVE when disabled). */
-  build(config: IntegrationConfigDto): IntegrationEntity {
+  /** A new row from a validated config: servable, secrets sealed (a webhook's generated when none is given), CONFIGURING (or INACTIVE when disabled). */
+  build(given: IntegrationConfigDto): IntegrationEntity {
+    const config = given.type === IntegrationType.WEBHOOK ? { ...given, connection: withSigningSecret(given.connection ?? {}, false) } : given;
     this.validator.assertServable(config);
     const { secrets, ...publicCopy } = this.mapper.split(config);
     resolveMaskedSecrets(secrets, {}); // a mask on create can only be a mistake

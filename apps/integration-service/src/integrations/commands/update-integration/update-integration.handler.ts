@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { IntegrationDto, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { withSigningSecret } from '../../../connectors';
 import { IntegrationMapper } from '../../integration.mapper';
 import { assertReplaceable, replaceIntegration, statusAfterReplacement } from '../../integration-rules';
 import { IntegrationValidator } from '../../integration-validator';
@@ -17,10 +18,12 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
     private readonly validator: IntegrationValidator,
   ) {}
 
-  async execute({ id, config }: UpdateIntegrationCommand): Promise<IntegrationDto> {
+  async execute({ id, config: given }: UpdateIntegrationCommand): Promise<IntegrationDto> {
     const current = await this.repo.getOrThrow(id);
     assertReplaceable(current);
     const storedSecrets = this.mapper.secretsOf(current);
+    // A webhook that leaves its signing secret out keeps the stored one (or gets one): it is never sent unsigned.
+    const config = given.type === IntegrationType.WEBHOOK ? { ...given, connection: withSigningSecret(given.connection ?? {}, current.type === IntegrationType.WEBHOOK && 'connection.secret' in storedSecrets) } : given;
     const { secrets: incoming, ...publicCopy } = this.mapper.split(config);
     const secrets = resolveMaskedSecrets(incoming, storedSecrets);
     // Validated with the stored values where masks came back: a GET body PUT back unchanged is valid.
