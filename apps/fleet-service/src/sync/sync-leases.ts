@@ -1,3 +1,5 @@
+import { unavailability } from '@app/contracts';
+
 /**
  * Why a sync stops early: this instance shuts down; another instance took the account's periodic-sync lease over
  * (it was not renewed in time); or the run was ended elsewhere because its own lease had expired.
@@ -23,6 +25,16 @@ export class SyncDatabaseError extends Error {
   constructor(readonly reason: string) {
     super(`database unavailable: ${reason}`);
     this.name = 'SyncDatabaseError';
+  }
+}
+
+/** Runs `work` (a write of the sync); a database that cannot be reached becomes a SyncDatabaseError. */
+export async function syncWrite<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const u = e instanceof SyncDatabaseError ? undefined : unavailability(e);
+    throw u ? new SyncDatabaseError(u.reason) : e;
   }
 }
 
