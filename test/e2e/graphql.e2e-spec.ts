@@ -348,9 +348,12 @@ describe(`GraphQL (${process.env.E2E_MODE ?? 'standalone'})`, () => {
           ws.on('open', () => waitFor(() => frames.some((f) => f.subscribed), 5000, 10, 'subscribed').then(() => resolve({ ws, frames }), reject));
         });
       const first = await open('subjects=integration.created');
+      const startedAfter = first.frames.find((f) => f.subscribed).after_sequence;
+      expect(startedAfter).toEqual(expect.any(Number)); // where the stream starts: a reconnect before any event resumes from it
       const a = await makeIntegration('gql-ws-a');
       await waitFor(() => first.frames.some((f) => f.event?.data?.integration?.id === a.body.id), 5000, 20, 'event a');
       const lastSeen = first.frames.filter((f) => f.sequence).at(-1).sequence as number;
+      expect(lastSeen).toBeGreaterThan(startedAfter);
       first.ws.close();
       // Published while no client is connected
       const b = await makeIntegration('gql-ws-b');

@@ -40,6 +40,7 @@ function openStream(url: string, headers: Record<string, string>) {
   let status = 0;
   let contentType = '';
   let opened = false;
+  let position: string | undefined;
   const req = request(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
     status = res.statusCode ?? 0;
     contentType = String(res.headers['content-type'] ?? '');
@@ -59,6 +60,7 @@ function openStream(url: string, headers: Record<string, string>) {
           else if (line.startsWith('data: ')) m.data = JSON.parse(line.slice(6));
         }
         if (m.data) messages.push(m);
+        else if (m.id !== undefined && position === undefined) position = m.id; // an id with empty data: where the stream starts
       }
     });
   });
@@ -71,6 +73,9 @@ function openStream(url: string, headers: Record<string, string>) {
     },
     get contentType() {
       return contentType;
+    },
+    get position() {
+      return position;
     },
     /** Resolves once the server says the subscription stands (events published after this reach us). */
     ready: () => waitFor(() => opened || (status >= 400 && status > 0), 10000, 20, 'the event stream to open'),
@@ -551,6 +556,21 @@ describe(`Gateway security (${MODE})`, () => {
       await waitFor(() => again.messages.some((m) => m.data.subject === b.body.id), 5000, 20, 'the missed event after reconnecting');
       expect(again.messages.some((m) => m.data.subject === a.body.id)).toBe(false);
       expect(again.messages.every((m) => m.event === 'integration.created' && Number(m.id) > Number(seen.id))).toBe(true);
+      again.close();
+    });
+
+    it('opens at a position, so a client that drops before its first event resumes from it and misses nothing', async () => {
+      const key = await sut.keyFor('viewer');
+      const url = `${sut.baseUrl}/api/v1/events/stream?subjects=integration.created`;
+      const first = openStream(url, { 'x-api-key': key });
+      await first.ready();
+      expect(first.position).toMatch(/^\d+$/);
+      first.close(); // dropped before any event arrived
+      const missed = await sut.api().post('/api/v1/integrations', integration(`sse-pos-${randomUUID().slice(0, 8)}`));
+      const again = openStream(url, { 'x-api-key': key, 'last-event-id': first.position! });
+      await again.ready();
+      await waitFor(() => again.messages.some((m) => m.data.subject === missed.body.id), 5000, 20, 'the event published while disconnected');
+      expect(again.messages.every((m) => Number(m.id) > Number(first.position))).toBe(true);
       again.close();
     });
 

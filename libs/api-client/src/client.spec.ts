@@ -195,6 +195,28 @@ describe('streamEvents', () => {
     }
   });
 
+  it('resumes after the position the stream opened at when it drops before the first event (and does not report it as an event)', async () => {
+    const event = (seq: number) => `id: ${seq}\nevent: integration.created\ndata: ${JSON.stringify({ specversion: '1.0', id: `e${seq}`, type: 'integration.created', source: 'i', time: 'now', data: { seq } })}\n\n`;
+    let connections = 0;
+    const gw = await server((req, _b, res) => {
+      connections++;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (connections === 1) {
+        res.write('retry: 50\n: subscribed to integration.created\nid: 41\ndata:\n\n');
+        setTimeout(() => res.destroy(), 20);
+      } else res.write(event(Number(req.headers['last-event-id']) + 1));
+    });
+    const ac = new AbortController();
+    const got: Array<{ id?: string; data: unknown }> = [];
+    try {
+      await streamEvents({ baseUrl: gw.url }, { signal: ac.signal, onEvent: (e) => (got.push({ id: e.id, data: e.data.data }), ac.abort()) });
+      expect(gw.seen[1].headers['last-event-id']).toBe('41');
+      expect(got).toEqual([{ id: '42', data: { seq: 42 } }]);
+    } finally {
+      await gw.close();
+    }
+  });
+
   it('rejects a refused stream with the problem', async () => {
     const gw = await server((_r, _b, res) => json(res, 403, { title: 'Forbidden', status: 403, code: 'FORBIDDEN', detail: 'Your role may not read fleet events' }));
     try {

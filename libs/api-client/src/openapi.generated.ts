@@ -856,7 +856,7 @@ export interface paths {
         };
         /**
          * Live events (Server-Sent Events)
-         * @description Relays the domain events (CloudEvents) on the subjects asked for. Each SSE message has `id:` = the stream sequence, `event:` = the event type and `data:` = the CloudEvent. Reconnect with `Last-Event-ID` to resume after that sequence. A comment line is sent every 15 s as a heartbeat.
+         * @description Relays the domain events (CloudEvents) on the subjects asked for. Each SSE message has `id:` = the stream sequence, `event:` = the event type and `data:` = the CloudEvent. The first message is the position the stream starts after (`id:` with empty `data:`, which EventSource does not dispatch). Reconnect with `Last-Event-ID` to resume after that sequence. A comment line is sent every 15 s as a heartbeat.
          */
         get: operations["EventsController_stream"];
         put?: never;

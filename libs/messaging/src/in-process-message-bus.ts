@@ -2,7 +2,7 @@ import { AppException, CloudEvent, GatherSubject, RequestSubject, RpcCallOptions
 import { runForEvent } from '@app/observability';
 import { Logger } from '@nestjs/common';
 import { outgoingCorrelationId, runHandler, unwrapReply } from './handler.runner';
-import { BatchItem, Closeable, ConsumeBatchOptions, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
+import { BatchItem, Closeable, ConsumeBatchOptions, ConsumeOptions, EventStreamHandle, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
 
 interface Served {
   handler: RequestHandler;
@@ -201,8 +201,9 @@ export class InProcessMessageBus implements MessageBus {
   }
 
   /** Replays the kept history after `afterSequence` and follows live events, in one tick so nothing falls between. */
-  async stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<Closeable> {
+  async stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<EventStreamHandle> {
     const entry = { patterns, handler };
+    const after = opts.afterSequence ?? (opts.since ? undefined : this.sequence);
     if (opts.afterSequence !== undefined) {
       // The history may hold up to twice historySize between trims; replay keeps to the newest historySize.
       for (const h of this.history.slice(-this.historySize)) if (h.sequence > opts.afterSequence) this.deliver(entry, h.event, h.subject, h.sequence);
@@ -211,7 +212,7 @@ export class InProcessMessageBus implements MessageBus {
       for (const h of this.history.slice(-this.historySize)) if (Date.parse(h.event.time) >= from) this.deliver(entry, h.event, h.subject, h.sequence);
     }
     this.streams.add(entry);
-    return { close: async () => void this.streams.delete(entry) };
+    return { after, close: async () => void this.streams.delete(entry) };
   }
 
   async ping(): Promise<void> {

@@ -174,4 +174,21 @@ describe.each(adapters)('MessageBus contract: $name', (adapter) => {
     const firsts = handled.filter((i) => !i.delivery.redelivered).map((i) => i.delivery.sequence);
     expect(firsts).toEqual([...firsts].sort((x, y) => x - y));
   });
+
+  it('opens a stream at a position (the last sequence published) and resumes after it without losing what came in between', async () => {
+    await bus.publish(event('fleet.before', 1));
+    const live: number[] = [];
+    const first = track(await bus.stream(['fleet.>'], {}, (e) => void live.push(nOf(e))));
+    expect(first.after).toEqual(expect.any(Number));
+    await bus.publish(event('fleet.between', 2)); // a reader that dropped right after opening would miss this one...
+    await bus.publish(event('health.other', 3));
+    await waitFor(() => live.length >= 1, 10_000, 20, 'the live event');
+    expect(live).toEqual([2]); // only what came after the position: not the event before it
+    const resumed: Array<[number, number]> = [];
+    const again = track(await bus.stream(['fleet.>'], { afterSequence: first.after }, (e, pos) => void resumed.push([nOf(e), pos.sequence])));
+    expect(again.after).toBe(first.after);
+    await waitFor(() => resumed.length >= 1, 10_000, 20, 'the replayed event');
+    expect(resumed.map(([n]) => n)).toEqual([2]); // ...and gets it when it resumes after the position
+    expect(resumed[0][1]).toBeGreaterThan(first.after!);
+  });
 });

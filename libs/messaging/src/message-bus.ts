@@ -82,6 +82,12 @@ export interface Closeable {
   close(): Promise<void>;
 }
 
+/** An open `stream()`: live delivery follows every event up to `after`, so resuming after it loses nothing. */
+export interface EventStreamHandle extends Closeable {
+  /** The sequence the stream continues after (`afterSequence`, or the last one published when it opened); unknown for `since`. */
+  readonly after: number | undefined;
+}
+
 /**
  * The messaging port. Two adapters implement it: NATS (+ JetStream) for distributed mode and an in-process
  * one for standalone mode. Handlers never know which one they run on.
@@ -109,7 +115,7 @@ export interface MessageBus {
    * Ordered, non-durable read of the event stream with sequence numbers: replays what was kept after
    * `afterSequence`, then follows live events (SSE relays). Events matching none of `patterns` are skipped.
    */
-  stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<Closeable>;
+  stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<EventStreamHandle>;
   /** Resolves when the transport is usable; rejects with the reason otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;

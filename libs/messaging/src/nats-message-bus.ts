@@ -19,7 +19,7 @@ import {
   nanos,
 } from 'nats';
 import { outgoingCorrelationId, runHandler, unwrapReply } from './handler.runner';
-import { BatchItem, Closeable, ConsumeBatchOptions, ConsumeOptions, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
+import { BatchItem, Closeable, ConsumeBatchOptions, ConsumeOptions, EventStreamHandle, MessageBus, RequestHandler, ServeOptions, StreamHandler, StreamOptions, subjectMatches } from './message-bus';
 
 export interface NatsBusOptions {
   url: string;
@@ -372,16 +372,17 @@ export class NatsMessageBus implements MessageBus {
    * when resuming, else only new events. One pattern filters on the server; several are filtered here
    * (nats-server 2.9 takes one filter subject per consumer).
    */
-  async stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<Closeable> {
+  async stream(patterns: string[], opts: StreamOptions, handler: StreamHandler): Promise<EventStreamHandle> {
     await this.ensureStream();
     const filter = patterns.length === 1 ? patterns[0] : undefined;
+    // "From now on" is read as "after the stream's last sequence": the same events as DeliverPolicy.New, but with a
+    // position the reader can resume after, and nothing lost while the consumer is being created.
+    const after = opts.afterSequence ?? (opts.since ? undefined : (await this.jsm.streams.info(this.streamName)).state.last_seq);
     const consumer = await this.js.consumers.get(this.streamName, {
       ...(filter ? { filterSubjects: this.wireSubject(filter) } : {}),
-      ...(opts.afterSequence !== undefined
-        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.afterSequence + 1 }
-        : opts.since
-          ? { deliver_policy: DeliverPolicy.StartTime, opt_start_time: opts.since.toISOString() }
-          : { deliver_policy: DeliverPolicy.New }),
+      ...(after !== undefined
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: after + 1 }
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: opts.since!.toISOString() }),
     });
     const messages = await consumer.consume({ max_messages: 128 });
     let stopped = false;
@@ -407,6 +408,7 @@ export class NatsMessageBus implements MessageBus {
       if (!stopped) this.logger.warn(`event stream reader stopped: ${e.message}`);
     });
     return {
+      after,
       close: async () => {
         stopped = true;
         await messages.close().catch(() => undefined);

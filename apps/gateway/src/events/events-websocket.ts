@@ -95,7 +95,7 @@ export async function serveEventsWebSocket(nest: NestFastifyApplication): Promis
         (s) => {
           sub = s;
           if (closed) void s.close().catch(() => undefined);
-          else socket.send(JSON.stringify({ subscribed: o.patterns, after_sequence: o.afterSequence ?? null }));
+          else socket.send(JSON.stringify({ subscribed: o.patterns, after_sequence: s.after ?? null }));
         },
         () => socket.close(1011, 'The event stream is not available'),
       );

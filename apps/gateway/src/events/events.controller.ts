@@ -29,7 +29,7 @@ export class EventsController {
   @ApiOperation({
     summary: 'Live events (Server-Sent Events)',
     description:
-      'Relays the domain events (CloudEvents) on the subjects asked for. Each SSE message has `id:` = the stream sequence, `event:` = the event type and `data:` = the CloudEvent. Reconnect with `Last-Event-ID` to resume after that sequence. A comment line is sent every 15 s as a heartbeat.',
+      'Relays the domain events (CloudEvents) on the subjects asked for. Each SSE message has `id:` = the stream sequence, `event:` = the event type and `data:` = the CloudEvent. The first message is the position the stream starts after (`id:` with empty `data:`, which EventSource does not dispatch). Reconnect with `Last-Event-ID` to resume after that sequence. A comment line is sent every 15 s as a heartbeat.',
   })
   @ApiQuery({ name: 'subjects', required: false, description: 'Comma-separated NATS patterns, e.g. `fleet.resource.*,health.>`; default: every domain', example: 'fleet.resource.*,health.>' })
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this sequence' })
@@ -76,7 +76,10 @@ export class EventsController {
     const headers: Record<string, string | number | string[]> = {};
     for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string | number | string[];
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(`retry: 3000\n: subscribed to ${patterns.join(',')}\n\n`);
+    // The position comes as an id with empty data: EventSource (and our client) take it as the Last-Event-ID to
+    // resume after without dispatching anything, so a reconnect before the first event still loses none.
+    const position = subscription.after !== undefined ? `id: ${subscription.after}\ndata:\n` : '';
+    res.write(`retry: 3000\n: subscribed to ${patterns.join(',')}\n${position}\n`);
     live = true;
     for (const chunk of early.splice(0)) send(chunk);
     const heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
