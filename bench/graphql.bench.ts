@@ -2,8 +2,8 @@
  * `npm run bench:graphql`: the gateway benchmark's read (one integration by id, authenticated with a JWT) through
  * GraphQL (`POST /graphql { integration(id) { … every field … } }`) beside the REST path
  * (`GET /api/v1/integrations/{id}`), in the same run against the same distributed system (NODE_ENV=production, as
- * deployed). autocannon, 50 connections, 3 s warm-up, then `--seconds` (15) each, with the CPU each process spent per
- * request. Goal: GraphQL at least 0.8 of REST's requests/s. `BENCH_CPU_PROF=<dir>`: every app writes a V8 CPU profile
+ * deployed). autocannon, 50 connections, 3 s warm-up, then `--seconds` (15) each in `--rounds` (4) stretches that
+ * alternate the paths (ABBA), with the CPU each process spent per request. Goal: GraphQL at least 0.8 of REST's requests/s. `BENCH_CPU_PROF=<dir>`: every app writes a V8 CPU profile
  * there when it stops.
  * Results: bench/results/graphql.json and graphql.md. Not part of npm test.
  */
@@ -16,14 +16,39 @@ import { systemCpuMeter } from './cpu-usage';
 
 const ROOT = resolve(__dirname, '../..');
 const SECONDS = numberArg('seconds', 15);
+/** Measured stretches per path, alternated ABBA… so that other work on the machine falls on both paths alike. */
+const ROUNDS = numberArg('rounds', 4);
 const CONNECTIONS = numberArg('connections', 50);
 const FIELDS = 'id name description type direction version status status_reason auth health_check retry timeout_seconds rate_limit_per_minute tags metadata enabled connection subscriptions delivery created_at updated_at';
 
-async function run(opts: Record<string, unknown>, seconds: number, meter?: ReturnType<typeof systemCpuMeter>) {
+type Meter = ReturnType<typeof systemCpuMeter>;
+
+/** One stretch of load; with a meter, the CPU seconds each process group spent during it. */
+async function run(opts: Record<string, unknown>, seconds: number, meter?: Meter) {
   meter?.start();
   const r = await autocannon({ connections: CONNECTIONS, duration: seconds, pipelining: 1, ...opts });
-  const cpu = meter ? cpuMsPer(meter.stop(), r.requests.total) : {};
-  return { req_per_s: Math.round(r.requests.total / r.duration), p50_ms: r.latency.p50, p99_ms: r.latency.p99, non_2xx: r.non2xx, errors: r.errors + r.timeouts, total: r.requests.total, cpu_ms_per_request: cpu };
+  return { r, cpu: meter?.stop() ?? {} };
+}
+
+/**
+ * A path's figures over its measured stretches: requests/s from the totals; p50/p99 are the means of the stretches'
+ * (autocannon gives percentiles, not its histogram).
+ */
+function summary(parts: Array<Awaited<ReturnType<typeof run>>>) {
+  const total = parts.reduce((n, p) => n + p.r.requests.total, 0);
+  const duration = parts.reduce((n, p) => n + p.r.duration, 0);
+  const mean = (f: (p: (typeof parts)[number]) => number) => Math.round(parts.reduce((n, p) => n + f(p), 0) / parts.length);
+  const cpu: Record<string, number> = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p.cpu)) cpu[k] = (cpu[k] ?? 0) + v;
+  return {
+    req_per_s: Math.round(total / duration),
+    p50_ms: mean((p) => p.r.latency.p50),
+    p99_ms: mean((p) => p.r.latency.p99),
+    non_2xx: parts.reduce((n, p) => n + p.r.non2xx, 0),
+    errors: parts.reduce((n, p) => n + p.r.errors + p.r.timeouts, 0),
+    total,
+    cpu_ms_per_request: cpuMsPer(cpu, total),
+  };
 }
 
 async function main(): Promise<void> {
@@ -44,18 +69,25 @@ async function main(): Promise<void> {
 
     const rest = { url: `${sut.baseUrl}/api/v1/integrations/${id}`, headers: auth };
     const gql = { url: `${sut.baseUrl}/graphql`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body };
-    process.stdout.write(`warm-up, then ${SECONDS} s at ${CONNECTIONS} connections each\n`);
+    process.stdout.write(`warm-up, then ${SECONDS} s at ${CONNECTIONS} connections each, in ${ROUNDS} alternating stretches\n`);
     const meter = systemCpuMeter(sut, 'integration-service');
+    const loadAtStart = Math.round(loadavg()[0] * 10) / 10;
     await run(rest, 3);
-    const restRun = await run(rest, SECONDS, meter);
     await run(gql, 3);
-    const gqlRun = await run(gql, SECONDS, meter);
+    const parts: { rest: Array<Awaited<ReturnType<typeof run>>>; gql: Array<Awaited<ReturnType<typeof run>>> } = { rest: [], gql: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      // REST, GraphQL, GraphQL, REST, …: a load that rises or falls through the run is shared evenly
+      const order = i % 2 === 0 ? (['rest', 'gql'] as const) : (['gql', 'rest'] as const);
+      for (const path of order) parts[path].push(await run(path === 'rest' ? rest : gql, SECONDS / ROUNDS, meter));
+    }
+    const restRun = summary(parts.rest);
+    const gqlRun = summary(parts.gql);
     const ratio = Math.round((gqlRun.req_per_s / restRun.req_per_s) * 1000) / 1000;
     const result = {
       benchmark: 'graphql: one integration by id through POST /graphql vs GET /api/v1/integrations/{id}, distributed mode, same run',
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, load_average_1m_at_end: Math.round(loadavg()[0] * 10) / 10 },
-      settings: { connections: CONNECTIONS, seconds: SECONDS, warmup_seconds: 3 },
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, load_average_1m_at_start: loadAtStart, load_average_1m_at_end: Math.round(loadavg()[0] * 10) / 10 },
+      settings: { connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, warmup_seconds: 3 },
       graphql: gqlRun,
       baseline_rest: restRun,
       ratio_graphql_to_rest: ratio,
@@ -73,7 +105,7 @@ async function main(): Promise<void> {
         `| GraphQL POST /graphql | ${gqlRun.req_per_s} | ${gqlRun.p50_ms} | ${gqlRun.p99_ms} | ${gqlRun.non_2xx} |`,
         `| REST GET /api/v1/integrations/{id} | ${restRun.req_per_s} | ${restRun.p50_ms} | ${restRun.p99_ms} | ${restRun.non_2xx} |`,
         '',
-        `Ratio GraphQL/REST: ${ratio} (goal ≥ 0.8: ${result.goal.met ? 'met' : 'not met'}). ${result.machine.cpus} CPUs, load ${result.machine.load_average_1m_at_end} at the end.`,
+        `Ratio GraphQL/REST: ${ratio} (goal ≥ 0.8: ${result.goal.met ? 'met' : 'not met'}). ${result.machine.cpus} CPUs, load average (1 min) ${result.machine.load_average_1m_at_start} at the start, ${result.machine.load_average_1m_at_end} at the end. ${SECONDS} s per path at ${CONNECTIONS} connections in ${ROUNDS} alternating stretches (p50/p99: means of the stretches).`,
         '',
         'CPU per request (milliseconds of user + system time, from /proc, over the measured run):',
         '',
