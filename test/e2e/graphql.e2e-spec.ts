@@ -155,6 +155,18 @@ describe(`GraphQL (${process.env.E2E_MODE ?? 'standalone'})`, () => {
     }
   });
 
+  it.each([
+    ['relations and a page', 'query($n: Int) { resources(first: $n, filter: { type: "sqs:queue" }) { totalCount pageInfo { hasNextPage } nodes { arn name tags account { account_id name tags } } } }', { n: 3 }, 'admin'],
+    ['a field error beside data', '{ accounts { totalCount } integration(id: "3f2c1a9e-6a5b-4a8e-9a51-1f6f2b7c9d10") { name } }', {}, 'admin'],
+    ['a refused filter', '{ integrations(filter: { status: "SLEEPING" }) { totalCount } }', {}, 'admin'],
+    ['a permission refusal', '{ resourceSummary { total } auditEntries(first: 1) { nodes { id } } }', {}, 'viewer'],
+  ] as const)('answers a repeated query (compiled after its first run) as it answered the first time: %s', async (_name, query, variables, role) => {
+    // The same answer but for each request's correlation id (and the order of `data` and `errors`, which JSON leaves open).
+    const strip = (r: { status: number; body: any }) => JSON.parse(JSON.stringify(r, (k, v) => (k === 'correlation_id' ? undefined : v)));
+    const first = await gql(query, variables, role);
+    for (let i = 0; i < 2; i++) expect(strip(await gql(query, variables, role))).toEqual(strip(first));
+  });
+
   it('takes from the same per-identity rate limit as REST', async () => {
     // A key of its own, so that the other tests keep their budget.
     const created = await sut.api('admin').post('/api/v1/api-keys', { name: 'gql-rate', role: 'viewer' });

@@ -51,6 +51,7 @@ export class GraphqlModule {
             // Relation fields declare their permission like queries do, and the guard checks it.
             fieldResolverEnhancers: ['guards'],
             allowBatchedQueries: false,
+            jit: 1,
             validationRules: [depthLimitRule(limits.maxDepth), ...(g.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
             hooks: {
               preExecution: (schema, document, _ctx, variables) => assertComplexity(schema, document, variables, limits),
