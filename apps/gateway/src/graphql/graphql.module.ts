@@ -51,6 +51,7 @@ export class GraphqlModule {
             // Relation fields declare their permission like queries do, and the guard checks it.
             fieldResolverEnhancers: ['guards'],
             allowBatchedQueries: false,
+            // graphql-jit compiles a document on its second run (Mercurius' cache keeps it): no per-field info/args objects.
             jit: 1,
             validationRules: [depthLimitRule(limits.maxDepth), ...(g.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
             hooks: {
