@@ -300,4 +300,37 @@ describe(`Secrets in every shape (${MODE})`, () => {
       for (const text of seen) expect(text.includes(key)).toBe(false);
     }
   }, 120000);
+
+  it('sends a kept credential to no new host: re-pointing an integration needs its credentials again, the webhook signing key excepted', async () => {
+    const { id } = await create('repoint', {
+      type: 'WEBHOOK',
+      direction: 'OUTBOUND',
+      auth: { type: 'BEARER_TOKEN', token: C('repoint-token') },
+      connection: { url: rec.url('/repoint'), headers: { 'X-Api-Key': C('repoint-header') } },
+    });
+    const secret = (await admin.get(`/api/v1/integrations/${id}/signing-secret`)).body.secret;
+    const got = (await admin.get(`/api/v1/integrations/${id}`)).body;
+    // Another path on the same host: the masks keep the credentials.
+    const samePlace = await admin.put(`/api/v1/integrations/${id}`, { ...got, connection: { ...got.connection, url: rec.url('/repoint/v2') } });
+    expect(samePlace.status).toBe(200);
+    // Another host: refused, naming every kept credential; nothing changed.
+    const elsewhere = 'http://127.0.0.2:9/collect';
+    const moved = await admin.put(`/api/v1/integrations/${id}`, { ...samePlace.body, connection: { ...samePlace.body.connection, url: elsewhere } });
+    expect([moved.status, moved.headers.get('content-type')]).toEqual([400, expect.stringContaining('application/problem+json')]);
+    expect(moved.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['auth.token', 'connection.headers.X-Api-Key']);
+    const patched = await admin.raw('PATCH', `/api/v1/integrations/${id}`, JSON.stringify({ connection: { url: elsewhere } }), { 'content-type': 'application/merge-patch+json' });
+    expect([patched.status, patched.body.errors?.length]).toEqual([400, 2]);
+    const probe = await admin.raw('PATCH', `/api/v1/integrations/${id}`, JSON.stringify({ health_check: { endpoint: 'http://127.0.0.3:9/health' } }), { 'content-type': 'application/merge-patch+json' });
+    expect(probe.status).toBe(400);
+    expect((await admin.get(`/api/v1/integrations/${id}`)).body.connection.url).toBe(rec.url('/repoint/v2'));
+    // Given again, they go; the signing key (it only makes HMACs) stays without being re-sent.
+    const resent = await admin.put(`/api/v1/integrations/${id}`, {
+      ...samePlace.body,
+      auth: { type: 'BEARER_TOKEN', token: C('repoint-token') },
+      connection: { ...samePlace.body.connection, url: elsewhere, headers: { 'X-Api-Key': C('repoint-header') } },
+    });
+    expect(resent.status).toBe(200);
+    expect(resent.body.connection).toMatchObject({ url: elsewhere, secret: MASK });
+    expect((await admin.get(`/api/v1/integrations/${id}/signing-secret`)).body.secret).toBe(secret);
+  });
 });

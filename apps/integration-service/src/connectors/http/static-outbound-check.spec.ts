@@ -1,4 +1,4 @@
-import { staticOutboundErrors, targetHost } from './static-outbound-check';
+import { destinationHosts, staticOutboundErrors, targetHost } from './static-outbound-check';
 
 describe('staticOutboundErrors', () => {
   const none = { allow: [] };
@@ -47,5 +47,18 @@ describe('staticOutboundErrors', () => {
     expect(staticOutboundErrors({ connection: { url: 'https://hooks.example.com/{{event.type}}', health_url: 'http://93.184.216.34/' }, auth: { token_url: 'https://login.example.com/token' } }, none)).toEqual([]);
     expect(staticOutboundErrors({ connection: { url: 'http://127.0.0.1:8080/in', servers: 'nats://127.0.0.1:4222' } }, { allow: ['127.0.0.0/8'] })).toEqual([]);
     expect(staticOutboundErrors({ connection: { url: 'http://localhost/in' } }, none)).toEqual([]);
+  });
+});
+
+describe('destinationHosts', () => {
+  it('collects every host a config calls, in every form, and ignores what names none', () => {
+    expect(
+      destinationHosts({
+        connection: { url: 'https://Hooks.Example.com/in', health_url: 'https://status.example.com/', poll_url: 'https://{{event.data.id}}.api.example.com/x', servers: ['nats://u:p@bus.example.com:4222'], host: 'fd00::1', method: 'POST' },
+        auth: { token_url: 'https://login.example.com/token' },
+        health_check: { endpoint: 'http://127.0.0.1:9/health' },
+      }),
+    ).toEqual(new Set(['hooks.example.com', 'status.example.com', 'x.api.example.com', 'bus.example.com', 'fd00::1', 'login.example.com', '127.0.0.1']));
+    expect(destinationHosts({ connection: {}, auth: null, health_check: { endpoint: '' } })).toEqual(new Set());
   });
 });

@@ -42,6 +42,43 @@ export function targetHost(value: string, hostOnly = false): string | null {
  * allowlisted. Host names can only be judged once resolved: the guard does that on every connection.
  * Paths: `connection.url`, `auth.token_url`, `health_check.endpoint`, ...
  */
+/** One place a config names where calls go: a URL (any scheme) or a host (`hostOnly`: a bare DATABASE host). */
+interface OutboundTarget {
+  field: string;
+  value: unknown;
+  kind: 'url' | 'host';
+  hostOnly?: boolean;
+}
+
+/** Every place of a config that names where calls go: URL-like `connection` keys, hosts, servers, the token URL, the health endpoint. */
+function outboundTargets(config: OutboundTargets): OutboundTarget[] {
+  const out: OutboundTarget[] = [];
+  const c = config.connection ?? {};
+  for (const [k, v] of Object.entries(c)) if (URL_KEY.test(k)) out.push({ field: `connection.${k}`, value: v, kind: 'url' });
+  if (typeof c.address === 'string') out.push({ field: 'connection.address', value: c.address, kind: 'host' });
+  if (typeof c.host === 'string') out.push({ field: 'connection.host', value: c.host, kind: 'host', hostOnly: true });
+  if (typeof c.connection_string === 'string') out.push({ field: 'connection.connection_string', value: c.connection_string, kind: 'host' });
+  const servers = typeof c.servers === 'string' ? [c.servers] : Array.isArray(c.servers) ? c.servers : [];
+  servers.forEach((s, i) => out.push({ field: typeof c.servers === 'string' ? 'connection.servers' : `connection.servers.${i}`, value: s, kind: 'host' }));
+  out.push({ field: 'auth.token_url', value: (config.auth as { token_url?: unknown } | null)?.token_url, kind: 'url' });
+  out.push({ field: 'health_check.endpoint', value: (config.health_check as { endpoint?: unknown } | null)?.endpoint, kind: 'url' });
+  return out;
+}
+
+/**
+ * The hosts a config sends to (lower case, as the URL parser spells them; placeholders stand for themselves), for
+ * judging whether an update points stored credentials somewhere new.
+ */
+export function destinationHosts(config: OutboundTargets): Set<string> {
+  const hosts = new Set<string>();
+  for (const t of outboundTargets(config)) {
+    if (typeof t.value !== 'string' || !t.value) continue;
+    const host = targetHost(t.value.replace(/\{\{[^{}]*\}\}/g, 'x'), t.hostOnly);
+    if (host) hosts.add(host.toLowerCase());
+  }
+  return hosts;
+}
+
 export function staticOutboundErrors(config: OutboundTargets, policy: OutboundPolicy): FieldError[] {
   const guard = new OutboundGuard(policy, async () => []);
   const errors: FieldError[] = [];
@@ -71,14 +108,9 @@ export function staticOutboundErrors(config: OutboundTargets, policy: OutboundPo
     }
   }
 
-  const c = config.connection ?? {};
-  for (const [k, v] of Object.entries(c)) if (URL_KEY.test(k)) checkUrl(`connection.${k}`, v);
-  if (typeof c.address === 'string') checkHost('connection.address', c.address);
-  if (typeof c.host === 'string') checkHost('connection.host', c.host, true);
-  if (typeof c.connection_string === 'string') checkHost('connection.connection_string', c.connection_string);
-  const servers = typeof c.servers === 'string' ? [c.servers] : Array.isArray(c.servers) ? c.servers : [];
-  servers.forEach((s, i) => checkHost(typeof c.servers === 'string' ? 'connection.servers' : `connection.servers.${i}`, s));
-  checkUrl('auth.token_url', (config.auth as { token_url?: unknown } | null)?.token_url);
-  checkUrl('health_check.endpoint', (config.health_check as { endpoint?: unknown } | null)?.endpoint);
+  for (const t of outboundTargets(config)) {
+    if (t.kind === 'url') checkUrl(t.field, t.value);
+    else checkHost(t.field, t.value, t.hostOnly);
+  }
   return errors;
 }

@@ -1,5 +1,5 @@
-import { isCredentialKey, SECRET_MASK } from '@app/contracts';
-import { maskSecrets, mergeSecrets, publicParts, resolveMaskedSecrets, splitSecrets } from './integration-secrets';
+import { AppException, isCredentialKey, SECRET_MASK } from '@app/contracts';
+import { assertKeptSecretsStay, maskSecrets, mergeSecrets, publicParts, resolveMaskedSecrets, splitSecrets } from './integration-secrets';
 import { SecretBox } from './secret-box';
 
 describe('splitSecrets / mergeSecrets', () => {
@@ -130,5 +130,32 @@ describe('SecretBox', () => {
     parts[3] = Buffer.from('y').toString('base64url');
     expect(() => box.open(parts.join('.'), 'id-1')).toThrow();
     expect(() => new SecretBox(Buffer.alloc(32, 8)).open(sealed, 'id-1')).toThrow();
+  });
+});
+
+describe('assertKeptSecretsStay', () => {
+  const hosts = (...h: string[]) => new Set(h);
+  const refused = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as AppException).errors;
+    }
+    return undefined;
+  };
+
+  it('lets masks keep their values while the hosts called stay the same (or fewer)', () => {
+    const incoming = { 'auth.token': SECRET_MASK, 'connection.headers.x-api-key': SECRET_MASK };
+    expect(refused(() => assertKeptSecretsStay(incoming, hosts('a.example', 'b.example'), hosts('a.example')))).toBeUndefined();
+  });
+
+  it('names every masked credential when a new host would be called, except the ones never sent', () => {
+    const incoming = { 'auth.token': SECRET_MASK, 'connection.headers.x-api-key': SECRET_MASK, 'connection.secret': SECRET_MASK, 'auth.password': 'given-again' };
+    const errors = refused(() => assertKeptSecretsStay(incoming, hosts('a.example'), hosts('evil.example'), (p) => p === 'connection.secret'));
+    expect(errors).toEqual([
+      { field: 'auth.token', message: expect.stringContaining('evil.example') },
+      { field: 'connection.headers.x-api-key', message: expect.stringContaining('send the value again') },
+    ]);
+    expect(refused(() => assertKeptSecretsStay({ 'auth.password': 'new' }, hosts('a.example'), hosts('evil.example')))).toBeUndefined();
   });
 });

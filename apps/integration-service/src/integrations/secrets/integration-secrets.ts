@@ -148,3 +148,20 @@ export function resolveMaskedSecrets(incoming: SecretValues, stored: SecretValue
   if (errors.length) throw new AppException('VALIDATION_FAILED', `Masked secrets without a stored value: ${errors.map((e) => e.field).join(', ')}`, { errors });
   return out;
 }
+
+/**
+ * A credential kept by its mask goes only where it went before. When an update makes the integration call a host it
+ * did not call (`after` has one `before` lacks: a changed URL, a new health endpoint or token URL), every credential
+ * sent back as the mask must be given again: otherwise an editor who cannot read it re-points it to a host of their
+ * own. `neverSent` names the paths that never leave this service (a webhook's HMAC signing keys): they may stay.
+ */
+export function assertKeptSecretsStay(incoming: SecretValues, before: Set<string>, after: Set<string>, neverSent: (path: string) => boolean = () => false): void {
+  const added = [...after].filter((h) => !before.has(h));
+  if (!added.length) return;
+  const kept = Object.keys(incoming).filter((path) => incoming[path] === SECRET_MASK && !neverSent(path));
+  if (!kept.length) return;
+  const where = added.join(', ');
+  throw new AppException('VALIDATION_FAILED', `Stored credentials would be sent to a new host (${where}): send them again with the change: ${kept.join(', ')}`, {
+    errors: kept.map((field) => ({ field, message: `is the mask, but the integration would now also call ${where}: send the value again (a stored credential never follows a change of host)` })),
+  });
+}

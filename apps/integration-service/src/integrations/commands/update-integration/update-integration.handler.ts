@@ -2,12 +2,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { IntegrationDto, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { withSigningSecret } from '../../../connectors';
+import { destinationHosts, withSigningSecret } from '../../../connectors';
 import { IntegrationMapper } from '../../integration.mapper';
 import { assertReplaceable, replaceIntegration, statusAfterReplacement } from '../../integration-rules';
 import { IntegrationValidator } from '../../integration-validator';
 import { INTEGRATION_REPOSITORY, integrationNotFound, IntegrationRepository } from '../../integration.repository';
-import { resolveMaskedSecrets } from '../../secrets/integration-secrets';
+import { assertKeptSecretsStay, resolveMaskedSecrets } from '../../secrets/integration-secrets';
 import { UpdateIntegrationCommand } from './update-integration.command';
 
 @CommandHandler(UpdateIntegrationCommand)
@@ -26,8 +26,12 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
     const config = given.type === IntegrationType.WEBHOOK ? { ...given, connection: withSigningSecret(given.connection ?? {}, current.type === IntegrationType.WEBHOOK && 'connection.secret' in storedSecrets) } : given;
     const { secrets: incoming, ...publicCopy } = this.mapper.split(config);
     const secrets = resolveMaskedSecrets(incoming, storedSecrets);
+    const resolved = this.mapper.resolved(config, publicCopy, secrets);
+    // A webhook's signing keys only make HMACs here; every other kept credential is sent, so it stays with its hosts.
+    const neverSent = (path: string) => config.type === IntegrationType.WEBHOOK && /^connection\.(secret|secrets\.\d+|rotation\.previous_secret)$/.test(path);
+    assertKeptSecretsStay(incoming, destinationHosts(this.mapper.open(current)), destinationHosts(resolved), neverSent);
     // Validated with the stored values where masks came back: a GET body PUT back unchanged is valid.
-    this.validator.assertServable(this.mapper.resolved(config, publicCopy, secrets));
+    this.validator.assertServable(resolved);
     const status = statusAfterReplacement(current.status as IntegrationStatus, config.enabled);
     const next = this.mapper.toEntity(id, config, secrets, publicCopy, status, current.created_at, new Date());
     const events = replaceIntegration(current, next, { secretsChanged: !isDeepStrictEqual(storedSecrets, secrets), view: (row) => this.mapper.toPublic(row) });
