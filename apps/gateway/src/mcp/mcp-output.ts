@@ -1,8 +1,18 @@
 import { AppException } from '@app/contracts';
 
+/**
+ * Texts already made, by value: a result is measured against the cap (fitPage, bounded) and then sent as text, and
+ * serialising a 100 kB page twice is a large part of a call. Results are fresh objects of one call that nothing
+ * changes once measured (a tool that adds to one builds a new object), so the text stays the value's.
+ */
+const texts = new WeakMap<object, string>();
+
 /** The JSON a result is sent as (content text; structuredContent carries the same value). */
 export function resultText(value: unknown): string {
-  return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  let text = texts.get(value);
+  if (text === undefined) texts.set(value, (text = JSON.stringify(value)));
+  return text;
 }
 
 /** A result larger than mcp.max_output_chars that cannot page further: refused with what to do instead. */

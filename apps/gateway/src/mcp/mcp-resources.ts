@@ -70,6 +70,14 @@ export const MCP_RESOURCES: readonly McpResourceDefinition[] = [
   },
 ];
 
+/** Parsed once: a template is immutable, so every request's server can be given the same one. */
+const TEMPLATES = new Map<string, ResourceTemplate>();
+const templateOf = (uri: string): ResourceTemplate => {
+  let t = TEMPLATES.get(uri);
+  if (!t) TEMPLATES.set(uri, (t = new ResourceTemplate(uri, { list: undefined })));
+  return t;
+};
+
 /** Registers the resources `identity` may read, each read audited through `onRead`. */
 export function registerResources(server: McpServer, allowed: (p: Permission) => boolean, services: McpServices, maxChars: number, onRead: (name: string, uri: string, ok: boolean) => void): void {
   for (const r of MCP_RESOURCES) {
@@ -86,7 +94,7 @@ export function registerResources(server: McpServer, allowed: (p: Permission) =>
     };
     const meta = { title: r.title, description: r.description, mimeType: 'application/json' };
     if (r.template) {
-      server.registerResource(r.name, new ResourceTemplate(r.uri, { list: undefined }), meta, (uri, vars) =>
+      server.registerResource(r.name, templateOf(r.uri), meta, (uri, vars) =>
         read(uri, Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, decodeURIComponent(one(v))]))),
       );
     } else {

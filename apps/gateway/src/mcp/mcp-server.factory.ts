@@ -1,4 +1,4 @@
-import { allows, Identity, Permission } from '@app/auth';
+import { allows, Identity, Permission, Role } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AppException } from '@app/contracts';
 import { mcpToolCalls } from '@app/observability';
@@ -29,9 +29,18 @@ export interface McpCaller {
   audit(action: DoorAction): void;
 }
 
-/** The tools `identity` may call: each needs its REST twin's permission; the others are neither listed nor callable. */
-export function toolsFor(identity: Identity): McpTool[] {
-  return MCP_TOOLS.filter((t) => allows(identity.role, t.permission));
+const TOOLS_BY_ROLE = new Map<Role, readonly McpTool[]>();
+
+/**
+ * The tools `identity` may call: each needs its REST twin's permission; the others are neither listed nor callable.
+ * Worked out once per role, like everything else role-dependent and caller-independent (the tools' JSON Schemas and
+ * compiled output checks, the prompts' schemas, the resource templates), so a request's own server costs only its
+ * registration.
+ */
+export function toolsFor(identity: Identity): readonly McpTool[] {
+  let tools = TOOLS_BY_ROLE.get(identity.role);
+  if (!tools) TOOLS_BY_ROLE.set(identity.role, (tools = MCP_TOOLS.filter((t) => allows(identity.role, t.permission))));
+  return tools;
 }
 
 /**
@@ -69,7 +78,7 @@ export class McpServerFactory {
       },
     );
     for (const tool of toolsFor(caller.identity)) {
-      server.registerTool(tool.name, { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations }, (args, ctx) => this.call(tool, args, ctx, caller));
+      server.registerTool(tool.name, { title: tool.title, description: tool.description, inputSchema: tool.sdk.input, outputSchema: tool.sdk.output, annotations: tool.annotations }, (args, ctx) => this.call(tool, args, ctx, caller));
     }
     const allowed = (p: Permission) => allows(caller.identity.role, p);
     registerResources(server, allowed, this.services, this.config.mcp.max_output_chars, (name, uri, ok) =>

@@ -1,6 +1,6 @@
 import { Identity, Permission } from '@app/auth';
 import { AppConfig } from '@app/config';
-import type { ServerContext, ToolAnnotations } from '@modelcontextprotocol/server';
+import { fromJsonSchema, type ServerContext, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { ConfirmationTokens } from './mcp-confirmation';
 import type { AccountsService } from '../accounts/accounts.service';
@@ -64,13 +64,60 @@ export interface McpTool {
   permission: Permission;
   input: z.ZodObject;
   output: z.ZodObject;
+  /** `input` and `output` as every request's server is given them (sdkInputSchema, sdkOutputSchema). */
+  sdk: { input: StandardSchemaWithJSON; output: StandardSchemaWithJSON };
   annotations: ToolAnnotations;
   /** `args` as the SDK validated them against `input`. */
   call(args: unknown, run: ToolRun): Promise<ToolAnswer<unknown>>;
 }
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): McpTool {
-  return { ...def, call: (args, run) => def.run(args as z.infer<I>, run) };
+  return { ...def, sdk: { input: sdkInputSchema(def.input), output: sdkOutputSchema(def.output) }, call: (args, run) => def.run(args as z.infer<I>, run) };
+}
+
+/** The SDK's JSON Schema dialect for tool schemas (what it asks a schema's `~standard.jsonSchema` for). */
+const JSON_SCHEMA_TARGET = 'draft-2020-12';
+
+/** Frozen, so a caller that tried to change a schema every request shares would throw instead of corrupting it. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * A tool's input schema as the SDK takes it: zod still validates (it strips unknown keys, which the handlers rely on),
+ * but the JSON Schema tools/list shows is converted once per process, not again by every request's fresh server.
+ */
+export function sdkInputSchema(schema: z.ZodObject): StandardSchemaWithJSON {
+  const std = schema['~standard'];
+  let json: Record<string, unknown> | undefined;
+  const once = () => (json ??= deepFreeze(std.jsonSchema.input({ target: JSON_SCHEMA_TARGET })));
+  return { '~standard': { version: 1, vendor: 'zod', validate: (value) => std.validate(value), jsonSchema: { input: once, output: once } } };
+}
+
+/**
+ * A tool's output schema as the SDK takes it: the JSON Schema tools/list shows converted once per process, and the
+ * check the SDK makes of every structuredContent before it leaves compiled once (the SDK's JSON Schema validator, ajv
+ * on Node), on first use; a compiled check reads the result where zod parsing copies all of it. The check is compiled
+ * from zod's input-side JSON Schema, which accepts what zod's parse accepts (unknown keys too: the DTOs carry more than
+ * the schemas name), while the advertised output side closes plain objects.
+ */
+export function sdkOutputSchema(schema: z.ZodObject): StandardSchemaWithJSON {
+  const std = schema['~standard'];
+  let advertised: Record<string, unknown> | undefined;
+  let check: StandardSchemaWithJSON | undefined;
+  const json = () => (advertised ??= deepFreeze(std.jsonSchema.output({ target: JSON_SCHEMA_TARGET })));
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'zod',
+      validate: (value) => (check ??= fromJsonSchema(std.jsonSchema.input({ target: JSON_SCHEMA_TARGET })))['~standard'].validate(value),
+      jsonSchema: { input: json, output: json },
+    },
+  };
 }
 
 /** Read-only annotations: nothing changes, the same call answers the same (until the fleet changes). */
