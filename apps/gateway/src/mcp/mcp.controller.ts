@@ -1,4 +1,4 @@
-import { AuthInfo, createMcpHandler, McpHttpHandler } from '@modelcontextprotocol/server';
+import { AuthInfo, createMcpHandler, JSONRPCRequest, McpHttpHandler } from '@modelcontextprotocol/server';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { Identity, identityKey, Public } from '@app/auth';
 import { APP_CONFIG, AppConfig } from '@app/config';
@@ -15,6 +15,7 @@ import { RequestLimits } from '../auth/request-limits';
 import { MCP_TOOLS } from './mcp-catalog';
 import { credentialHeaders, hostAllowed, protectedResourceMetadata, publicBase, RESOURCE_METADATA_PATH } from './mcp-door';
 import { McpCaller, McpServerFactory, toolsFor } from './mcp-server.factory';
+import { StatelessHttpTransport, statelessRequest } from './mcp-stateless-http';
 
 /**
  * The MCP door: Streamable HTTP on POST/GET/DELETE /mcp (official SDK, stateless: a fresh server per request, so any
@@ -35,20 +36,20 @@ export class McpController implements OnModuleDestroy {
   private readonly inFlight = new Map<string, ServerResponse>();
   private readonly handler: McpHttpHandler;
   private readonly node: ReturnType<typeof toNodeHandler>;
+  private readonly version = productVersion();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly authenticator: Authenticator,
     private readonly limits: RequestLimits,
     private readonly audit: AuditRecorder,
-    factory: McpServerFactory,
+    private readonly factory: McpServerFactory,
   ) {
-    const version = productVersion();
     this.handler = createMcpHandler(
       ({ authInfo }) => {
         const caller = authInfo && this.callers.get(authInfo);
         if (!caller) throw new Error('MCP request without an authenticated caller');
-        return factory.create(caller, version);
+        return factory.create(caller, this.version);
       },
       { onerror: (e) => this.logger.warn({ msg: 'MCP request failed', err: e.message }) },
     );
@@ -102,7 +103,21 @@ export class McpController implements OnModuleDestroy {
     reply.hijack();
     for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) reply.raw.setHeader(k, v as string | number | string[]);
     reply.raw.setHeader('cache-control', 'no-store');
+    // A single 2025-era request (nearly all traffic) skips the SDK's web-standard bridge; the rest is the SDK's.
+    const request = statelessRequest(req.method, req.headers, req.body);
+    if (request) return this.serveStateless(request, caller, auth, reply.raw);
     await this.node(Object.assign(req.raw, { auth }), reply.raw, req.body);
+  }
+
+  private async serveStateless(request: JSONRPCRequest, caller: McpCaller, auth: AuthInfo, res: ServerResponse): Promise<void> {
+    try {
+      await StatelessHttpTransport.serve(this.factory.create(caller, this.version), request, res, auth);
+    } catch (e) {
+      // As the SDK answers a failure to build or connect the server.
+      this.logger.warn({ msg: 'MCP request failed', err: (e as Error).message });
+      if (res.headersSent) return void res.end();
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: request.id }));
+    }
   }
 
   /** 401 names the metadata document (RFC 9728) so a client can find how to authenticate. */
