@@ -69,7 +69,12 @@ export class McpServerFactory {
     this.confirmations = new ConfirmationTokens(confirmationKey);
   }
 
-  create(caller: McpCaller, version: string): McpServer {
+  /**
+   * `onlyTool`: the request is a tools/call of this tool, so its server needs nothing else (no other tool, resource or
+   * prompt can be reached by it); unknown or not the caller's, and the server gets every tool as usual (so the SDK's
+   * answer to it is the same "not found").
+   */
+  create(caller: McpCaller, version: string, onlyTool?: string): McpServer {
     const server = new McpServer(
       { name: 'aws-mcp-server', title: 'AWS MCP Server', version },
       {
@@ -77,9 +82,12 @@ export class McpServerFactory {
           'Tools over a multi-account AWS fleet: the resource inventory (list_accounts, search_resources, get_resource, summarize_resources, start_sync), fleet-wide AWS CLI commands (check_aws_cli before run_aws_cli), integrations and their health, and the event stream (recent_events); resources aws://accounts, aws://resources/{arn}, aws://integrations/{id}, aws://commands/{id}/output/{account}/{region}; prompts for an inventory report, a security review and integration triage. Answers come from the inventory where possible; every call is audited under your identity and limited to what your role may do.',
       },
     );
-    for (const tool of toolsFor(caller.identity)) {
+    const tools = toolsFor(caller.identity);
+    const only = onlyTool === undefined ? undefined : tools.find((t) => t.name === onlyTool);
+    for (const tool of only ? [only] : tools) {
       server.registerTool(tool.name, { title: tool.title, description: tool.description, inputSchema: tool.sdk.input, outputSchema: tool.sdk.output, annotations: tool.annotations }, (args, ctx) => this.call(tool, args, ctx, caller));
     }
+    if (only) return server;
     const allowed = (p: Permission) => allows(caller.identity.role, p);
     registerResources(server, allowed, this.services, this.config.mcp.max_output_chars, (name, uri, ok) =>
       caller.audit({ door: 'mcp', action: `resource:${name}`, arguments: { uri }, outcome: ok ? 'ok' : 'error', correlationId: caller.correlationId, clientAddress: caller.clientAddress, identity: caller.identity, method: 'POST', path: '/mcp' }),

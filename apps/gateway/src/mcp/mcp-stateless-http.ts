@@ -47,7 +47,7 @@ export function statelessRequest(method: string, headers: IncomingHttpHeaders, b
     return undefined;
   }
   if (!('method' in message) || !('id' in message)) return undefined;
-  if (!isInitializeRequest(message) && protocolVersion !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)) return undefined;
+  if (!(message.method === 'initialize' && isInitializeRequest(message)) && protocolVersion !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion)) return undefined;
   return message;
 }
 

@@ -111,7 +111,8 @@ export class McpController implements OnModuleDestroy {
 
   private async serveStateless(request: JSONRPCRequest, caller: McpCaller, auth: AuthInfo, res: ServerResponse): Promise<void> {
     try {
-      await StatelessHttpTransport.serve(this.factory.create(caller, this.version), request, res, auth);
+      const tool = request.method === 'tools/call' && typeof request.params?.name === 'string' ? request.params.name : undefined;
+      await StatelessHttpTransport.serve(this.factory.create(caller, this.version, tool), request, res, auth);
     } catch (e) {
       // As the SDK answers a failure to build or connect the server.
       this.logger.warn({ msg: 'MCP request failed', err: (e as Error).message });
