@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICKS_PER_S = 100;
 
 /** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
-export function cpuSecondsOf(pid: number): number {
+function cpuSecondsOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // fields after the command (which may contain spaces) in parentheses: state is field 3, utime 14, stime 15
@@ -20,7 +20,7 @@ export function cpuSecondsOf(pid: number): number {
  * PIDs of every process whose command name is `comm` and, if given, whose command line contains `argsInclude`
  * (PostgreSQL's backends show their database there: `postgres: user db 127.0.0.1(port) idle`).
  */
-export function pidsNamed(comm: string, argsInclude?: string): number[] {
+function pidsNamed(comm: string, argsInclude?: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

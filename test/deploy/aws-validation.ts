@@ -105,7 +105,7 @@ export function ingressEdges(t: CfnTemplate): IngressEdge[] {
 }
 
 /** The security groups of internet-facing load balancers. */
-export function publicLoadBalancerGroups(t: CfnTemplate): string[] {
+function publicLoadBalancerGroups(t: CfnTemplate): string[] {
   return resourcesOfType(t, 'AWS::ElasticLoadBalancingV2::LoadBalancer')
     .filter(([, p]) => p.Scheme === 'internet-facing')
     .flatMap(([, p]) => (p.SecurityGroups as Json[]).map((g) => baseName(refOf(g))));
@@ -139,7 +139,7 @@ export function actionMatches(pattern: string, action: string): boolean {
 }
 
 export const statementsOf = (doc: Json): Json[] => (Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]);
-export const actionsOf = (statement: Json): string[] => [].concat(statement.Action ?? []);
+const actionsOf = (statement: Json): string[] => [].concat(statement.Action ?? []);
 
 /** Required actions that no Allow statement grants. */
 export function uncoveredActions(required: readonly string[], docs: Json[]): string[] {

@@ -13,7 +13,7 @@ import { parse as parseYaml, parseAllDocuments } from 'yaml';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 export const APPS = ['gateway', 'fleet-service', 'integration-service', 'health-monitor'] as const;
-export const HPA_APPS = ['gateway', 'fleet-service', 'integration-service'] as const;
+const HPA_APPS = ['gateway', 'fleet-service', 'integration-service'] as const;
 export const APP_PORT = 8000;
 export const mainScript = (app: string) => `dist/apps/${app}/src/main.js`;
 
@@ -320,7 +320,7 @@ export function effectiveEnv(objects: K8sObject[], deployment: K8sObject, extern
 // Compose
 
 /** The Compose Specification JSON schema shipped by the dclint package (draft-07). */
-export function composeSchemaPath(): string {
+function composeSchemaPath(): string {
   return join(dirname(require.resolve('dclint/package.json')), 'schemas', 'compose.schema.json');
 }
 

@@ -11,14 +11,14 @@ export interface LogLine {
   meta?: Record<string, unknown>;
 }
 
-export function memoryLogger(lines: LogLine[] = []) {
+function memoryLogger(lines: LogLine[] = []) {
   const at = (level: LogLine['level']) => (msg: string, meta?: Record<string, unknown>) => {
     lines.push({ level, msg, meta });
   };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-export function testAuth(fields: Partial<AuthConfigDto> = {}): AuthConfigDto {
+function testAuth(fields: Partial<AuthConfigDto> = {}): AuthConfigDto {
   return Object.assign(new AuthConfigDto(), { type: AuthType.NONE }, fields);
 }
 

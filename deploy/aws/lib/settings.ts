@@ -37,7 +37,7 @@ const size = (cpu: number, memoryMiB: number, min: number, max: number) =>
  * context; what differs per install and should not be in the synthesised template's source (the image, the
  * certificate) are CloudFormation parameters of the stack.
  */
-export const HubSettingsSchema = z
+const HubSettingsSchema = z
   .object({
     /** Prefix of named resources (roles, log groups, secrets, the cluster). */
     prefix: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/, 'must be 2-21 characters of a-z, 0-9 and -, starting with a letter').default('aws-mcp'),
@@ -78,7 +78,6 @@ export const HubSettingsSchema = z
   .strict();
 
 export type HubSettings = z.infer<typeof HubSettingsSchema>;
-export type AppSize = HubSettings['gateway'];
 
 /** The settings key of an app's size. */
 export const SIZE_KEY: Record<AppName, 'gateway' | 'fleetService' | 'integrationService' | 'healthMonitor'> = {

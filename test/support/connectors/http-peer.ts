@@ -58,7 +58,7 @@ export class HttpPeer {
   }
 }
 
-export const silentLogger: ConnectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const silentLogger: ConnectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A ConnectorContext for tests: loopback allowlisted so peers on 127.0.0.1 can be reached. */
 export function testContext(over: Partial<ConnectorContext> & { connection: Record<string, unknown> }): ConnectorContext {

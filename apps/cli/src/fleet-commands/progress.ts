@@ -15,7 +15,7 @@ const MARK: Record<string, string> = { SUCCESS: '✔', FAILED: '✖', TIMED_OUT:
 export const isDone = (status: string): boolean => DONE.has(status);
 
 /** `123456789012  us-east-1  ✔ SUCCESS  exit 0  0.8 s  <error>` */
-export function targetLine(t: TargetState, regionWidth = 14): string {
+function targetLine(t: TargetState, regionWidth = 14): string {
   const parts = [t.account_id, t.region.padEnd(regionWidth), `${MARK[t.status] ?? '?'} ${t.status.padEnd(11)}`];
   if (t.exit_code !== null && t.exit_code !== undefined) parts.push(`exit ${t.exit_code}`);
   if (t.duration_ms !== null && t.duration_ms !== undefined) parts.push(`${(t.duration_ms / 1000).toFixed(1)} s`);

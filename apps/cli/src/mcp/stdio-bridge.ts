@@ -22,7 +22,7 @@ const isResponseTo = (m: JSONRPCMessage, id: string | number): boolean => !('met
  * A fetch that adds the CLI's credentials (an API key, or a login's tokens that renew themselves) and retries once
  * after a 401 the credentials could renew, as the API client does.
  */
-export function credentialedFetch(credentials: Credentials, userAgent: string): typeof fetch {
+function credentialedFetch(credentials: Credentials, userAgent: string): typeof fetch {
   return async (input, init) => {
     const attempt = async () => {
       const auth = await credentials.headers();

@@ -6,7 +6,7 @@ import { visible } from './output';
  * The lines an error prints on stderr: the problem's title (status, code), detail, each field error, the
  * correlation id to find it in the logs and audit, and what to do when that is clear.
  */
-export function describeError(e: unknown, hints: { usesTokens: boolean; profile: string }): string[] {
+function describeError(e: unknown, hints: { usesTokens: boolean; profile: string }): string[] {
   if (e instanceof ApiError) {
     const lines = [`${visible(e.title)} (${e.status} ${visible(e.code)})`];
     if (e.detail && e.detail !== e.title) lines.push(`  ${visible(e.detail)}`);

@@ -12,6 +12,6 @@ export const clientOptions: ApiClientOptions = { baseUrl, credentials: session }
 /** The one typed client of the gateway's API (@app/api-client, generated from its OpenAPI document). */
 export const api = createApiClient(clientOptions);
 
-export { ApiError, unwrap } from '@app/api-client';
+export { unwrap } from '@app/api-client';
 export type { components } from '@app/api-client';
 export type Schemas = import('@app/api-client').components['schemas'];

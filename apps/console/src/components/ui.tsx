@@ -110,10 +110,6 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-export function Empty({ children }: { children: ReactNode }) {
-  return <p className="empty">{children}</p>;
-}
-
 export function KeyValues({ items }: { items: Array<[string, ReactNode]> }) {
   return (
     <dl className="kv">

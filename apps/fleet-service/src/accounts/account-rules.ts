@@ -3,10 +3,10 @@ import { AccountEntity } from './account.entity';
 import { storedRegions } from './account.mapper';
 
 /** Periodic sync interval of an account that names none. */
-export const DEFAULT_SYNC_INTERVAL_MINUTES = 60;
+const DEFAULT_SYNC_INTERVAL_MINUTES = 60;
 
 /** The stored form of an account's settings, with their defaults: the same for a new account and a replacement. */
-export function accountSettings(req: AccountSettingsDto): Pick<AccountEntity, 'name' | 'role_arn' | 'external_id' | 'regions' | 'tags' | 'sync_interval_minutes' | 'enabled'> {
+function accountSettings(req: AccountSettingsDto): Pick<AccountEntity, 'name' | 'role_arn' | 'external_id' | 'regions' | 'tags' | 'sync_interval_minutes' | 'enabled'> {
   return {
     name: req.name,
     role_arn: req.role_arn ?? null,

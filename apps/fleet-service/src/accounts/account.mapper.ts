@@ -25,7 +25,7 @@ export function toAccountDto(row: AccountEntity): AccountDto {
   };
 }
 
-export function isAllRegions(regions: string[] | string): boolean {
+function isAllRegions(regions: string[] | string): boolean {
   return regions === ALL_REGIONS || (Array.isArray(regions) && regions.includes(ALL_REGIONS));
 }
 

@@ -6,7 +6,7 @@ import { countsOf } from './run/command.runner';
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /** "3" → 3, "10%" stays a percentage. */
-export function maxErrorsOf(stored: string): number | string {
+function maxErrorsOf(stored: string): number | string {
   return stored.endsWith('%') ? stored : Number(stored);
 }
 

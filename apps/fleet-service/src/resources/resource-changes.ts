@@ -3,7 +3,7 @@ import type { CollectedResource } from '../inventory';
 import type { UpsertChange } from './resources.repository';
 
 /** Lifecycle states that mean the resource is gone although AWS still lists it for a while (EC2 keeps terminated instances ~1 h). */
-export const GONE_STATES: ReadonlySet<string> = new Set(['terminated', 'deleted']);
+const GONE_STATES: ReadonlySet<string> = new Set(['terminated', 'deleted']);
 
 export function isGone(r: Pick<CollectedResource, 'state'>): boolean {
   return GONE_STATES.has(r.state);

@@ -79,7 +79,7 @@ type HistoryRow = Omit<ResourceChangeRow, 'id' | 'at'> & { at: string };
  * The history rows of a batch's events: every change and removal, and a discovery only when the resource comes back
  * (`returning` holds those ARNs); a first discovery is the row's own `first_seen_at`.
  */
-export function historyOf(events: OutboxEvent[], at: Date, returning: ReadonlySet<string> = new Set()): HistoryRow[] {
+function historyOf(events: OutboxEvent[], at: Date, returning: ReadonlySet<string> = new Set()): HistoryRow[] {
   const rows: HistoryRow[] = [];
   for (const e of events) {
     const { resource, sync_id } = e.data as ResourceChangedData | ResourceRemovedData;

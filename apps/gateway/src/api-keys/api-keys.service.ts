@@ -8,7 +8,7 @@ import { ApiKeysRepository } from './api-keys.repository';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-export function toApiKeyDto(k: ApiKeyEntity): ApiKeyDto {
+function toApiKeyDto(k: ApiKeyEntity): ApiKeyDto {
   return {
     id: k.id,
     name: k.name,

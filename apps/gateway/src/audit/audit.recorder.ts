@@ -68,7 +68,7 @@ export interface DoorAction {
 }
 
 /** `args` with every secret-named field censored, cut to a preview when large. Never throws. */
-export function censorArguments(args: unknown): unknown {
+function censorArguments(args: unknown): unknown {
   if (args === undefined) return null;
   const censored = redactSecrets(args);
   let json: string;

@@ -9,19 +9,19 @@ import { join, resolve } from 'node:path';
  * The console's policy: everything from this origin only, no inline script or style (the build emits files; React
  * sets styles through the CSSOM, which CSP does not restrict), no frames, no plugins.
  */
-export const CONSOLE_CSP =
+const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** Paths that belong to the API and the probes: never answered with the console's page. */
 const RESERVED = ['/api', '/health', '/metrics', '/mcp', '/.well-known'];
 
-export function isReservedPath(url: string): boolean {
+function isReservedPath(url: string): boolean {
   const path = url.split('?')[0];
   return RESERVED.some((p) => path === p || path.startsWith(`${p}/`));
 }
 
 /** Where `npm run build` puts the console (dist/console), from dist/apps/gateway/src/console. */
-export const CONSOLE_DIR = resolve(__dirname, '../../../../console');
+const CONSOLE_DIR = resolve(__dirname, '../../../../console');
 
 /**
  * Serves the web console (apps/console, built by Vite) at `/`: hashed assets under /assets with a year's caching

@@ -2,7 +2,7 @@ import { AppException } from '@app/contracts';
 import { Authenticator } from '../auth/authenticator';
 
 /** How often a long-lived connection's credential is checked again (the Authenticator caches verdicts for 5 s). */
-export const CREDENTIAL_RECHECK_MS = 5000;
+const CREDENTIAL_RECHECK_MS = 5000;
 
 /**
  * Re-authenticates the credential a WebSocket connection (GraphQL subscription, event stream) opened with, every

@@ -116,7 +116,7 @@ export function assertComplexity(schema: GraphQLSchema, document: DocumentNode, 
 }
 
 /** `first`/`after` as the REST query's `limit`/`cursor`, with the page-size cap. */
-export function pageQuery(first: number | undefined | null, after: string | undefined | null, maxPageSize: number): { limit?: number; cursor?: string } {
+function pageQuery(first: number | undefined | null, after: string | undefined | null, maxPageSize: number): { limit?: number; cursor?: string } {
   if (first !== undefined && first !== null && (first < 1 || first > maxPageSize)) {
     throw new AppException('VALIDATION_FAILED', `first must be between 1 and ${maxPageSize}`, { errors: [{ field: 'first', message: `must be between 1 and ${maxPageSize}` }] });
   }
@@ -124,7 +124,7 @@ export function pageQuery(first: number | undefined | null, after: string | unde
 }
 
 /** Page size when a query gives no `first`. */
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 
 /**
  * A connection's arguments as the REST list query they stand for, validated by the same contract class as the

@@ -9,7 +9,7 @@ import { SessionsRepository } from '../auth/sessions.repository';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
-export function toUserDto(u: UserEntity): UserDto {
+function toUserDto(u: UserEntity): UserDto {
   return { id: u.id, username: u.username, role: u.role as Role, disabled: u.disabled, created_at: new Date(u.created_at).toISOString(), updated_at: new Date(u.updated_at).toISOString() };
 }
 

@@ -3,7 +3,7 @@ import { nextSlotAfter, phaseMs } from './schedule.math';
 import { ScheduleSnapshot } from './schedule.repository';
 
 /** Statuses whose integrations are not checked. */
-export const UNMONITORED_STATUSES: readonly string[] = [IntegrationStatus.INACTIVE, IntegrationStatus.DEPRECATED];
+const UNMONITORED_STATUSES: readonly string[] = [IntegrationStatus.INACTIVE, IntegrationStatus.DEPRECATED];
 
 export function isMonitored(checkEnabled: boolean, status: string): boolean {
   return checkEnabled && !UNMONITORED_STATUSES.includes(status);

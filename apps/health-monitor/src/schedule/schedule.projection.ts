@@ -13,7 +13,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import { firstDueAt, isMonitored, snapshotOf } from './schedule.policy';
 import { SCHEDULE_REPOSITORY, ScheduleRepository } from './schedule.repository';
 
-export const PROJECTION_DURABLE = 'health-monitor-integrations';
+const PROJECTION_DURABLE = 'health-monitor-integrations';
 const PAGE = 500;
 
 /**

@@ -10,7 +10,7 @@ import { DELIVERING, SubscriptionCache } from './subscription-cache';
 import { isDeliverable, subscriptionsMatch } from './subscription-matcher';
 
 /** The durable consumer every replica of integration-service shares: JetStream splits the events among them. */
-export const DELIVERY_DURABLE = 'integration-service-delivery';
+const DELIVERY_DURABLE = 'integration-service-delivery';
 const LIFECYCLE = new Set<string>([EventSubjects.IntegrationCreated, EventSubjects.IntegrationUpdated, EventSubjects.IntegrationDeleted, EventSubjects.IntegrationStatusChanged]);
 const MAX_BATCH = 500;
 const GATHER_MS = 5;

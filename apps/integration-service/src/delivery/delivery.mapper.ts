@@ -3,7 +3,7 @@ import { AttemptRow, BacklogRow, DeliveryRow } from './delivery.repository';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-export function toAttemptDto(a: AttemptRow): DeliveryAttemptDto {
+function toAttemptDto(a: AttemptRow): DeliveryAttemptDto {
   return { attempt: a.attempt, started_at: iso(a.started_at)!, ok: a.ok, status_code: a.status_code, duration_ms: a.duration_ms, error: a.error };
 }
 

@@ -6,7 +6,7 @@ const obj = (v: unknown): Obj | undefined => (v !== null && typeof v === 'object
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /** The fields filters look at, from the event's data or its `resource` / `account` (fleet events) / `integration` (tags). */
-export function filterFields(data: unknown): { account_id?: string; region?: string; resource_types: string[]; tags?: Record<string, unknown> } {
+function filterFields(data: unknown): { account_id?: string; region?: string; resource_types: string[]; tags?: Record<string, unknown> } {
   const d = obj(data) ?? {};
   const resource = obj(d.resource);
   const account = obj(d.account);

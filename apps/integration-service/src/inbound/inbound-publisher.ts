@@ -7,7 +7,7 @@ import { InboundMessage } from '../connectors';
 import { INBOUND_REPOSITORY, InboundRepository } from './inbound.repository';
 
 /** Messages kept per integration (the recent list, and the dedup record beyond JetStream's window). */
-export const INBOUND_KEEP_PER_INTEGRATION = 1000;
+const INBOUND_KEEP_PER_INTEGRATION = 1000;
 /** A payload larger than this is stored in the recent list as a stub; the published event carries it whole. */
 const STORED_PAYLOAD_BYTES = 64 * 1024;
 

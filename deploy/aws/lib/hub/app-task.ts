@@ -7,16 +7,16 @@ import { APP_PORT, AppName } from '../settings';
 export const APP_UID = 10001;
 
 /** Where the prepare container leaves the RDS CA bundle; the apps read it through NODE_EXTRA_CA_CERTS. */
-export const CA_MOUNT = '/etc/rds-ca';
-export const CA_FILE = `${CA_MOUNT}/rds-ca.pem`;
+const CA_MOUNT = '/etc/rds-ca';
+const CA_FILE = `${CA_MOUNT}/rds-ca.pem`;
 
 /** The RDS CA bundle for every region (RDS PostgreSQL 15+ forces TLS; node does not trust Amazon's RDS CAs by default). */
-export const RDS_CA_BUNDLE_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
+const RDS_CA_BUNDLE_URL = 'https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem';
 
 export const mainScript = (app: AppName) => `dist/apps/${app}/src/main.js`;
 
 /** The same readiness probe as docker-compose.yml: node's fetch, since the image has no curl. */
-export const READY_PROBE = `fetch('http://127.0.0.1:${APP_PORT}/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+const READY_PROBE = `fetch('http://127.0.0.1:${APP_PORT}/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
 
 /**
  * Run by the prepare container (as root, before the app starts, in the app image). Fargate creates task volumes

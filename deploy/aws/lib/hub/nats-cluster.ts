@@ -8,9 +8,9 @@ import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import { capabilitiesOnly } from './app-task';
 
-export const NATS_CLIENT_PORT = 4222;
-export const NATS_CLUSTER_PORT = 6222;
-export const NATS_MONITOR_PORT = 8222;
+const NATS_CLIENT_PORT = 4222;
+const NATS_CLUSTER_PORT = 6222;
+const NATS_MONITOR_PORT = 8222;
 const NATS_UID = '1000';
 
 /**

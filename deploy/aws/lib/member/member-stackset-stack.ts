@@ -8,7 +8,7 @@ import { DEFAULT_MEMBER_ROLE_NAMES } from '../settings';
 import { MemberRoleStack } from './member-role-stack';
 
 /** The member-role template as CloudFormation JSON, synthesised on its own (it becomes the StackSet's body). */
-export function memberRoleTemplate(): Record<string, unknown> {
+function memberRoleTemplate(): Record<string, unknown> {
   const outdir = mkdtempSync(join(tmpdir(), 'aws-mcp-member-'));
   try {
     const app = new App({ outdir });

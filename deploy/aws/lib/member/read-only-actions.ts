@@ -46,7 +46,7 @@ export const INVENTORY_ACTIONS: readonly string[] = [
 ];
 
 /** Configuration reads for `describe-*`, `list-*`, `get-*`, ... fleet commands, by service. */
-export const READ_COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+const READ_COMMAND_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   acm: ['Describe*', 'List*'],
   autoscaling: ['Describe*'],
   cloudformation: ['Describe*', 'List*', 'GetTemplateSummary'],

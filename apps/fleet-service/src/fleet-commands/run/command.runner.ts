@@ -25,7 +25,7 @@ const IN_MEMORY_OUTPUT_BYTES = 1_048_576;
  * `<service> help` is documentation, the same text in every target (31 KB for `ec2 help`): kept up to this much, cut
  * like any output past its bound (`output_truncated`), rather than stored whole per target.
  */
-export const HELP_OUTPUT_MAX_BYTES = 16 * 1024;
+const HELP_OUTPUT_MAX_BYTES = 16 * 1024;
 
 interface ActiveJob {
   job: CommandJobEntity;

@@ -15,7 +15,7 @@ import { EXISTS, isoOrNull, pageSize, properties, resourceOf, tagRecord } from '
 const EC2_PAGE = { min: 5, max: 1000 };
 
 /** EC2 returns no ARNs for most of its resources; this is the documented format. */
-export function ec2Arn(ctx: CollectContext, kind: string, id: string): string {
+function ec2Arn(ctx: CollectContext, kind: string, id: string): string {
   return `arn:${partitionOf(ctx.region)}:ec2:${ctx.region}:${ctx.accountId}:${kind}/${id}`;
 }
 

@@ -3,7 +3,7 @@ import { Type } from '@nestjs/common';
 
 /** Relay-style page info. `endCursor` is the REST page's `next_cursor`: pass it as `after` for the next page. */
 @ObjectType()
-export class PageInfo {
+class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }

@@ -60,7 +60,7 @@ export class ResourceSummary {
 }
 
 @ObjectType()
-export class SyncTask {
+class SyncTask {
   @Field(() => String) account_id!: string;
   @Field(() => String) region!: string;
   @Field(() => String) status!: string;

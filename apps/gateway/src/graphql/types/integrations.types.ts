@@ -42,14 +42,14 @@ export class HealthCheck {
 }
 
 @ObjectType()
-export class HealthLastError {
+class HealthLastError {
   @Field(() => String) at!: string;
   @Field(() => String) message!: string;
   @Field(() => Int, { nullable: true }) status_code!: number | null;
 }
 
 @ObjectType()
-export class HealthUptime {
+class HealthUptime {
   @Field(() => Float, { nullable: true }) ratio!: number | null;
   @Field(() => Int) successes!: number;
   @Field(() => Int) failures!: number;
@@ -76,7 +76,7 @@ export class IntegrationHealth {
 }
 
 @ObjectType()
-export class DeliveryAttempt {
+class DeliveryAttempt {
   @Field(() => Int) attempt!: number;
   @Field(() => String) started_at!: string;
   @Field(() => Boolean) ok!: boolean;

@@ -69,7 +69,7 @@ async function commandWithResults(run: ToolRun, job: CommandDto, cursor?: string
   return { command: job, results, finished: job.status !== 'IN_PROGRESS' };
 }
 
-export const runAwsCli = defineTool({
+const runAwsCli = defineTool({
   name: 'run_aws_cli',
   title: 'Run an AWS CLI command across the fleet',
   description:
@@ -149,7 +149,7 @@ export const runAwsCli = defineTool({
   },
 });
 
-export const getCommand = defineTool({
+const getCommand = defineTool({
   name: 'get_command',
   title: 'Get a fleet command',
   description:
@@ -163,7 +163,7 @@ export const getCommand = defineTool({
   },
 });
 
-export const getCommandOutput = defineTool({
+const getCommandOutput = defineTool({
   name: 'get_command_output',
   title: 'Read one target\'s command output',
   description:
@@ -217,7 +217,7 @@ export const getCommandOutput = defineTool({
   },
 });
 
-export const checkAwsCli = defineTool({
+const checkAwsCli = defineTool({
   name: 'check_aws_cli',
   title: 'Check an AWS CLI command without running it',
   description:

@@ -4,7 +4,7 @@ import { parseSubjects } from '../../events/event-streams.service';
 import { resultText } from '../mcp-output';
 import { defineTool, READ_ONLY } from '../mcp-tool';
 
-export const recentEvents = defineTool({
+const recentEvents = defineTool({
   name: 'recent_events',
   title: 'Recent fleet events',
   description:

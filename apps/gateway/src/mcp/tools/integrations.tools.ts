@@ -10,7 +10,7 @@ const IntegrationSchema = z.looseObject({ id: z.string(), name: z.string(), type
 const DeliverySchema = z.looseObject({ id: z.string(), integration_id: z.string(), event_type: z.string(), status: z.string(), attempts: z.number().int(), last_error: z.string().nullable(), created_at: z.string() });
 const CheckSchema = z.looseObject({ outcome: z.string() });
 
-export const listIntegrations = defineTool({
+const listIntegrations = defineTool({
   name: 'list_integrations',
   title: 'List integrations',
   description:
@@ -32,7 +32,7 @@ export const listIntegrations = defineTool({
   },
 });
 
-export const getIntegration = defineTool({
+const getIntegration = defineTool({
   name: 'get_integration',
   title: 'Get an integration',
   description: 'One integration: its type, direction, connection settings (secrets masked), auth, retry and rate-limit policy, health-check settings, lifecycle status and the reason of its last failure.',
@@ -59,7 +59,7 @@ export const testIntegration = defineTool({
   },
 });
 
-export const getIntegrationHealth = defineTool({
+const getIntegrationHealth = defineTool({
   name: 'get_integration_health',
   title: 'Integration health',
   description:
@@ -83,7 +83,7 @@ export const getIntegrationHealth = defineTool({
   },
 });
 
-export const listDeliveries = defineTool({
+const listDeliveries = defineTool({
   name: 'list_deliveries',
   title: 'List an integration\'s deliveries',
   description:
@@ -98,7 +98,7 @@ export const listDeliveries = defineTool({
   },
 });
 
-export const replayDeadLetters = defineTool({
+const replayDeadLetters = defineTool({
   name: 'replay_dead_letters',
   title: 'Replay deliveries',
   description:

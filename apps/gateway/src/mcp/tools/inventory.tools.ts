@@ -7,7 +7,7 @@ const accountId = z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id');
 const tags = z.record(z.string(), z.string());
 const timestamp = z.string().nullable();
 
-export const AccountSchema = z.looseObject({
+const AccountSchema = z.looseObject({
   account_id: z.string(),
   name: z.string(),
   role_arn: z.string().nullable(),
@@ -19,7 +19,7 @@ export const AccountSchema = z.looseObject({
   last_sync_at: timestamp,
 });
 
-export const ResourceSchema = z.looseObject({
+const ResourceSchema = z.looseObject({
   arn: z.string(),
   account_id: z.string(),
   region: z.string(),
@@ -36,7 +36,7 @@ export const ResourceSchema = z.looseObject({
 
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), limit: z.number().int(), next_cursor: z.string().nullable().describe('Pass as cursor to read the next page; null on the last page') });
 
-export const listAccounts = defineTool({
+const listAccounts = defineTool({
   name: 'list_accounts',
   title: 'List AWS accounts',
   description:
@@ -57,7 +57,7 @@ export const listAccounts = defineTool({
   },
 });
 
-export const searchResources = defineTool({
+const searchResources = defineTool({
   name: 'search_resources',
   title: 'Search the resource inventory',
   description:
@@ -85,7 +85,7 @@ export const searchResources = defineTool({
   },
 });
 
-export const getResource = defineTool({
+const getResource = defineTool({
   name: 'get_resource',
   title: 'Get one resource',
   description:
@@ -100,7 +100,7 @@ export const getResource = defineTool({
   },
 });
 
-export const summarizeResources = defineTool({
+const summarizeResources = defineTool({
   name: 'summarize_resources',
   title: 'Count resources',
   description:

@@ -13,10 +13,10 @@ interface TokenCachingProvider extends AuthProvider {
   invalidate(auth: AuthConfigDto): void;
 }
 
-export const USER_AGENT = 'aws-mcp-server/0.1 (+integrations)';
+const USER_AGENT = 'aws-mcp-server/0.1 (+integrations)';
 
 /** The SendResult classification every HTTP type shares. */
-export function classifyStatus(status: number): { ok: boolean; retryable: boolean } {
+function classifyStatus(status: number): { ok: boolean; retryable: boolean } {
   if (status >= 200 && status < 300) return { ok: true, retryable: false };
   return { ok: false, retryable: status === 408 || status === 429 || status >= 500 };
 }
@@ -27,7 +27,7 @@ export function bodyExcerpt(body: Buffer, max = 200): string {
   return text.length > max ? text.slice(0, max) + '…' : text;
 }
 
-export function errorResult(err: unknown, durationMs: number): SendResult {
+function errorResult(err: unknown, durationMs: number): SendResult {
   const e = err as Partial<ConnectorError> & Error;
   return {
     ok: false,

@@ -24,7 +24,7 @@ export function invalidPlaceholders(template: unknown): string[] {
 }
 
 /** Reads `event.data.x` from the scope, own properties only, so a template cannot reach prototypes. */
-export function resolvePath(scope: TemplateScope, path: string): unknown {
+function resolvePath(scope: TemplateScope, path: string): unknown {
   let cur: unknown = scope;
   for (const key of path.split('.')) {
     if (FORBIDDEN_KEYS.has(key) || cur === null || typeof cur !== 'object') return undefined;

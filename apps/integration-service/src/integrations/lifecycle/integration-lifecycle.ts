@@ -22,7 +22,3 @@ export function assertTransition(from: S, to: S, name: string): void {
   if (!canTransition(from, to)) throw new AppException('INTEGRATION_INVALID_TRANSITION', `Integration "${name}" cannot go from ${from} to ${to}`);
 }
 
-/** Statuses in which an integration takes part in traffic (deliveries, listeners, health checks). */
-export function isLive(status: S): boolean {
-  return status !== S.INACTIVE && status !== S.DEPRECATED;
-}

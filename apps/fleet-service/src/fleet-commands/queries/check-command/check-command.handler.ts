@@ -14,7 +14,7 @@ const HELP_MAX_CHARS = 64 * 1024;
 const HELP_TIMEOUT_MS = 12_000;
 
 /** Man-page text as the CLI renders it without a terminal: overstrike bold/underline (`N\bN`, `_\bx`) made plain. */
-export function plainHelp(text: string): string {
+function plainHelp(text: string): string {
   return text.replace(/.\x08/g, '').replace(/\x1b\[[0-9;]*m/g, '');
 }
 

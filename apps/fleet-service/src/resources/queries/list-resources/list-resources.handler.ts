@@ -6,7 +6,7 @@ import { RESOURCES_REPOSITORY, ResourcesRepository } from '../../resources.repos
 import { ListResourcesQuery } from './list-resources.query';
 
 /** `tag=key:value` pairs → one containment object; the same key twice can never both match. */
-export function tagFilter(tags: string[] | undefined): Record<string, string> | undefined | null {
+function tagFilter(tags: string[] | undefined): Record<string, string> | undefined | null {
   if (!tags?.length) return undefined;
   const out: Record<string, string> = {};
   for (const t of tags) {

@@ -7,9 +7,9 @@ import { IntegrationLookup } from '../../integration-lookup';
 import { GetHealthHistoryQuery } from './get-health-history.query';
 
 /** Cursor: the position of the last item returned, opaque to clients. */
-export const encodeHistoryCursor = (id: string) => Buffer.from(`h:${id}`).toString('base64url');
+const encodeHistoryCursor = (id: string) => Buffer.from(`h:${id}`).toString('base64url');
 
-export function decodeHistoryCursor(cursor: string): string {
+function decodeHistoryCursor(cursor: string): string {
   const raw = Buffer.from(cursor, 'base64url').toString('utf8');
   const m = /^h:([1-9][0-9]{0,18})$/.exec(raw);
   if (!m || BigInt(m[1]) > 9223372036854775807n) {

@@ -52,14 +52,14 @@ const COLUMN = new RegExp(`^${IDENT}$`);
 const REQUIRED_COLUMNS = ['event_id', 'event_type', 'source', 'event_time', 'data'];
 const OPTIONAL_COLUMNS = ['subject', 'delivery_id'];
 
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   return name
     .split('.')
     .map((part) => `"${part.replace(/"/g, '""')}"`)
     .join('.');
 }
 
-export function validatePostgresConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
+function validatePostgresConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
   const f = new ConnectionFields(c);
   if ((direction === Direction.INBOUND || direction === Direction.BIDIRECTIONAL) && c.cursor_column === undefined) f.fail('cursor_column', 'is required to receive rows');
   const str = (key: string, max = 256) => f.check(key, (v) => typeof v === 'string' && v.length > 0 && v.length <= max, `must be 1-${max} characters`);

@@ -7,7 +7,7 @@ import { EVENT_BUS_FIELDS } from '../../connection-fields';
 /** EVENT_BUS: one type, two providers chosen by `connection.provider`. */
 const PROVIDERS = ['nats', 'eventbridge'] as const;
 
-export function validateEventBusConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
+function validateEventBusConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
   if (c.provider === 'nats') return validateNatsConnection(c, direction);
   if (c.provider === 'eventbridge') return validateEventBridgeConnection(c, direction);
   return [{ field: 'provider', message: `must be one of ${PROVIDERS.join(', ')}` }];

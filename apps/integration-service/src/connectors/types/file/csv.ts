@@ -1,6 +1,6 @@
 /** Minimal RFC 4180 CSV: enough to write event rows and read them back (quoted fields, embedded newlines). */
 
-export function csvField(value: string): string {
+function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

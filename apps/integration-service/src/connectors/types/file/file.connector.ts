@@ -25,7 +25,7 @@ export interface FileConnection {
   max_file_bytes: number;
 }
 
-export const CSV_COLUMNS = ['id', 'type', 'source', 'time', 'subject', 'delivery_id', 'data'] as const;
+const CSV_COLUMNS = ['id', 'type', 'source', 'time', 'subject', 'delivery_id', 'data'] as const;
 const PROCESSED_DIR = 'processed';
 const REJECTED_DIR = 'rejected';
 const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -33,7 +33,7 @@ const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 const sends = (d?: Direction) => d !== Direction.INBOUND;
 const receives = (d?: Direction) => d === Direction.INBOUND || d === Direction.BIDIRECTIONAL;
 
-export function parseFileConnection(c: Record<string, unknown>, direction?: Direction): { value: FileConnection; errors: FieldError[] } {
+function parseFileConnection(c: Record<string, unknown>, direction?: Direction): { value: FileConnection; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const checkPath = (key: 'path' | 'inbox_dir'): string | undefined => {
     const v = c[key];

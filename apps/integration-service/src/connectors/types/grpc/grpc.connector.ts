@@ -33,7 +33,7 @@ const RETRYABLE = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED,
 const ADDRESS = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 const QUALIFIED = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
 
-export function validateGrpcConnection(c: Record<string, unknown>): FieldError[] {
+function validateGrpcConnection(c: Record<string, unknown>): FieldError[] {
   const errors: FieldError[] = [];
   if (typeof c.address !== 'string' || !ADDRESS.test(c.address) || Number(ADDRESS.exec(c.address)?.[2]) > 65535) {
     errors.push({ field: 'address', message: 'must be host:port' });

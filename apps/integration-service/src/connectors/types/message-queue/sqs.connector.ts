@@ -35,7 +35,7 @@ const SQS_DEFAULT_VISIBILITY_SECONDS = 30;
 /** The classic SQS limit (AWS now allows 1 MiB; emulators and older regions do not). */
 const SQS_BATCH_BYTES = 256 * 1024;
 
-export function validateSqsConnection(c: Record<string, unknown>): FieldError[] {
+function validateSqsConnection(c: Record<string, unknown>): FieldError[] {
   const f = new ConnectionFields(c);
   checkHttpUrl(c, 'queue_url', f.errors, true);
   checkRegion(c, f.errors);

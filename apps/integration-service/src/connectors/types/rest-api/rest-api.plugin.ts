@@ -23,7 +23,7 @@ export interface RestApiConnection {
   id_field?: string;
 }
 
-export const MIN_POLL_SECONDS = 5;
+const MIN_POLL_SECONDS = 5;
 const DEFAULT_POLL_SECONDS = 60;
 /** How many item ids are remembered to drop repeats; the oldest are forgotten first. */
 export const SEEN_IDS_LIMIT = 10_000;
