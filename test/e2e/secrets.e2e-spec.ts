@@ -150,6 +150,7 @@ describe(`Secrets in every shape (${MODE})`, () => {
         headers: { authorization: C('hc-authorization'), 'x-api-key': C('hc-xapikey'), accept: 'application/json' },
         interval_seconds: 3600,
       },
+      metadata: { owner: 'ops', apiToken: C('meta-apiToken'), nested: { password: C('meta-password') } },
     };
     const first = await create('canary', cfg);
     const id: string = first.id;
@@ -158,6 +159,7 @@ describe(`Secrets in every shape (${MODE})`, () => {
       expect(JSON.stringify(body)).not.toContain('cnry-');
       expect(body.connection).toMatchObject({ headers: { Authorization: MASK, 'Proxy-Authorization': MASK, 'X-Api-Key': MASK, Cookie: MASK, 'X-Trace': 'visible' }, apiKey: MASK, clientSecret: MASK, accessToken: MASK, url: rec.url('/canary', `hook:${MASK}`) });
       expect(body.health_check).toMatchObject({ endpoint: rec.url('/canary-health', `probe:${MASK}`), headers: { authorization: MASK, 'x-api-key': MASK, accept: 'application/json' } });
+      expect(body.metadata).toEqual({ owner: 'ops', apiToken: MASK, nested: { password: MASK } });
     }
     expect(JSON.stringify((await viewer.get('/api/v1/integrations?limit=500')).body)).not.toContain('cnry-');
 

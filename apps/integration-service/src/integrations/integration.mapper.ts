@@ -23,7 +23,7 @@ export class IntegrationMapper {
       timeout_seconds: config.timeout_seconds,
       rate_limit_per_minute: config.rate_limit_per_minute,
       tags: config.tags,
-      metadata: config.metadata,
+      metadata: publicCopy.metadata ?? config.metadata,
       auth: publicCopy.auth,
       health_check: publicCopy.health_check,
       retry: { ...config.retry },
@@ -47,7 +47,7 @@ export class IntegrationMapper {
   /** The config as given, with the stored value wherever a secret came back masked (what is validated and used). */
   resolved(config: IntegrationConfigDto, publicCopy: SecretBearingParts, secrets: SecretValues): IntegrationConfigDto {
     const open = mergeSecrets(publicCopy, secrets);
-    return { ...config, auth: open.auth as unknown as IntegrationConfigDto['auth'], connection: open.connection, health_check: open.health_check as unknown as IntegrationConfigDto['health_check'] };
+    return { ...config, auth: open.auth as unknown as IntegrationConfigDto['auth'], connection: open.connection, health_check: open.health_check as unknown as IntegrationConfigDto['health_check'], metadata: open.metadata ?? config.metadata };
   }
 
   /** A stored row's parts with its secrets in clear: for connectors and health checks, inside this service only. */
@@ -55,8 +55,8 @@ export class IntegrationMapper {
     return mergeSecrets(this.partsOf(row), this.secretsOf(row));
   }
 
-  private partsOf(x: { auth: object; connection: object; health_check: object }): SecretBearingParts {
-    return { auth: { ...x.auth }, connection: x.connection as Record<string, unknown>, health_check: { ...x.health_check } };
+  private partsOf(x: { auth: object; connection: object; health_check: object; metadata?: object }): SecretBearingParts {
+    return { auth: { ...x.auth }, connection: x.connection as Record<string, unknown>, health_check: { ...x.health_check }, metadata: (x.metadata ?? {}) as Record<string, unknown> };
   }
 
   secretsOf(row: IntegrationEntity): SecretValues {
@@ -65,14 +65,14 @@ export class IntegrationMapper {
 
   /** The API view: secrets masked. */
   toDto(row: IntegrationEntity): IntegrationDto {
-    const { auth, connection, health_check } = maskSecrets(this.partsOf(row), row.secrets ? Object.keys(this.secretsOf(row)) : []);
-    return { ...this.common(row), auth: auth as unknown as IntegrationDto['auth'], connection, health_check: health_check as unknown as IntegrationDto['health_check'] };
+    const { auth, connection, health_check, metadata } = maskSecrets(this.partsOf(row), row.secrets ? Object.keys(this.secretsOf(row)) : []);
+    return { ...this.common(row), auth: auth as unknown as IntegrationDto['auth'], connection, health_check: health_check as unknown as IntegrationDto['health_check'], metadata: metadata ?? {} };
   }
 
   /** The event view: no secret values at all. */
   toPublic(row: IntegrationEntity): PublicIntegration {
-    const { auth, connection, health_check } = publicParts(this.partsOf(row));
-    return { ...this.common(row), auth: { ...auth, type: (row.auth.type as AuthType) ?? AuthType.NONE }, connection, health_check: health_check as unknown as PublicIntegration['health_check'] };
+    const { auth, connection, health_check, metadata } = publicParts(this.partsOf(row));
+    return { ...this.common(row), auth: { ...auth, type: (row.auth.type as AuthType) ?? AuthType.NONE }, connection, health_check: health_check as unknown as PublicIntegration['health_check'], metadata: metadata ?? {} };
   }
 
   private common(row: IntegrationEntity) {

@@ -159,3 +159,18 @@ describe('assertKeptSecretsStay', () => {
     expect(refused(() => assertKeptSecretsStay({ 'auth.password': 'new' }, hosts('a.example'), hosts('evil.example')))).toBeUndefined();
   });
 });
+
+describe('metadata', () => {
+  it('seals credential-named keys of metadata like the connection, masks them on read, strips them from events', () => {
+    const parts = { auth: {}, connection: {}, health_check: {}, metadata: { owner: 'ops', apiToken: 't0k', nested: { password: 'p' } } };
+    const { secrets, ...pub } = splitSecrets(parts);
+    expect(secrets).toEqual({ 'metadata.apiToken': 't0k', 'metadata.nested.password': 'p' });
+    expect(pub.metadata).toEqual({ owner: 'ops', nested: {} });
+    expect(maskSecrets(pub, Object.keys(secrets)).metadata).toEqual({ owner: 'ops', apiToken: SECRET_MASK, nested: { password: SECRET_MASK } });
+    expect(mergeSecrets(pub, secrets).metadata).toEqual(parts.metadata);
+    // A row stored before the rule: masked on read, absent from events.
+    expect(maskSecrets(parts, []).metadata).toEqual({ owner: 'ops', apiToken: SECRET_MASK, nested: { password: SECRET_MASK } });
+    expect(publicParts(parts).metadata).toEqual({ owner: 'ops', nested: {} });
+    expect('metadata' in splitSecrets({ auth: {}, connection: {}, health_check: {} })).toBe(false);
+  });
+});

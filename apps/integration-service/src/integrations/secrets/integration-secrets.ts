@@ -10,6 +10,8 @@ export interface SecretBearingParts {
   auth: Json;
   connection: Json;
   health_check: Json;
+  /** Free-form, used by no connector: a credential put there by mistake is sealed and masked like the others. */
+  metadata?: Json;
 }
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,11 +51,11 @@ function visit(value: unknown, path: string, replace: Replace, authFields = fals
   return out ?? value;
 }
 
-const ROOTS = ['auth', 'connection', 'health_check'] as const;
+const ROOTS = ['auth', 'connection', 'health_check', 'metadata'] as const;
 
 function visitParts(parts: SecretBearingParts, replace: Replace): SecretBearingParts {
   const out = {} as SecretBearingParts;
-  for (const root of ROOTS) out[root] = (visit(parts[root] ?? {}, root, replace, root === 'auth') as Json) ?? {};
+  for (const root of ROOTS) if (root !== 'metadata' || parts.metadata !== undefined) out[root] = (visit(parts[root] ?? {}, root, replace, root === 'auth') as Json) ?? {};
   return out;
 }
 
@@ -88,7 +90,7 @@ function setPath(target: Json, path: string[], value: unknown): void {
 
 /** Puts secret values back at their paths: deep copies of the parts, for a connector or a health check to use. */
 export function mergeSecrets(parts: SecretBearingParts, secrets: SecretValues): SecretBearingParts {
-  const root = structuredClone({ auth: parts.auth ?? {}, connection: parts.connection ?? {}, health_check: parts.health_check ?? {} }) as unknown as Json;
+  const root = structuredClone({ auth: parts.auth ?? {}, connection: parts.connection ?? {}, health_check: parts.health_check ?? {}, ...(parts.metadata !== undefined ? { metadata: parts.metadata } : {}) }) as unknown as Json;
   for (const [path, value] of Object.entries(secrets)) setPath(root, path.split('.'), value);
   return root as unknown as SecretBearingParts;
 }

@@ -27,8 +27,8 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
     const { secrets: incoming, ...publicCopy } = this.mapper.split(config);
     const secrets = resolveMaskedSecrets(incoming, storedSecrets);
     const resolved = this.mapper.resolved(config, publicCopy, secrets);
-    // A webhook's signing keys only make HMACs here; every other kept credential is sent, so it stays with its hosts.
-    const neverSent = (path: string) => config.type === IntegrationType.WEBHOOK && /^connection\.(secret|secrets\.\d+|rotation\.previous_secret)$/.test(path);
+    // A webhook's signing keys only make HMACs here and metadata goes nowhere; every other kept credential is sent, so it stays with its hosts.
+    const neverSent = (path: string) => path.startsWith('metadata.') || (config.type === IntegrationType.WEBHOOK && /^connection\.(secret|secrets\.\d+|rotation\.previous_secret)$/.test(path));
     assertKeptSecretsStay(incoming, destinationHosts(this.mapper.open(current)), destinationHosts(resolved), neverSent);
     // Validated with the stored values where masks came back: a GET body PUT back unchanged is valid.
     this.validator.assertServable(resolved);
