@@ -1,6 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import type { ConnectorContext, ConnectorLogger } from '../../../apps/integration-service/src/connectors/connector.port';
+import type { Connector, ConnectorContext, ConnectorLogger } from '../../../apps/integration-service/src/connectors/connector.port';
 import { AuthConfigDto, Direction } from '@app/contracts';
 
 /** One request as the peer saw it: raw bytes, so signatures can be checked exactly. */
@@ -74,4 +74,41 @@ export function testContext(over: Partial<ConnectorContext> & { connection: Reco
     logger: silentLogger,
     ...over,
   };
+}
+
+/** What builds connectors in a spec: the built-in registry (passed in, so this file stays free of the plugins). */
+interface ConnectorFactory {
+  createConnector(context: ConnectorContext): Connector;
+}
+
+/**
+ * The frame of a connector spec against a real HTTP peer: one peer for the file, a `connector()` of `type` pointed
+ * at it by the test, and every connector closed and the peer reset (recorded requests, default `reply`) after each test.
+ */
+export function connectorsAgainstPeer<C extends Connector>(registry: ConnectorFactory, type: string, reply?: PeerHandler) {
+  let peer: HttpPeer | undefined;
+  const open: C[] = [];
+  beforeAll(async () => {
+    peer = await HttpPeer.start(reply);
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+    suite.peer.requests.length = 0;
+    if (reply) suite.peer.on(reply);
+  });
+  afterAll(async () => {
+    await peer?.stop();
+  });
+  const suite = {
+    get peer(): HttpPeer {
+      if (!peer) throw new Error('the peer starts in beforeAll');
+      return peer;
+    },
+    connector(over: Partial<ConnectorContext> & { connection: Record<string, unknown> }): C {
+      const c = registry.createConnector(testContext({ type, ...over })) as C;
+      open.push(c);
+      return c;
+    },
+  };
+  return suite;
 }

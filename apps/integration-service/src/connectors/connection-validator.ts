@@ -1,8 +1,13 @@
-import { FieldError } from '@app/contracts';
+import { Direction, FieldError } from '@app/contracts';
 import { invalidPlaceholders } from './http/template';
 
 /** Headers the client owns (framing, connection management): setting them would break or smuggle requests. */
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect', 'proxy-connection']);
+
+/** Whether a connection in `direction` sends events out; without a direction (a type-only check) it is taken as outbound. */
+export const sendsOut = (direction?: Direction): boolean => direction !== Direction.INBOUND;
+/** Whether a connection in `direction` receives (inbound or bidirectional). */
+export const receivesIn = (direction?: Direction): boolean => direction === Direction.INBOUND || direction === Direction.BIDIRECTIONAL;
 
 /**
  * The one way a connector validates its `connection` object (their shape differs per type, so no DTO class):

@@ -6,7 +6,7 @@ import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
 import { checkCaBundle } from '../tls-ca';
 import { DATABASE_FIELDS } from '../../connection-fields';
-import { ConnectionFields } from '../../connection-validator';
+import { ConnectionFields, receivesIn } from '../../connection-validator';
 
 /**
  * DATABASE (PostgreSQL). OUTBOUND inserts each event as a row; INBOUND polls a table by a cursor column.
@@ -61,7 +61,7 @@ function quoteIdent(name: string): string {
 
 function validatePostgresConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
   const f = new ConnectionFields(c);
-  if ((direction === Direction.INBOUND || direction === Direction.BIDIRECTIONAL) && c.cursor_column === undefined) f.fail('cursor_column', 'is required to receive rows');
+  if (receivesIn(direction) && c.cursor_column === undefined) f.fail('cursor_column', 'is required to receive rows');
   const str = (key: string, max = 256) => f.check(key, (v) => typeof v === 'string' && v.length > 0 && v.length <= max, `must be 1-${max} characters`);
   if (c.connection_string !== undefined) {
     let ok = false;

@@ -7,6 +7,7 @@ import { csvRow, parseCsv } from './csv';
 import { APPEND_FLAGS, assertNotSymlink, assertPlainFile, confinedDir, READ_FLAGS, relativePathProblem, withoutServerPaths } from './file-paths';
 import { abortableSleep } from '../listener-loop';
 import { FILE_FIELDS } from '../../connection-fields';
+import { receivesIn, sendsOut } from '../../connection-validator';
 
 export type FileFormat = 'jsonl' | 'csv';
 
@@ -30,8 +31,6 @@ const PROCESSED_DIR = 'processed';
 const REJECTED_DIR = 'rejected';
 const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-const sends = (d?: Direction) => d !== Direction.INBOUND;
-const receives = (d?: Direction) => d === Direction.INBOUND || d === Direction.BIDIRECTIONAL;
 
 function parseFileConnection(c: Record<string, unknown>, direction?: Direction): { value: FileConnection; errors: FieldError[] } {
   const errors: FieldError[] = [];
@@ -51,8 +50,8 @@ function parseFileConnection(c: Record<string, unknown>, direction?: Direction):
   if (direction === undefined) {
     if (path === undefined && inbox === undefined) errors.push({ field: 'path', message: 'path (outbound) or inbox_dir (inbound) is required' });
   } else {
-    if (sends(direction) && path === undefined && !errors.some((e) => e.field === 'path')) errors.push({ field: 'path', message: 'is required to write events' });
-    if (receives(direction) && inbox === undefined && !errors.some((e) => e.field === 'inbox_dir')) errors.push({ field: 'inbox_dir', message: 'is required to receive files' });
+    if (sendsOut(direction) && path === undefined && !errors.some((e) => e.field === 'path')) errors.push({ field: 'path', message: 'is required to write events' });
+    if (receivesIn(direction) && inbox === undefined && !errors.some((e) => e.field === 'inbox_dir')) errors.push({ field: 'inbox_dir', message: 'is required to receive files' });
   }
   const format = c.format ?? 'jsonl';
   if (format !== 'jsonl' && format !== 'csv') errors.push({ field: 'format', message: "must be 'jsonl' or 'csv'" });

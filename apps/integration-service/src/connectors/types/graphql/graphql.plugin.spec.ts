@@ -1,43 +1,26 @@
 import { AuthConfigDto, createCloudEvent, Direction, IntegrationType } from '@app/contracts';
 import { createBuiltInRegistry } from '../../builtin-plugins';
-import { ConnectorContext } from '../../connector.port';
-import { HttpPeer, testContext } from '../../../../../../test/support/connectors/http-peer';
+import { connectorsAgainstPeer } from '../../../../../../test/support/connectors/http-peer';
 import { GraphqlConnector, GraphqlPlugin } from './graphql.plugin';
 
 describe('GRAPHQL connector against a real endpoint', () => {
   const registry = createBuiltInRegistry();
-  let peer: HttpPeer;
-  const open: GraphqlConnector[] = [];
   const event = createCloudEvent({ type: 'fleet.resource.discovered', source: 'fleet', data: { id: 'i-1', cpu: 4 } });
   const MUTATION = 'mutation Add($id: ID!, $cpu: Int) { addResource(id: $id, cpu: $cpu) { id } }';
 
-  const connector = (over: Partial<ConnectorContext> & { connection: Record<string, unknown> }) => {
-    const c = registry.createConnector(testContext({ type: IntegrationType.GRAPHQL, ...over })) as GraphqlConnector;
-    open.push(c);
-    return c;
-  };
+  const suite = connectorsAgainstPeer<GraphqlConnector>(registry, IntegrationType.GRAPHQL);
+  const { connector } = suite;
 
-  beforeAll(async () => {
-    peer = await HttpPeer.start();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((c) => c.close()));
-    peer.requests.length = 0;
-  });
-  afterAll(async () => {
-    await peer.stop();
-  });
-
-  const answer = (status: number, body: unknown) => peer.on((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
+  const answer = (status: number, body: unknown) => suite.peer.on((_req, res) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)));
 
   it('posts the mutation with variables taken from the event, authenticated', async () => {
     answer(200, { data: { addResource: { id: 'i-1' } } });
     const c = connector({
-      connection: { url: peer.url('/graphql'), query: MUTATION, variables: { id: '{{event.data.id}}', cpu: '{{event.data.cpu}}', type: '{{event.type}}' }, operation_name: 'Add' },
+      connection: { url: suite.peer.url('/graphql'), query: MUTATION, variables: { id: '{{event.data.id}}', cpu: '{{event.data.cpu}}', type: '{{event.type}}' }, operation_name: 'Add' },
       auth: { type: 'BEARER_TOKEN', token: 'gql' } as AuthConfigDto,
     });
     expect(await c.send({ deliveryId: 'd', attempt: 1, event })).toMatchObject({ ok: true, statusCode: 200 });
-    const got = peer.requests[0];
+    const got = suite.peer.requests[0];
     expect(got.method).toBe('POST');
     expect(got.headers.authorization).toBe('Bearer gql');
     expect(JSON.parse(got.body.toString())).toEqual({
@@ -49,13 +32,13 @@ describe('GRAPHQL connector against a real endpoint', () => {
 
   it('treats a 200 with errors as a non-retryable failure', async () => {
     answer(200, { data: null, errors: [{ message: 'Field "cpu" is invalid' }] });
-    const result = await connector({ connection: { url: peer.url(), query: MUTATION } }).send({ deliveryId: 'd', attempt: 1, event });
+    const result = await connector({ connection: { url: suite.peer.url(), query: MUTATION } }).send({ deliveryId: 'd', attempt: 1, event });
     expect(result).toMatchObject({ ok: false, retryable: false, statusCode: 200, error: 'GraphQL errors: Field "cpu" is invalid' });
   });
 
   it('keeps HTTP classification for transport failures', async () => {
     answer(502, { errors: [{ message: 'gateway' }] });
-    expect(await connector({ connection: { url: peer.url(), query: MUTATION } }).send({ deliveryId: 'd', attempt: 1, event })).toMatchObject({
+    expect(await connector({ connection: { url: suite.peer.url(), query: MUTATION } }).send({ deliveryId: 'd', attempt: 1, event })).toMatchObject({
       ok: false,
       retryable: true,
       statusCode: 502,
@@ -64,10 +47,10 @@ describe('GRAPHQL connector against a real endpoint', () => {
 
   it('health: a { __typename } query must return data', async () => {
     answer(200, { data: { __typename: 'Query' } });
-    expect(await connector({ connection: { url: peer.url(), query: MUTATION } }).healthCheck()).toMatchObject({ healthy: true, statusCode: 200 });
-    expect(JSON.parse(peer.requests[0].body.toString())).toEqual({ query: '{ __typename }' });
+    expect(await connector({ connection: { url: suite.peer.url(), query: MUTATION } }).healthCheck()).toMatchObject({ healthy: true, statusCode: 200 });
+    expect(JSON.parse(suite.peer.requests[0].body.toString())).toEqual({ query: '{ __typename }' });
     answer(200, { errors: [{ message: 'introspection disabled' }] });
-    expect(await connector({ connection: { url: peer.url(), query: MUTATION } }).healthCheck()).toMatchObject({
+    expect(await connector({ connection: { url: suite.peer.url(), query: MUTATION } }).healthCheck()).toMatchObject({
       healthy: false,
       error: 'GraphQL errors: introspection disabled',
     });

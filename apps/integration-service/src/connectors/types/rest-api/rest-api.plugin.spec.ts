@@ -1,38 +1,21 @@
 import { AuthConfigDto, createCloudEvent, Direction, IntegrationType } from '@app/contracts';
 import { createBuiltInRegistry } from '../../builtin-plugins';
-import { ConnectorContext, InboundMessage } from '../../connector.port';
-import { HttpPeer, testContext } from '../../../../../../test/support/connectors/http-peer';
+import { InboundMessage } from '../../connector.port';
+import { connectorsAgainstPeer } from '../../../../../../test/support/connectors/http-peer';
 import { RestApiConnector, RestApiPlugin, SEEN_IDS_LIMIT } from './rest-api.plugin';
 
 describe('REST_API connector against a real API', () => {
   const registry = createBuiltInRegistry();
-  let peer: HttpPeer;
-  const open: RestApiConnector[] = [];
   const event = createCloudEvent({ type: 'fleet.resource.discovered', source: 'fleet', data: { id: 'i-1/2', state: 'running', count: 2 } });
 
-  const connector = (over: Partial<ConnectorContext> & { connection: Record<string, unknown> }) => {
-    const c = registry.createConnector(testContext({ type: IntegrationType.REST_API, ...over })) as RestApiConnector;
-    open.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    peer = await HttpPeer.start();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((c) => c.close()));
-    peer.requests.length = 0;
-    peer.on((_req, res) => res.end('{}'));
-  });
-  afterAll(async () => {
-    await peer.stop();
-  });
+  const suite = connectorsAgainstPeer<RestApiConnector>(registry, IntegrationType.REST_API, (_req, res) => res.end('{}'));
+  const { connector } = suite;
 
   it('sends the templated method, URL, headers and body, with the integration auth', async () => {
     const c = connector({
       connection: {
         method: 'PUT',
-        url: peer.url('/things/{{event.data.id}}?kind={{event.type}}'),
+        url: suite.peer.url('/things/{{event.data.id}}?kind={{event.type}}'),
         headers: { 'X-Source': '{{event.source}}' },
         body_template: '{"name":"{{event.data.id}}","count":"{{event.data.count}}","note":"state={{event.data.state}}"}',
       },
@@ -40,7 +23,7 @@ describe('REST_API connector against a real API', () => {
     });
     const result = await c.send({ deliveryId: 'd-9', attempt: 1, event });
     expect(result).toMatchObject({ ok: true, statusCode: 200 });
-    const got = peer.requests[0];
+    const got = suite.peer.requests[0];
     expect(got.method).toBe('PUT');
     expect(got.url).toBe('/things/i-1%2F2?kind=fleet.resource.discovered&api_key=k1');
     expect(got.headers['x-source']).toBe('fleet');
@@ -50,24 +33,24 @@ describe('REST_API connector against a real API', () => {
   });
 
   it('sends the event as is without a body template, and no body for GET', async () => {
-    await connector({ connection: { url: peer.url('/events') } }).send({ deliveryId: 'd-1', attempt: 1, event });
-    expect(peer.requests[0].method).toBe('POST');
-    expect(JSON.parse(peer.requests[0].body.toString())).toEqual(event);
-    await connector({ connection: { method: 'GET', url: peer.url('/ping/{{event.data.state}}') } }).send({ deliveryId: 'd-2', attempt: 1, event });
-    expect(peer.requests[1]).toMatchObject({ method: 'GET', url: '/ping/running' });
-    expect(peer.requests[1].body.length).toBe(0);
+    await connector({ connection: { url: suite.peer.url('/events') } }).send({ deliveryId: 'd-1', attempt: 1, event });
+    expect(suite.peer.requests[0].method).toBe('POST');
+    expect(JSON.parse(suite.peer.requests[0].body.toString())).toEqual(event);
+    await connector({ connection: { method: 'GET', url: suite.peer.url('/ping/{{event.data.state}}') } }).send({ deliveryId: 'd-2', attempt: 1, event });
+    expect(suite.peer.requests[1]).toMatchObject({ method: 'GET', url: '/ping/running' });
+    expect(suite.peer.requests[1].body.length).toBe(0);
   });
 
   it('classifies failures and carries Retry-After', async () => {
-    peer.on((_req, res) => res.writeHead(503, { 'retry-after': '12' }).end());
-    expect(await connector({ connection: { url: peer.url() } }).send({ deliveryId: 'd', attempt: 1, event })).toMatchObject({
+    suite.peer.on((_req, res) => res.writeHead(503, { 'retry-after': '12' }).end());
+    expect(await connector({ connection: { url: suite.peer.url() } }).send({ deliveryId: 'd', attempt: 1, event })).toMatchObject({
       ok: false,
       retryable: true,
       statusCode: 503,
       retryAfterSeconds: 12,
     });
-    peer.on((_req, res) => res.writeHead(422).end('{"error":"bad"}'));
-    expect(await connector({ connection: { url: peer.url() } }).send({ deliveryId: 'd', attempt: 1, event })).toMatchObject({
+    suite.peer.on((_req, res) => res.writeHead(422).end('{"error":"bad"}'));
+    expect(await connector({ connection: { url: suite.peer.url() } }).send({ deliveryId: 'd', attempt: 1, event })).toMatchObject({
       ok: false,
       retryable: false,
       statusCode: 422,
@@ -77,10 +60,10 @@ describe('REST_API connector against a real API', () => {
 
   it('polls items at items_path and hands each new id to the handler once', async () => {
     let page = [{ id: 1, v: 'a' }, { id: 2, v: 'b' }];
-    peer.on((_req, res) => res.end(JSON.stringify({ data: { items: page } })));
+    suite.peer.on((_req, res) => res.end(JSON.stringify({ data: { items: page } })));
     const c = connector({
       direction: Direction.INBOUND,
-      connection: { poll_url: peer.url('/feed'), poll_interval_seconds: 3600, items_path: 'data.items', id_field: 'id' },
+      connection: { poll_url: suite.peer.url('/feed'), poll_interval_seconds: 3600, items_path: 'data.items', id_field: 'id' },
       auth: { type: 'BASIC', username: 'u', password: 'p' } as AuthConfigDto,
     });
     const got: InboundMessage[] = [];
@@ -93,7 +76,7 @@ describe('REST_API connector against a real API', () => {
     page = [{ id: 1, v: 'a' }, { id: 2, v: 'b' }];
     await c.pollOnce();
     expect(got.map((m) => m.id)).toEqual(['1', '2']);
-    expect(peer.requests[0].headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+    expect(suite.peer.requests[0].headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
 
     page = [{ id: 2, v: 'b' }, { id: 3, v: 'c' }, { id: 4, v: 'd' }];
     await expect(c.pollOnce()).rejects.toThrow('handler failed');
@@ -108,8 +91,8 @@ describe('REST_API connector against a real API', () => {
 
   it('remembers at most SEEN_IDS_LIMIT ids, forgetting the oldest first', async () => {
     let page: Array<{ id: number }> = [];
-    peer.on((_req, res) => res.end(JSON.stringify(page)));
-    const c = connector({ direction: Direction.INBOUND, connection: { poll_url: peer.url(), poll_interval_seconds: 3600 } });
+    suite.peer.on((_req, res) => res.end(JSON.stringify(page)));
+    const c = connector({ direction: Direction.INBOUND, connection: { poll_url: suite.peer.url(), poll_interval_seconds: 3600 } });
     await c.startListening(async () => undefined);
     await c.pollOnce(); // waits for the first, scheduled poll of the empty page
     page = Array.from({ length: SEEN_IDS_LIMIT + 1 }, (_, i) => ({ id: i }));
@@ -123,18 +106,18 @@ describe('REST_API connector against a real API', () => {
   });
 
   it('reports a poll response without the array', async () => {
-    peer.on((_req, res) => res.end('{"data":{}}'));
-    const c = connector({ direction: Direction.INBOUND, connection: { poll_url: peer.url(), items_path: 'data.items', poll_interval_seconds: 3600 } });
+    suite.peer.on((_req, res) => res.end('{"data":{}}'));
+    const c = connector({ direction: Direction.INBOUND, connection: { poll_url: suite.peer.url(), items_path: 'data.items', poll_interval_seconds: 3600 } });
     await c.startListening(async () => undefined);
     await expect(c.pollOnce()).rejects.toThrow('No array at data.items');
   });
 
   it('health: HEAD to the origin of the URL template, or GET health_url', async () => {
-    peer.on((req, res) => res.writeHead(req.method === 'HEAD' ? 404 : 200).end());
-    expect(await connector({ connection: { url: peer.url('/x/{{event.type}}') } }).healthCheck()).toMatchObject({ healthy: true, statusCode: 404 });
-    expect(peer.requests[0]).toMatchObject({ method: 'HEAD', url: '/' });
-    expect(await connector({ connection: { url: peer.url('/x'), health_url: peer.url('/up') } }).healthCheck()).toMatchObject({ healthy: true });
-    expect(peer.requests[1]).toMatchObject({ method: 'GET', url: '/up' });
+    suite.peer.on((req, res) => res.writeHead(req.method === 'HEAD' ? 404 : 200).end());
+    expect(await connector({ connection: { url: suite.peer.url('/x/{{event.type}}') } }).healthCheck()).toMatchObject({ healthy: true, statusCode: 404 });
+    expect(suite.peer.requests[0]).toMatchObject({ method: 'HEAD', url: '/' });
+    expect(await connector({ connection: { url: suite.peer.url('/x'), health_url: suite.peer.url('/up') } }).healthCheck()).toMatchObject({ healthy: true });
+    expect(suite.peer.requests[1]).toMatchObject({ method: 'GET', url: '/up' });
   });
 
   it('validates its connection per direction', () => {

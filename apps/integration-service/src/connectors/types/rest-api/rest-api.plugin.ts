@@ -1,6 +1,6 @@
 import { AuthType, Direction, FieldError, HTTP_METHODS, IntegrationType } from '@app/contracts';
 import { ConnectorContext, ConnectorPlugin, HealthResult, InboundHandler, OutboundMessage, SendResult } from '../../connector.port';
-import { ConnectionFields, parseJsonTemplate } from '../../connection-validator';
+import { ConnectionFields, parseJsonTemplate, receivesIn, sendsOut } from '../../connection-validator';
 import { AuthProviderLookup, bodyExcerpt, HttpConnectorBase, HttpPluginBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader, renderJson, renderUrl, TemplateScope } from '../../http/template';
@@ -175,8 +175,8 @@ export class RestApiPlugin extends HttpPluginBase implements ConnectorPlugin {
 
   validateConnection(connection: Record<string, unknown>, direction?: Direction): FieldError[] {
     const f = new ConnectionFields(connection);
-    const sends = direction !== Direction.INBOUND;
-    const polls = direction === Direction.INBOUND || direction === Direction.BIDIRECTIONAL;
+    const sends = sendsOut(direction);
+    const polls = receivesIn(direction);
     f.string('method', { oneOf: HTTP_METHODS });
     f.url('url', sends, true);
     f.headers('headers');

@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { AppException, AuthConfigDto, createCloudEvent, Direction, IntegrationType } from '@app/contracts';
 import { createBuiltInRegistry } from '../../builtin-plugins';
-import { ConnectorContext, InboundMessage, OutboundMessage } from '../../connector.port';
-import { HttpPeer } from '../../../../../../test/support/connectors/http-peer';
-import { testContext } from '../../../../../../test/support/connectors/http-peer';
+import { InboundMessage, OutboundMessage } from '../../connector.port';
+import { connectorsAgainstPeer } from '../../../../../../test/support/connectors/http-peer';
 import { signStandardWebhook, verifyStandardWebhook } from './standard-webhooks';
 import { WebhookConnector, WebhookPlugin } from './webhook.plugin';
 
@@ -12,36 +11,19 @@ const NEXT_SECRET = 'whsec_' + Buffer.alloc(32, 2).toString('base64');
 
 describe('WEBHOOK connector against a real receiver', () => {
   const registry = createBuiltInRegistry();
-  let peer: HttpPeer;
-  const open: WebhookConnector[] = [];
   const event = createCloudEvent({ type: 'fleet.resource.discovered', source: 'fleet-service', data: { id: 'i-123', region: 'eu-west-1' } });
   const message: OutboundMessage = { deliveryId: 'dlv-42', attempt: 1, event };
 
-  const connector = (over: Partial<ConnectorContext> & { connection: Record<string, unknown> }) => {
-    const c = registry.createConnector(testContext({ type: IntegrationType.WEBHOOK, ...over })) as WebhookConnector;
-    open.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    peer = await HttpPeer.start();
-  });
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((c) => c.close()));
-    peer.requests.length = 0;
-    peer.on((_req, res) => res.end('ok'));
-  });
-  afterAll(async () => {
-    await peer.stop();
-  });
+  const suite = connectorsAgainstPeer<WebhookConnector>(registry, IntegrationType.WEBHOOK, (_req, res) => res.end('ok'));
+  const { connector } = suite;
 
   it('POSTs the CloudEvent signed per Standard Webhooks, verifiable by our verifier and by an independent HMAC', async () => {
-    const c = connector({ connection: { url: peer.url('/hooks/in'), secret: SECRET, headers: { 'X-Team': 'ops-{{event.data.region}}' } } });
+    const c = connector({ connection: { url: suite.peer.url('/hooks/in'), secret: SECRET, headers: { 'X-Team': 'ops-{{event.data.region}}' } } });
     await c.initialize();
     const result = await c.send(message);
     expect(result).toMatchObject({ ok: true, statusCode: 200, retryable: false });
 
-    const got = peer.requests[0];
+    const got = suite.peer.requests[0];
     expect(got.method).toBe('POST');
     expect(got.url).toBe('/hooks/in');
     expect(got.headers['content-type']).toBe('application/json');
@@ -55,17 +37,17 @@ describe('WEBHOOK connector against a real receiver', () => {
   });
 
   it('signs with every secret while rotating', async () => {
-    await connector({ connection: { url: peer.url(), secrets: [SECRET, NEXT_SECRET] } }).send(message);
-    const got = peer.requests[0];
+    await connector({ connection: { url: suite.peer.url(), secrets: [SECRET, NEXT_SECRET] } }).send(message);
+    const got = suite.peer.requests[0];
     expect(String(got.headers['webhook-signature']).split(' ')).toHaveLength(2);
     for (const s of [SECRET, NEXT_SECRET]) expect(verifyStandardWebhook(got.headers, got.body, [s], 300, Number(got.headers['webhook-timestamp'])).ok).toBe(true);
   });
 
   it('signs with the secret a rotation replaced while its grace lasts, and no longer after', async () => {
     const later = new Date(Date.now() + 60_000).toISOString();
-    await connector({ connection: { url: peer.url(), secret: NEXT_SECRET, rotation: { previous_secret: SECRET, expires_at: later } } }).send(message);
-    await connector({ connection: { url: peer.url(), secret: NEXT_SECRET, rotation: { previous_secret: SECRET, expires_at: new Date(Date.now() - 1000).toISOString() } } }).send(message);
-    const [during, after] = peer.requests;
+    await connector({ connection: { url: suite.peer.url(), secret: NEXT_SECRET, rotation: { previous_secret: SECRET, expires_at: later } } }).send(message);
+    await connector({ connection: { url: suite.peer.url(), secret: NEXT_SECRET, rotation: { previous_secret: SECRET, expires_at: new Date(Date.now() - 1000).toISOString() } } }).send(message);
+    const [during, after] = suite.peer.requests;
     const ts = Number(during.headers['webhook-timestamp']);
     expect(String(during.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifyStandardWebhook(during.headers, during.body, [SECRET], 300, ts)).toMatchObject({ ok: true });
@@ -75,9 +57,9 @@ describe('WEBHOOK connector against a real receiver', () => {
   });
 
   it('applies the integration auth to the call', async () => {
-    await connector({ connection: { url: peer.url() }, auth: { type: 'BEARER_TOKEN', token: 'hook-token' } as AuthConfigDto }).send(message);
-    expect(peer.requests[0].headers.authorization).toBe('Bearer hook-token');
-    expect(peer.requests[0].headers['webhook-signature']).toBeUndefined();
+    await connector({ connection: { url: suite.peer.url() }, auth: { type: 'BEARER_TOKEN', token: 'hook-token' } as AuthConfigDto }).send(message);
+    expect(suite.peer.requests[0].headers.authorization).toBe('Bearer hook-token');
+    expect(suite.peer.requests[0].headers['webhook-signature']).toBeUndefined();
   });
 
   it.each([
@@ -90,28 +72,28 @@ describe('WEBHOOK connector against a real receiver', () => {
     [500, false, true],
     [503, false, true],
   ])('classifies HTTP %i as ok=%s retryable=%s', async (status, ok, retryable) => {
-    peer.on((_req, res) => res.writeHead(status, status === 429 ? { 'retry-after': '30' } : {}).end('nope'));
-    const result = await connector({ connection: { url: peer.url() } }).send(message);
+    suite.peer.on((_req, res) => res.writeHead(status, status === 429 ? { 'retry-after': '30' } : {}).end('nope'));
+    const result = await connector({ connection: { url: suite.peer.url() } }).send(message);
     expect(result).toMatchObject({ ok, retryable, statusCode: status });
     if (status === 429) expect(result.retryAfterSeconds).toBe(30);
     if (!ok) expect(result.error).toBe(`HTTP ${status}: nope`);
   });
 
   it('classifies a timeout as retryable and an SSRF refusal as not', async () => {
-    peer.on(() => undefined);
-    const slow = await connector({ connection: { url: peer.url() }, timeoutMs: 200 }).send(message);
+    suite.peer.on(() => undefined);
+    const slow = await connector({ connection: { url: suite.peer.url() }, timeoutMs: 200 }).send(message);
     expect(slow).toMatchObject({ ok: false, retryable: true });
-    const blocked = await connector({ connection: { url: peer.url() }, outbound: { allow: [] } }).send(message);
+    const blocked = await connector({ connection: { url: suite.peer.url() }, outbound: { allow: [] } }).send(message);
     expect(blocked).toMatchObject({ ok: false, retryable: false, error: expect.stringMatching(/refused/) });
   });
 
   it('health: GET health_url when set, otherwise any answer below 500 to a HEAD counts as reachable', async () => {
-    peer.on((req, res) => res.writeHead(req.url === '/health' ? 200 : req.method === 'HEAD' ? 405 : 500).end());
-    expect(await connector({ connection: { url: peer.url('/in'), health_url: peer.url('/health') } }).healthCheck()).toMatchObject({ healthy: true, statusCode: 200 });
-    expect(peer.requests[0]).toMatchObject({ method: 'GET', url: '/health' });
-    expect(await connector({ connection: { url: peer.url('/in') } }).healthCheck()).toMatchObject({ healthy: true, statusCode: 405 });
-    peer.on((_req, res) => res.writeHead(503).end());
-    expect(await connector({ connection: { url: peer.url('/in') } }).healthCheck()).toMatchObject({ healthy: false, statusCode: 503 });
+    suite.peer.on((req, res) => res.writeHead(req.url === '/health' ? 200 : req.method === 'HEAD' ? 405 : 500).end());
+    expect(await connector({ connection: { url: suite.peer.url('/in'), health_url: suite.peer.url('/health') } }).healthCheck()).toMatchObject({ healthy: true, statusCode: 200 });
+    expect(suite.peer.requests[0]).toMatchObject({ method: 'GET', url: '/health' });
+    expect(await connector({ connection: { url: suite.peer.url('/in') } }).healthCheck()).toMatchObject({ healthy: true, statusCode: 405 });
+    suite.peer.on((_req, res) => res.writeHead(503).end());
+    expect(await connector({ connection: { url: suite.peer.url('/in') } }).healthCheck()).toMatchObject({ healthy: false, statusCode: 503 });
   });
 
   describe('inbound', () => {

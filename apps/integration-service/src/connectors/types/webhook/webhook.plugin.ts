@@ -1,6 +1,6 @@
 import { AppException, AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import { ConnectorContext, ConnectorPlugin, HealthResult, InboundHandler, InboundReceiver, OutboundMessage, SendResult } from '../../connector.port';
-import { ConnectionFields } from '../../connection-validator';
+import { ConnectionFields, receivesIn, sendsOut } from '../../connection-validator';
 import { AuthProviderLookup, HttpConnectorBase, HttpPluginBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader } from '../../http/template';
@@ -113,8 +113,8 @@ export class WebhookPlugin extends HttpPluginBase implements ConnectorPlugin {
 
   validateConnection(connection: Record<string, unknown>, direction?: Direction): FieldError[] {
     const f = new ConnectionFields(connection);
-    const sends = direction !== Direction.INBOUND;
-    const receives = direction === Direction.INBOUND || direction === Direction.BIDIRECTIONAL;
+    const sends = sendsOut(direction);
+    const receives = receivesIn(direction);
     f.url('url', sends);
     f.url('health_url', false);
     f.headers('headers');
