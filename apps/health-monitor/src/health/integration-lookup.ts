@@ -1,4 +1,4 @@
-import { AppException, IntegrationDto, RpcSubjects } from '@app/contracts';
+import { IntegrationDto, integrationNotFound, RpcSubjects } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 import { SCHEDULE_REPOSITORY, ScheduleRepository, ScheduleRow } from '../schedule/schedule.repository';
@@ -16,7 +16,7 @@ export class IntegrationLookup {
 
   async find(id: string): Promise<{ row: ScheduleRow | null; integration: IntegrationDto | null }> {
     const row = await this.schedule.find(id);
-    if (row?.deleted) throw new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
+    if (row?.deleted) throw integrationNotFound(id);
     if (row) return { row, integration: null };
     return { row: null, integration: await this.bus.request(RpcSubjects.IntegrationGet, { id }) };
   }

@@ -1,4 +1,4 @@
-import { AppException, Direction, IntegrationStatus, IntegrationType } from '@app/contracts';
+import { AppException, Direction, integrationNotFound, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Outbox, OutboxEvent, queryPrepared, rowsOf } from '@app/persistence';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -46,11 +46,6 @@ export interface IntegrationRepository {
 }
 
 export const INTEGRATION_REPOSITORY = Symbol('INTEGRATION_REPOSITORY');
-
-/** The one 404 of an integration id nobody registered (or that was deleted meanwhile). */
-export function integrationNotFound(id: string): AppException {
-  return new AppException('INTEGRATION_NOT_FOUND', `No integration with id ${id}`);
-}
 
 const UNIQUE_VIOLATION = '23505';
 

@@ -1,10 +1,9 @@
-import { ReplayResultDto } from '@app/contracts';
+import { integrationNotFound, ReplayResultDto } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DeliveryDispatcher } from '../../delivery-dispatcher';
 import { DELIVERY_REPOSITORY, DeliveryRepository } from '../../delivery.repository';
 import { ReplayDeliveriesCommand } from './replay-deliveries.command';
-import { integrationNotFound } from '../../../integrations/integration.repository';
 
 /**
  * Re-sends every finished (DELIVERED or DEAD) delivery recorded since a time: new attempts of the same

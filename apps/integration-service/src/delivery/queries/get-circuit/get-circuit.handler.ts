@@ -1,10 +1,9 @@
-import { CircuitDto, CircuitState } from '@app/contracts';
+import { CircuitDto, CircuitState, integrationNotFound } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DELIVERY_GATE_REPOSITORY, DeliveryGateRepository } from '../../delivery-gate.repository';
 import { DELIVERY_REPOSITORY, DeliveryRepository } from '../../delivery.repository';
 import { GetCircuitQuery } from './get-circuit.query';
-import { integrationNotFound } from '../../../integrations/integration.repository';
 
 /** The breaker's state and the integration's deliveries per status. */
 @QueryHandler(GetCircuitQuery)

@@ -1,10 +1,9 @@
-import { AppException, DeliveryPageDto } from '@app/contracts';
+import { AppException, DeliveryPageDto, integrationNotFound } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { decodeCursor, encodeCursor, toBacklogDto, toDeliveryDto } from '../../delivery.mapper';
 import { DELIVERY_REPOSITORY, DeliveryRepository } from '../../delivery.repository';
 import { ListDeliveriesQuery } from './list-deliveries.query';
-import { integrationNotFound } from '../../../integrations/integration.repository';
 
 /** Newest first, keyset-paged, each delivery with its attempts. */
 @QueryHandler(ListDeliveriesQuery)

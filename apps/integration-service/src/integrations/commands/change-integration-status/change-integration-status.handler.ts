@@ -1,8 +1,8 @@
-import { AppException, domainEvent, EventSubjects, IntegrationDto, IntegrationStatus } from '@app/contracts';
+import { AppException, domainEvent, EventSubjects, IntegrationDto, integrationNotFound, IntegrationStatus } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { IntegrationMapper } from '../../integration.mapper';
-import { INTEGRATION_REPOSITORY, integrationNotFound, IntegrationRepository } from '../../integration.repository';
+import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
 import { assertTransition, canTransition } from '../../lifecycle/integration-lifecycle';
 import { ChangeIntegrationStatusCommand } from './change-integration-status.command';
 

@@ -1,7 +1,7 @@
-import { domainEvent, EventSubjects, IntegrationType } from '@app/contracts';
+import { domainEvent, EventSubjects, integrationNotFound, IntegrationType } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { INTEGRATION_REPOSITORY, integrationNotFound, IntegrationRepository } from '../../integration.repository';
+import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
 import { DeleteIntegrationCommand } from './delete-integration.command';
 
 @CommandHandler(DeleteIntegrationCommand)

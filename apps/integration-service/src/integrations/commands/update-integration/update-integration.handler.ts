@@ -1,12 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import { IntegrationDto, IntegrationStatus, IntegrationType } from '@app/contracts';
+import { IntegrationDto, integrationNotFound, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { destinationHosts, withSigningSecret } from '../../../connectors';
 import { IntegrationMapper } from '../../integration.mapper';
 import { assertReplaceable, replaceIntegration, statusAfterReplacement } from '../../integration-rules';
 import { IntegrationValidator } from '../../integration-validator';
-import { INTEGRATION_REPOSITORY, integrationNotFound, IntegrationRepository } from '../../integration.repository';
+import { INTEGRATION_REPOSITORY, IntegrationRepository } from '../../integration.repository';
 import { assertKeptSecretsStay, resolveMaskedSecrets } from '../../secrets/integration-secrets';
 import { UpdateIntegrationCommand } from './update-integration.command';
 
