@@ -324,6 +324,28 @@ describe(`GraphQL (${process.env.E2E_MODE ?? 'standalone'})`, () => {
       }
     });
 
+    it('checks a subscription document as a query (rules, depth, cost) and refuses it with the code', async () => {
+      const c = client({ 'x-api-key': await sut.keyFor('viewer') });
+      const cases: [string, string][] = [
+        ['subscription { events { data { a { b { c { d { e { f { g } } } } } } } } }', 'GRAPHQL_QUERY_TOO_DEEP'],
+        ['subscription { events { nope } }', 'GRAPHQL_INVALID_QUERY'],
+        // Fragments spread ten times each: 10 × 10 × 10 × 3 fields, in fewer bytes than the socket's frame limit.
+        [`subscription { events { ...F3 } } ${[0, 1, 2, 3].map((i) => `fragment F${i} on Event { ${i ? `...F${i - 1} `.repeat(i === 3 ? 3 : 10) : Array.from({ length: 10 }, (_, j) => `a${j}: type`).join(' ')} }`).join(' ')}`, 'GRAPHQL_QUERY_TOO_COMPLEX'],
+        ['subscription { events(subjects: ["integration.>"]) { type } }', ''],
+      ];
+      for (const [query, code] of cases) {
+        const got = subscribe(c, query);
+        if (code) {
+          await waitFor(() => got.errors.length > 0, 5000, 20, `the refusal ${code}`);
+          expect(got.errors[0].extensions).toMatchObject({ code, status: 400 });
+        } else {
+          await new Promise((r) => setTimeout(r, 500));
+          expect(got.errors).toEqual([]);
+          expect(got.ended).toBe(false);
+        }
+      }
+    });
+
     it('filters resourceChanged and commandProgress to what was asked', async () => {
       const c = client({ 'x-api-key': await sut.keyFor('viewer') });
       const bad = subscribe(c, 'subscription { resourceChanged(filter: { owner: "x" }) { type } }');

@@ -8,6 +8,7 @@ import { IdentifiedRequest } from './current-identity';
 import { RequestLimits } from './request-limits';
 import { AuditRecorder } from '../audit/audit.recorder';
 import { isMutation, recordMutation } from '../graphql/graphql-audit';
+import { subscriptionError } from '../graphql/graphql-errors';
 
 /**
  * The gateway's one gate, applied to every route: authenticate, rate-limit the identity, then check the
@@ -59,7 +60,8 @@ export class AuthGuard implements CanActivate {
     } catch (e) {
       // A refused mutation is audited like one that ran (queries and relations are reads).
       if (isMutation(ctx)) recordMutation(this.audit, ctx, e);
-      throw e;
+      // graphql-ws sends a subscription's refusal without Mercurius' error formatter: it carries its code itself.
+      throw GqlExecutionContext.create(ctx).getInfo<{ operation?: { operation: string } } | undefined>()?.operation?.operation === 'subscription' ? subscriptionError(e) : e;
     }
   }
 

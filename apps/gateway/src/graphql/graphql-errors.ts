@@ -30,6 +30,16 @@ export function formatGraphqlError(error: GraphQLError): GraphQLFormattedError &
   };
 }
 
+/**
+ * A subscription's start-up error (guard, resolver, document) as graphql-ws sends it: Mercurius sends these without
+ * its errorFormatter, so the error carries the formatted `extensions` itself.
+ */
+export function subscriptionError(e: unknown): GraphQLError {
+  const original = e instanceof Error ? e : undefined;
+  const f = formatGraphqlError(e instanceof GraphQLError ? e : new GraphQLError(original?.message ?? String(e), { originalError: original }));
+  return new GraphQLError(f.message, { nodes: e instanceof GraphQLError ? e.nodes : undefined, originalError: original, extensions: f.extensions });
+}
+
 /** Mercurius wraps the errors of a document that fails validation (and of its hooks) in one error: unwrap them. */
 function unwrap(error: GraphQLError): GraphQLError[] {
   const inner = error.originalError as (Error & { errors?: unknown }) | undefined;

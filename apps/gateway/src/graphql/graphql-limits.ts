@@ -1,6 +1,6 @@
 import { AppException, validateInto } from '@app/contracts';
 import type { ClassConstructor } from 'class-transformer';
-import { ArgumentNode, ASTNode, DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, SelectionSetNode, ValidationContext, ValidationRule, visit } from 'graphql';
+import { ArgumentNode, ASTNode, DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, SelectionSetNode, specifiedRules, validate, ValidationContext, ValidationRule, visit } from 'graphql';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 
 export interface QueryLimits {
@@ -113,6 +113,19 @@ export function assertComplexity(schema: GraphQLSchema, document: DocumentNode, 
       throw limitError('GRAPHQL_QUERY_TOO_COMPLEX', `The query costs ${costs[i]}; at most ${limits.maxComplexity} is allowed (each field costs 1, times \`first\` inside a connection)`, op);
     }
   });
+}
+
+/**
+ * A subscription document, checked as a query is: Mercurius validates no graphql-ws subscription (neither the spec's
+ * rules nor `validationRules`), so the same rules (depth, introspection) and the cost cap run in its
+ * preSubscriptionExecution hook. That hook gets no variables: the cost is measured without them (no subscription
+ * takes `first`). Throws the first error found; graphql-ws carries one.
+ */
+export function assertSubscription(schema: GraphQLSchema, document: DocumentNode, rules: readonly ValidationRule[], limits: QueryLimits): void {
+  // The limit rules first: a too-deep document is refused as too deep, whatever else is wrong with it.
+  const [first] = validate(schema, document, [...rules, ...specifiedRules]);
+  if (first) throw first;
+  assertComplexity(schema, document, {}, limits);
 }
 
 /** `first`/`after` as the REST query's `limit`/`cursor`, with the page-size cap. */

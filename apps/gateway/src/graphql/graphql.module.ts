@@ -13,8 +13,8 @@ import { IntegrationHealthService } from '../health/integration-health.service';
 import { AuditResolver } from './audit.resolver';
 import { AccountsResolver, CommandsResolver, ResourcesResolver } from './fleet.resolver';
 import { authenticateHeaders, GraphqlContext } from './graphql-context';
-import { graphqlErrorResponse } from './graphql-errors';
-import { assertComplexity, depthLimitRule } from './graphql-limits';
+import { graphqlErrorResponse, subscriptionError } from './graphql-errors';
+import { assertComplexity, assertSubscription, depthLimitRule } from './graphql-limits';
 import { IntegrationsResolver } from './integrations.resolver';
 import { Loaders } from './loaders';
 import { MutationsResolver } from './mutations.resolver';
@@ -34,6 +34,7 @@ export class GraphqlModule {
   static forRoot(auth: DynamicModule, config: AppConfig): DynamicModule {
     const g = config.graphql;
     const limits = { maxDepth: g.max_depth, maxComplexity: g.max_complexity, maxPageSize: g.max_page_size };
+    const validationRules = [depthLimitRule(limits.maxDepth), ...(g.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
     return {
       module: GraphqlModule,
       imports: [
@@ -53,10 +54,16 @@ export class GraphqlModule {
             allowBatchedQueries: false,
             // graphql-jit compiles a document on its second run (Mercurius' cache keeps it): no per-field info/args objects.
             jit: 1,
-            validationRules: [depthLimitRule(limits.maxDepth), ...(g.introspection ? [] : [NoSchemaIntrospectionCustomRule])],
+            validationRules,
             hooks: {
               preExecution: (schema, document, _ctx, variables) => assertComplexity(schema, document, variables, limits),
-              preSubscriptionExecution: (schema, document) => assertComplexity(schema, document, {}, limits),
+              preSubscriptionExecution: (schema, document) => {
+                try {
+                  assertSubscription(schema, document, validationRules, limits);
+                } catch (e) {
+                  throw subscriptionError(e);
+                }
+              },
             },
             errorFormatter: (execution) => graphqlErrorResponse(execution),
             // graphql-ws: the credential travels in connection_init ({ authorization } or { "x-api-key" }); none or a bad one closes the connection.

@@ -9,8 +9,7 @@ import { watchCredential } from '../events/credential-watch';
 import { eventIterator, StreamedEvent } from '../events/event-queue';
 import { parseSubjects } from '../events/event-streams.service';
 import { GraphqlContext } from './graphql-context';
-import { formatGraphqlError } from './graphql-errors';
-import { GraphQLError } from 'graphql';
+import { subscriptionError } from './graphql-errors';
 import { Event } from './types/integrations.types';
 
 type Data = Record<string, unknown> & { resource?: Record<string, unknown> };
@@ -19,11 +18,6 @@ const dataOf = (s: StreamedEvent): Data => (s.event.data ?? {}) as Data;
 /** A subscription's WebSocket context: the credential it opened with (connection_init), watched while it runs. */
 export interface SubscriptionContext extends GraphqlContext {
   credentials?: Record<string, string | undefined>;
-}
-
-function coded(e: unknown): GraphQLError {
-  const f = formatGraphqlError(new GraphQLError(e instanceof Error ? e.message : String(e), { originalError: e instanceof Error ? e : undefined }));
-  return new GraphQLError(f.message, { originalError: e instanceof Error ? e : undefined, extensions: f.extensions });
 }
 
 function toEvent(s: StreamedEvent): Event {
@@ -56,8 +50,7 @@ export class SubscriptionsResolver {
       chosen = patterns();
       from = after();
     } catch (e) {
-      // Subscription errors skip Mercurius' error formatter: carry the code on the error itself.
-      throw coded(e);
+      throw subscriptionError(e);
     }
     const events = await eventIterator(this.bus, chosen, from, keep);
     return this.watched(ctx, events);
