@@ -6,6 +6,7 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import { AuditController } from '../audit/audit.controller';
 import { AuditRecorder } from '../audit/audit.recorder';
 import { AuditRepository } from '../audit/audit.repository';
+import { AuditService } from '../audit/audit.service';
 import { UsersController } from '../users/users.controller';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
@@ -41,10 +42,11 @@ import { LoginThrottle } from './login-throttle';
     ApiKeysService,
     AuditRepository,
     AuditRecorder,
+    AuditService,
     RouteDeclarationsCheck,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [Authenticator, RequestLimits, AuditRecorder, AuditRepository, TokenService, UsersService, ApiKeysService],
+  exports: [Authenticator, RequestLimits, AuditRecorder, AuditService, TokenService, UsersService, ApiKeysService],
 })
 export class AuthModule {
   static forRoot(opts: { jwtSecret: Buffer }): DynamicModule {
