@@ -4,7 +4,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { AuditEntity } from './audit/audit.entity';
 import { AuthModule } from './auth/auth.module';
-import { CapabilitiesModule } from './capabilities.module';
+import { CAPABILITY_CONTROLLERS, CapabilitiesModule } from './capabilities.module';
 import { RefreshTokenEntity } from './auth/refresh-token.entity';
 import { EventsModule } from './events/events.module';
 import { GraphqlModule } from './graphql/graphql.module';
@@ -14,16 +14,9 @@ import { DoorAudit1765200000000 } from './migrations/1765200000000-door-audit';
 import { McpModule } from './mcp/mcp.module';
 import { McpController } from './mcp/mcp.controller';
 import { UserEntity } from './users/user.entity';
-import { IntegrationHealthController } from './health/integration-health.controller';
-import { IntegrationsController } from './integrations/integrations.controller';
-import { DeliveriesController } from './deliveries/deliveries.controller';
-import { FleetCommandsController } from './fleet-commands/fleet-commands.controller';
 import { HooksController } from './inbound/hooks.controller';
 import { InboundController } from './inbound/inbound.controller';
 import { SystemController } from './system/system.controller';
-import { AccountsController } from './accounts/accounts.controller';
-import { InventoryController } from './inventory/inventory.controller';
-import { ResourcesController } from './resources/resources.controller';
 
 const APP = ServiceName.Gateway;
 const GATEWAY_ENTITIES = [UserEntity, RefreshTokenEntity, ApiKeyEntity, AuditEntity];
@@ -45,7 +38,8 @@ export class GatewayModule {
         McpModule.forRoot({ jwtSecret: runtime.jwtSecret }),
         ...(runtime.config.graphql.enabled ? [GraphqlModule.forRoot(auth, runtime.config)] : []),
       ],
-      controllers: [IntegrationsController, HooksController, InboundController, DeliveriesController, IntegrationHealthController, SystemController, AccountsController, InventoryController, ResourcesController, FleetCommandsController, McpController],
+      // Routes outside the capabilities: inbound hooks, system, the MCP endpoint.
+      controllers: [...CAPABILITY_CONTROLLERS, HooksController, InboundController, SystemController, McpController],
     };
   }
 }

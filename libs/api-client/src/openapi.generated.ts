@@ -202,46 +202,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/hooks/{integration_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Receive a webhook for an inbound integration
-         * @description Verified per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`, 5-minute tolerance) with the integration's `whsec_` secret(s), then published as a CloudEvent (`integration.inbound.received`) on `integration.inbound.{integration_id}`. The body must be JSON, at most 256 KiB. 401 for a bad signature or stale timestamp, 404 for an unknown or non-receiving integration, 503 while it is not ACTIVE.
-         */
-        post: operations["HooksController_receive"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/integrations/{id}/inbound/recent": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The last messages an inbound integration received
-         * @description Newest first: each as the CloudEvent published on `integration.inbound.{id}` (type `integration.inbound.received`). Useful where nobody watches NATS (standalone mode), and to check a new inbound integration.
-         */
-        get: operations["InboundController_recent"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/integrations/{id}/deliveries": {
         parameters: {
             query?: never;
@@ -354,23 +314,6 @@ export interface paths {
          * @description Newest first; pass `next_cursor` back as `cursor` for older checks.
          */
         get: operations["IntegrationHealthController_history"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/system/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Every running service instance and whether it is ready; names the apps with no instance */
-        get: operations["SystemController_health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -675,6 +618,63 @@ export interface paths {
          * @description stdout and stderr as stored (up to fleet.command_output_max_bytes per stream; `output_truncated` says when cut), and `json` when stdout is JSON.
          */
         get: operations["FleetCommandsController_result"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hooks/{integration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a webhook for an inbound integration
+         * @description Verified per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64>`, 5-minute tolerance) with the integration's `whsec_` secret(s), then published as a CloudEvent (`integration.inbound.received`) on `integration.inbound.{integration_id}`. The body must be JSON, at most 256 KiB. 401 for a bad signature or stale timestamp, 404 for an unknown or non-receiving integration, 503 while it is not ACTIVE.
+         */
+        post: operations["HooksController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/inbound/recent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last messages an inbound integration received
+         * @description Newest first: each as the CloudEvent published on `integration.inbound.{id}` (type `integration.inbound.received`). Useful where nobody watches NATS (standalone mode), and to check a new inbound integration.
+         */
+        get: operations["InboundController_recent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every running service instance and whether it is ready; names the apps with no instance */
+        get: operations["SystemController_health"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1383,25 +1383,6 @@ export interface components {
              */
             grace_seconds?: number;
         };
-        InboundHookResultDto: {
-            /** @description Id of the CloudEvent published on integration.inbound.<integration_id> */
-            event_id: string;
-            /** @description The NATS subject it was published on */
-            subject: string;
-        };
-        InboundEventDto: {
-            event_id: string;
-            message_id: string;
-            subject: string;
-            received_at: string;
-            /** @description The CloudEvent as published (payload cut at 64 KiB here; the published one is whole) */
-            event: Record<string, never>;
-        };
-        InboundRecentDto: {
-            integration_id: string;
-            subject: string;
-            items: components["schemas"]["InboundEventDto"][];
-        };
         DeliveryAttemptDto: {
             attempt: number;
             /** Format: date-time */
@@ -2105,6 +2086,25 @@ export interface components {
             json: Record<string, never> | null;
             /** @description True when the output was larger than the stored bound (fleet.command_output_max_bytes per stream) */
             output_truncated: boolean;
+        };
+        InboundHookResultDto: {
+            /** @description Id of the CloudEvent published on integration.inbound.<integration_id> */
+            event_id: string;
+            /** @description The NATS subject it was published on */
+            subject: string;
+        };
+        InboundEventDto: {
+            event_id: string;
+            message_id: string;
+            subject: string;
+            received_at: string;
+            /** @description The CloudEvent as published (payload cut at 64 KiB here; the published one is whole) */
+            event: Record<string, never>;
+        };
+        InboundRecentDto: {
+            integration_id: string;
+            subject: string;
+            items: components["schemas"]["InboundEventDto"][];
         };
         LoginRequest: {
             /** @example admin */
@@ -3632,219 +3632,6 @@ export interface operations {
             };
         };
     };
-    HooksController_receive: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                integration_id: string;
-            };
-            cookie?: never;
-        };
-        /** @description Any JSON, signed as sent */
-        requestBody: {
-            content: {
-                "application/json": Record<string, never>;
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InboundHookResultDto"];
-                };
-            };
-            /** @description Invalid input: each bad field is named in `errors` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
-                     *       "title": "Request validation failed",
-                     *       "status": 400,
-                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
-                     *       "code": "VALIDATION_FAILED",
-                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
-                     *       "errors": [
-                     *         {
-                     *           "field": "retry.max_attempts",
-                     *           "message": "max_attempts must not be less than 1"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
-                };
-            };
-            /** @description Not authenticated */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
-                     *       "title": "Authentication required",
-                     *       "status": 401,
-                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
-                     *       "code": "UNAUTHORIZED",
-                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No such item",
-                     *       "code": "NOT_FOUND",
-                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
-                };
-            };
-            /** @description Body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://aws-mcp-server.dev/problems/payload-too-large",
-                     *       "title": "Payload too large",
-                     *       "status": 413,
-                     *       "detail": "The request body is over the limit",
-                     *       "code": "PAYLOAD_TOO_LARGE",
-                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
-                };
-            };
-            /** @description A service behind the gateway is not available (see Retry-After) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
-                     *       "code": "SERVICE_UNAVAILABLE",
-                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
-                };
-            };
-        };
-    };
-    InboundController_recent: {
-        parameters: {
-            query?: {
-                limit?: number;
-            };
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["InboundRecentDto"];
-                };
-            };
-            /** @description Invalid input: each bad field is named in `errors` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
-                     *       "title": "Request validation failed",
-                     *       "status": 400,
-                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
-                     *       "code": "VALIDATION_FAILED",
-                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
-                     *       "errors": [
-                     *         {
-                     *           "field": "retry.max_attempts",
-                     *           "message": "max_attempts must not be less than 1"
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
-                };
-            };
-            /** @description Not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
-                     *       "title": "Not found",
-                     *       "status": 404,
-                     *       "detail": "No such item",
-                     *       "code": "NOT_FOUND",
-                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
-                };
-            };
-            /** @description A service behind the gateway is not available (see Retry-After) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
-                     *       "title": "Service unavailable",
-                     *       "status": 503,
-                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
-                     *       "code": "SERVICE_UNAVAILABLE",
-                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
-                };
-            };
-        };
-    };
     DeliveriesController_list: {
         parameters: {
             query?: {
@@ -4457,24 +4244,6 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
-            };
-        };
-    };
-    SystemController_health: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description { status, instances[], missing[] } */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
         };
     };
@@ -6059,6 +5828,237 @@ export interface operations {
                      */
                     "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
                 };
+            };
+        };
+    };
+    HooksController_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                integration_id: string;
+            };
+            cookie?: never;
+        };
+        /** @description Any JSON, signed as sent */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundHookResultDto"];
+                };
+            };
+            /** @description Invalid input: each bad field is named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/unauthorized",
+                     *       "title": "Authentication required",
+                     *       "status": 401,
+                     *       "detail": "Send Authorization: Bearer <access token> or X-API-Key",
+                     *       "code": "UNAUTHORIZED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/payload-too-large",
+                     *       "title": "Payload too large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit",
+                     *       "code": "PAYLOAD_TOO_LARGE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description A service behind the gateway is not available (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    InboundController_recent: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundRecentDto"];
+                };
+            };
+            /** @description Invalid input: each bad field is named in `errors` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/validation-failed",
+                     *       "title": "Request validation failed",
+                     *       "status": 400,
+                     *       "detail": "The request body has 1 invalid field: retry.max_attempts",
+                     *       "code": "VALIDATION_FAILED",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f",
+                     *       "errors": [
+                     *         {
+                     *           "field": "retry.max_attempts",
+                     *           "message": "max_attempts must not be less than 1"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/not-found",
+                     *       "title": "Not found",
+                     *       "status": 404,
+                     *       "detail": "No such item",
+                     *       "code": "NOT_FOUND",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+            /** @description A service behind the gateway is not available (see Retry-After) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://aws-mcp-server.dev/problems/service-unavailable",
+                     *       "title": "Service unavailable",
+                     *       "status": 503,
+                     *       "detail": "The service cannot answer right now: integration-service (no responder); try again shortly",
+                     *       "code": "SERVICE_UNAVAILABLE",
+                     *       "correlation_id": "6f1c2b1e-3c2d-4a9e-8f7a-0d9c1b2a3e4f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetailsSchema"];
+                };
+            };
+        };
+    };
+    SystemController_health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description { status, instances[], missing[] } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
