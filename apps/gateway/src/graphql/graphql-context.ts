@@ -1,7 +1,9 @@
 import { Identity, identityKey } from '@app/auth';
 import { AppException } from '@app/contracts';
 import { toAppException } from '@app/platform';
+import type { FastifyRequest } from 'fastify';
 import { Authenticator } from '../auth/authenticator';
+import { clientAddress } from '../auth/current-identity';
 import { RequestLimits } from '../auth/request-limits';
 import { Loaders } from './loaders';
 
@@ -14,6 +16,8 @@ export interface GraphqlContext {
   /** Correlation id of the HTTP request or the WebSocket connection. */
   correlationId: string;
   clientAddress: string;
+  /** The HTTP request (queries and mutations); Nest's driver adds it where it is missing. */
+  req?: FastifyRequest;
   /** Subscriptions: closes the WebSocket connection (token expired, key revoked). */
   closeConnection?: (code: number, reason: string) => void;
 }
@@ -35,4 +39,15 @@ export async function authenticateHeaders(
   } catch (e) {
     return { authError: toAppException(e) };
   }
+}
+
+/**
+ * A query's or mutation's context: the caller authenticated once, fresh loaders. Written as one literal naming every
+ * field, not a spread of the authentication result: Nest and Mercurius then add a dozen fields to it per request
+ * (req, reply, app, errors, the hook lists), and on an object made by a spread those additions cost V8 about 10 µs a
+ * request against 0.3 µs on a literal (measured with bench:graphql's profile and a micro-benchmark; decision G11).
+ */
+export async function requestContext(authenticator: Authenticator, limits: RequestLimits, loaders: Loaders, req: FastifyRequest): Promise<GraphqlContext> {
+  const { identity, authError } = await authenticateHeaders(authenticator, limits, req.headers);
+  return { identity, authError, loaders, correlationId: String(req.id), clientAddress: clientAddress(req), req };
 }

@@ -12,7 +12,7 @@ import { CapabilitiesModule } from '../capabilities.module';
 import { IntegrationHealthService } from '../health/integration-health.service';
 import { AuditResolver } from './audit.resolver';
 import { AccountsResolver, CommandsResolver, ResourcesResolver } from './fleet.resolver';
-import { authenticateHeaders, GraphqlContext } from './graphql-context';
+import { authenticateHeaders, GraphqlContext, requestContext } from './graphql-context';
 import { graphqlErrorResponse, subscriptionError } from './graphql-errors';
 import { assertComplexity, assertSubscription, depthLimitRule } from './graphql-limits';
 import { IntegrationsResolver } from './integrations.resolver';
@@ -81,12 +81,7 @@ export class GraphqlModule {
                 return identity ? { identity, credentials } : false;
               },
             },
-            context: async (req: FastifyRequest): Promise<GraphqlContext> => ({
-              ...(await authenticateHeaders(authenticator, requestLimits, req.headers)),
-              loaders: new Loaders(accounts, health),
-              correlationId: String(req.id),
-              clientAddress: clientAddress(req),
-            }),
+            context: (req: FastifyRequest): Promise<GraphqlContext> => requestContext(authenticator, requestLimits, new Loaders(accounts, health), req),
           }),
         }),
       ],
