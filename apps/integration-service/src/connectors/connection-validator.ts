@@ -16,7 +16,18 @@ export const receivesIn = (direction?: Direction): boolean => direction === Dire
  */
 export class ConnectionFields {
   readonly errors: FieldError[] = [];
-  constructor(private readonly c: Record<string, unknown>) {}
+  /** Whether the connection sends events out (its outbound fields are required); true without a direction. */
+  readonly sendsOut: boolean;
+  /** Whether the connection receives (its inbound fields are required). */
+  readonly receivesIn: boolean;
+
+  constructor(
+    private readonly c: Record<string, unknown>,
+    direction?: Direction,
+  ) {
+    this.sendsOut = sendsOut(direction);
+    this.receivesIn = receivesIn(direction);
+  }
 
   fail(field: string, message: string): void {
     this.errors.push({ field, message });

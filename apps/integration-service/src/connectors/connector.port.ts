@@ -148,4 +148,9 @@ export class ConnectorError extends Error {
     super(message);
     this.name = 'ConnectorError';
   }
+
+  /** A connector refuses to build on a connection its type's validation rejects (the API validated it before storing). */
+  static throwIfInvalid(errors: readonly FieldError[]): void {
+    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+  }
 }

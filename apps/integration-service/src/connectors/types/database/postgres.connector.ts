@@ -6,7 +6,7 @@ import { LookupFn, OutboundGuard } from '../../http/outbound-guard';
 import { abortableSleep, ListenerLoop } from '../listener-loop';
 import { checkCaBundle } from '../tls-ca';
 import { DATABASE_FIELDS } from '../../connection-fields';
-import { ConnectionFields, receivesIn } from '../../connection-validator';
+import { ConnectionFields } from '../../connection-validator';
 
 /**
  * DATABASE (PostgreSQL). OUTBOUND inserts each event as a row; INBOUND polls a table by a cursor column.
@@ -60,8 +60,8 @@ function quoteIdent(name: string): string {
 }
 
 function validatePostgresConnection(c: Record<string, unknown>, direction?: Direction): FieldError[] {
-  const f = new ConnectionFields(c);
-  if (receivesIn(direction) && c.cursor_column === undefined) f.fail('cursor_column', 'is required to receive rows');
+  const f = new ConnectionFields(c, direction);
+  if (f.receivesIn && c.cursor_column === undefined) f.fail('cursor_column', 'is required to receive rows');
   const str = (key: string, max = 256) => f.check(key, (v) => typeof v === 'string' && v.length > 0 && v.length <= max, `must be 1-${max} characters`);
   if (c.connection_string !== undefined) {
     let ok = false;
@@ -132,8 +132,7 @@ export class PostgresConnector implements Connector {
     /** DNS override (tests); the guard still checks every answer. */
     private readonly lookup?: LookupFn,
   ) {
-    const errors = validatePostgresConnection(ctx.connection, ctx.direction);
-    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    ConnectorError.throwIfInvalid(validatePostgresConnection(ctx.connection, ctx.direction));
     const c = ctx.connection;
     this.cfg = {
       connection_string: c.connection_string as string | undefined,

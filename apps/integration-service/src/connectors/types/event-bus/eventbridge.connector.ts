@@ -47,8 +47,7 @@ export class EventBridgeConnector implements Connector {
     /** DNS override (tests); the guard still checks every answer. */
     private readonly lookup?: LookupFn,
   ) {
-    const errors = validateEventBridgeConnection(ctx.connection);
-    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    ConnectorError.throwIfInvalid(validateEventBridgeConnection(ctx.connection));
     const c = ctx.connection;
     this.cfg = {
       event_bus_name: (c.event_bus_name as string | undefined) ?? 'default',

@@ -144,8 +144,7 @@ export class NatsConnector implements Connector {
     /** DNS override (tests); the guard still checks every answer. */
     private readonly lookup?: LookupFn,
   ) {
-    const errors = validateNatsConnection(ctx.connection, ctx.direction);
-    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    ConnectorError.throwIfInvalid(validateNatsConnection(ctx.connection, ctx.direction));
     const c = ctx.connection;
     this.cfg = {
       servers: typeof c.servers === 'string' ? [c.servers] : (c.servers as string[]),

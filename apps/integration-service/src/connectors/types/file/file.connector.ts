@@ -101,7 +101,7 @@ export class FileConnector implements Connector {
 
   constructor(private readonly ctx: ConnectorContext) {
     const { value, errors } = parseFileConnection(ctx.connection, ctx.direction);
-    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    ConnectorError.throwIfInvalid(errors);
     this.cfg = value;
   }
 

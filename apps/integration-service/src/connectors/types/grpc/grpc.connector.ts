@@ -93,8 +93,7 @@ export class GrpcConnector implements Connector {
     /** DNS override (tests); the guard still checks every answer. */
     private readonly lookup?: LookupFn,
   ) {
-    const errors = validateGrpcConnection(ctx.connection);
-    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    ConnectorError.throwIfInvalid(validateGrpcConnection(ctx.connection));
     const c = ctx.connection;
     this.cfg = {
       proto: c.proto as string,

@@ -71,8 +71,7 @@ export class SqsConnector implements Connector {
     /** DNS override (tests); the guard still checks every answer. */
     private readonly lookup?: LookupFn,
   ) {
-    const errors = validateSqsConnection(ctx.connection);
-    if (errors.length) throw new ConnectorError(`invalid connection: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`);
+    ConnectorError.throwIfInvalid(validateSqsConnection(ctx.connection));
     const c = ctx.connection;
     this.cfg = {
       queue_url: c.queue_url as string,

@@ -1,6 +1,6 @@
 import { AuthType, Direction, FieldError, HTTP_METHODS, IntegrationType } from '@app/contracts';
 import { ConnectorContext, ConnectorPlugin, HealthResult, InboundHandler, OutboundMessage, SendResult } from '../../connector.port';
-import { ConnectionFields, parseJsonTemplate, receivesIn, sendsOut } from '../../connection-validator';
+import { ConnectionFields, parseJsonTemplate } from '../../connection-validator';
 import { AuthProviderLookup, bodyExcerpt, HttpConnectorBase, HttpPluginBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader, renderJson, renderUrl, TemplateScope } from '../../http/template';
@@ -174,15 +174,13 @@ export class RestApiPlugin extends HttpPluginBase implements ConnectorPlugin {
   readonly connectionFields = REST_API_FIELDS;
 
   validateConnection(connection: Record<string, unknown>, direction?: Direction): FieldError[] {
-    const f = new ConnectionFields(connection);
-    const sends = sendsOut(direction);
-    const polls = receivesIn(direction);
+    const f = new ConnectionFields(connection, direction);
     f.string('method', { oneOf: HTTP_METHODS });
-    f.url('url', sends, true);
+    f.url('url', f.sendsOut, true);
     f.headers('headers');
     f.jsonTemplate('body_template');
     f.url('health_url', false);
-    f.url('poll_url', polls);
+    f.url('poll_url', f.receivesIn);
     f.int('poll_interval_seconds', MIN_POLL_SECONDS, 86400);
     f.string('items_path', { max: 256 });
     f.string('id_field', { max: 256 });

@@ -1,6 +1,6 @@
 import { AppException, AuthType, Direction, FieldError, IntegrationType } from '@app/contracts';
 import { ConnectorContext, ConnectorPlugin, HealthResult, InboundHandler, InboundReceiver, OutboundMessage, SendResult } from '../../connector.port';
-import { ConnectionFields, receivesIn, sendsOut } from '../../connection-validator';
+import { ConnectionFields } from '../../connection-validator';
 import { AuthProviderLookup, HttpConnectorBase, HttpPluginBase } from '../../http/http-connector.base';
 import { OutboundHttpOptions } from '../../http/outbound-http';
 import { renderHeader } from '../../http/template';
@@ -112,10 +112,8 @@ export class WebhookPlugin extends HttpPluginBase implements ConnectorPlugin {
   readonly connectionFields = WEBHOOK_FIELDS;
 
   validateConnection(connection: Record<string, unknown>, direction?: Direction): FieldError[] {
-    const f = new ConnectionFields(connection);
-    const sends = sendsOut(direction);
-    const receives = receivesIn(direction);
-    f.url('url', sends);
+    const f = new ConnectionFields(connection, direction);
+    f.url('url', f.sendsOut);
     f.url('health_url', false);
     f.headers('headers');
     f.int('tolerance_seconds', 1, 3600);
@@ -142,7 +140,7 @@ export class WebhookPlugin extends HttpPluginBase implements ConnectorPlugin {
         if (typeof r.expires_at !== 'string' || !Number.isFinite(Date.parse(r.expires_at))) errors.push({ field: 'rotation.expires_at', message: 'must be an ISO 8601 time' });
       }
     }
-    if (receives && !signingSecrets(connection).length) {
+    if (f.receivesIn && !signingSecrets(connection).length) {
       errors.push({ field: 'secret', message: 'secret (or secrets) is required to verify inbound webhooks' });
     }
     return errors;
