@@ -212,6 +212,17 @@ describe(`Integration registry (${process.env.E2E_MODE ?? 'standalone'})`, () =>
     expect(clash.status).toBe(409);
   });
 
+  it('lands every one of concurrent merge patches of different fields: none is computed from a stale read', async () => {
+    const created = (await http.post('/api/v1/integrations', webhook('patched-at-once'))).body;
+    const keys = ['a', 'b', 'c', 'd'];
+    const patched = await Promise.all(keys.map((k) => http.raw('PATCH', `/api/v1/integrations/${created.id}`, JSON.stringify({ tags: { [k]: k.toUpperCase() } }), { 'content-type': 'application/merge-patch+json' })));
+    expect(patched.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    const after = (await http.get(`/api/v1/integrations/${created.id}`)).body;
+    expect(after.tags).toMatchObject({ a: 'A', b: 'B', c: 'C', d: 'D' });
+    // Each replacement moved updated_at forward, so a precondition on it never matches two versions.
+    expect(new Set(patched.map((r) => r.body.updated_at)).size).toBe(keys.length);
+  });
+
   it('deletes with 204, then 404', async () => {
     const created = (await http.post('/api/v1/integrations', webhook('to-delete'))).body;
     const del = await http.delete(`/api/v1/integrations/${created.id}`);

@@ -5,6 +5,16 @@ import { SystemUnderTest, waitFor, WebhookSink } from '@app/testing';
 
 const MODE = (process.env.E2E_MODE ?? 'standalone') as 'standalone' | 'distributed';
 const MASK = '********';
+
+/** A delivery's Standard Webhooks signatures, each checked against a secret by an independent HMAC. */
+function signaturesOf(got: { headers: IncomingHttpHeaders; raw: string }) {
+  const sigs = String(got.headers['webhook-signature'] ?? '').split(' ').filter(Boolean);
+  const signs = (secret: string) => {
+    const mac = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${got.headers['webhook-id']}.${got.headers['webhook-timestamp']}.${got.raw}`).digest('base64');
+    return sigs.includes(`v1,${mac}`);
+  };
+  return { count: sigs.length, signs };
+}
 const run = Date.now().toString(36);
 /** A canary per credential shape: none may appear in any response, event, log line or audit record. */
 const C = (shape: string) => `cnry-${shape}-${run}`;
@@ -218,13 +228,7 @@ describe(`Secrets in every shape (${MODE})`, () => {
     const deliverAndVerify = async () => {
       const before = sink.on('/signed').length;
       expect((await admin.post(`/api/v1/integrations/${id}/test`, { send_test_event: true })).body).toMatchObject({ healthy: true, test_event_sent: true });
-      const got = sink.on('/signed').slice(before).pop()!;
-      const sigs = String(got.headers['webhook-signature'] ?? '').split(' ').filter(Boolean);
-      const signs = (secret: string) => {
-        const mac = createHmac('sha256', Buffer.from(secret.slice('whsec_'.length), 'base64')).update(`${got.headers['webhook-id']}.${got.headers['webhook-timestamp']}.${got.raw}`).digest('base64');
-        return sigs.includes(`v1,${mac}`);
-      };
-      return { count: sigs.length, signs };
+      return signaturesOf(sink.on('/signed').slice(before).pop()!);
     };
     const signed = await deliverAndVerify();
     expect(signed.count).toBe(1);
@@ -302,6 +306,21 @@ describe(`Secrets in every shape (${MODE})`, () => {
       for (const text of seen) expect(text.includes(key)).toBe(false);
     }
   }, 120000);
+
+  it('chains two rotations made at once: the later keeps the earlier key as its previous one, so no key handed out is lost', async () => {
+    const hook = await create('rotated-twice', { type: 'WEBHOOK', direction: 'OUTBOUND', connection: { url: `${sink.url}/twice` } });
+    const secretUrl = `/api/v1/integrations/${hook.id}/signing-secret`;
+    const original: string = (await admin.get(secretUrl)).body.secret;
+    const [a, b] = await Promise.all([admin.post(`${secretUrl}/rotate`, {}), admin.post(`${secretUrl}/rotate`, {})]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const current: string = (await admin.get(secretUrl)).body.secret;
+    expect([a.body.secret, b.body.secret]).toContain(current);
+    const earlier: string = current === a.body.secret ? b.body.secret : a.body.secret;
+    const before = sink.on('/twice').length;
+    expect((await admin.post(`/api/v1/integrations/${hook.id}/test`, { send_test_event: true })).body).toMatchObject({ healthy: true, test_event_sent: true });
+    const signed = signaturesOf(sink.on('/twice').slice(before).pop()!);
+    expect([signed.count, signed.signs(current), signed.signs(earlier), signed.signs(original)]).toEqual([2, true, true, false]);
+  });
 
   it('sends a kept credential to no new host: re-pointing an integration needs its credentials again, the webhook signing key excepted', async () => {
     const { id } = await create('repoint', {

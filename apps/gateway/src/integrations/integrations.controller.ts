@@ -86,7 +86,7 @@ export class IntegrationsController {
   @RequirePermission('IntegrationsWrite')
   @ApiOperation({
     summary: 'Change part of an integration',
-    description: 'A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the GET body: keys given replace, `null` removes (back to the default), nested objects merge, arrays replace. The result is validated like a PUT; secrets not named keep their stored values.',
+    description: 'A JSON Merge Patch (RFC 7396; `application/merge-patch+json` or `application/json`) of the GET body: keys given replace, `null` removes (back to the default), nested objects merge, arrays replace. The result is validated like a PUT; secrets not named keep their stored values. The patch applies to the version it was merged onto: when something changes the integration meanwhile (another patch, a rotation, a status change) it is merged again onto the new version, and 409 CONFLICT answers only when that keeps happening.',
   })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiBody({ schema: { type: 'object', additionalProperties: true, example: { timeout_seconds: 45, tags: { team: 'ops' } } } })

@@ -18,6 +18,9 @@ import {
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 
+/** Merges a patch tries against a changing integration before answering CONFLICT. */
+const PATCH_ATTEMPTS = 5;
+
 export type IntegrationLifecycleAction = 'enable' | 'disable' | 'deprecate';
 
 /** Integrations, for every door. Secrets come back masked from integration-service. */
@@ -46,12 +49,12 @@ export class IntegrationsService {
   }
 
   /** Full replacement. A GET body may come back unchanged: its read-only fields are dropped, its masks keep the stored secrets. */
-  update(id: string, body: IntegrationConfigDto | IntegrationReplacementDto): Promise<IntegrationDto> {
+  update(id: string, body: IntegrationConfigDto | IntegrationReplacementDto, expectedUpdatedAt?: string): Promise<IntegrationDto> {
     const { id: bodyId, status: _status, status_reason: _reason, created_at: _created, updated_at: _updated, ...config } = body as IntegrationReplacementDto;
     if (bodyId !== undefined && bodyId !== id) {
       throw new AppException('VALIDATION_FAILED', 'The body is another integration than the path names', { errors: [{ field: 'id', message: 'must be the id in the path (or left out)' }] });
     }
-    return this.bus.request(RpcSubjects.IntegrationUpdate, { id, config });
+    return this.bus.request(RpcSubjects.IntegrationUpdate, { id, config, expected_updated_at: expectedUpdatedAt });
   }
 
   /**
@@ -62,8 +65,16 @@ export class IntegrationsService {
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
       throw new AppException('VALIDATION_FAILED', 'A merge patch of an integration is a JSON object', { errors: [{ field: 'body', message: 'must be a JSON object' }] });
     }
-    const current = await this.get(id);
-    return this.update(id, applyMergePatch(current, patch) as IntegrationReplacementDto);
+    // Replaced only if nothing changed it since this read; a change meanwhile (another patch, a rotation, a status
+    // change) means merging again onto the new state, so two patches of different fields both land.
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(id);
+      try {
+        return await this.update(id, applyMergePatch(current, patch) as IntegrationReplacementDto, current.updated_at);
+      } catch (e) {
+        if (!(e instanceof AppException && e.code === 'CONFLICT') || attempt === PATCH_ATTEMPTS) throw e;
+      }
+    }
   }
 
   async delete(id: string): Promise<void> {

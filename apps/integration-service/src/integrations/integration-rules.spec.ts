@@ -1,6 +1,6 @@
 import { AppException, EventSubjects, IntegrationStatus as S, PublicIntegration } from '@app/contracts';
 import { IntegrationEntity } from './integration.entity';
-import { assertReplaceable, replaceIntegration, statusAfterReplacement } from './integration-rules';
+import { assertReplaceable, assertUnchangedSince, nextUpdatedAt, replaceIntegration, statusAfterReplacement } from './integration-rules';
 
 const created = new Date('2026-01-01T00:00:00Z');
 const changedAt = new Date('2026-01-01T06:00:00Z');
@@ -84,5 +84,17 @@ describe('replaceIntegration', () => {
     expect(next.status_reason).toBeNull();
     expect(next.status_changed_at).toEqual(now);
     expect(events[1].data).toMatchObject({ from: S.INACTIVE, to: S.CONFIGURING, reason: null });
+  });
+
+  it('a replacement from an earlier read applies only to that version: another updated_at is CONFLICT, none is no precondition', () => {
+    expect(() => assertUnchangedSince(row({ updated_at: now }), now.toISOString())).not.toThrow();
+    expect(() => assertUnchangedSince(row({ updated_at: now }), undefined)).not.toThrow();
+    expect(() => assertUnchangedSince(row({ updated_at: now }), changedAt.toISOString())).toThrow(expect.objectContaining({ code: 'CONFLICT', status: 409 }));
+  });
+
+  it('updated_at always moves forward, by a millisecond when the clock has not (or went back)', () => {
+    expect(nextUpdatedAt(row({ updated_at: changedAt }), now)).toBe(now);
+    expect(nextUpdatedAt(row({ updated_at: now }), now)).toEqual(new Date(now.getTime() + 1));
+    expect(nextUpdatedAt(row({ updated_at: now }), changedAt)).toEqual(new Date(now.getTime() + 1));
   });
 });

@@ -10,6 +10,18 @@ export function assertReplaceable(row: Pick<IntegrationEntity, 'status' | 'name'
   if (row.status === IntegrationStatus.DEPRECATED) throw new AppException('INTEGRATION_DEPRECATED', `Integration "${row.name}" is deprecated: it is read-only`);
 }
 
+/** A replacement made from an earlier read (a merge patch) applies only to the row it read: else CONFLICT, read again. */
+export function assertUnchangedSince(row: Pick<IntegrationEntity, 'id' | 'updated_at'>, expectedUpdatedAt: string | undefined): void {
+  if (expectedUpdatedAt !== undefined && row.updated_at.getTime() !== Date.parse(expectedUpdatedAt)) {
+    throw new AppException('CONFLICT', `Integration ${row.id} changed since it was read (updated_at ${row.updated_at.toISOString()}); read it again and retry`);
+  }
+}
+
+/** A replacement's `updated_at`: now, but always later than the row's, so a precondition on it never matches two versions. */
+export function nextUpdatedAt(row: Pick<IntegrationEntity, 'updated_at'>, now: Date): Date {
+  return now.getTime() > row.updated_at.getTime() ? now : new Date(row.updated_at.getTime() + 1);
+}
+
 /** The status a replacement leaves: `enabled: false` is the same as disabling; enabling again starts over at CONFIGURING. */
 export function statusAfterReplacement(current: IntegrationStatus, enabled: boolean): IntegrationStatus {
   if (!enabled) return IntegrationStatus.INACTIVE;

@@ -32,7 +32,12 @@ export interface Page<T> {
  */
 export interface IntegrationRepository {
   insert(row: IntegrationEntity, events: OutboxEvent[]): Promise<void>;
-  update(row: IntegrationEntity, events: OutboxEvent[]): Promise<boolean>;
+  /**
+   * Read-modify-write under the row's lock: `change` gets the row as it is (SELECT … FOR UPDATE) and returns the
+   * replacement and its events, which are stored in the same transaction; INTEGRATION_NOT_FOUND when there is no row.
+   * A status transition or a second replacement meanwhile waits for it, so none is computed from a stale read.
+   */
+  replace(id: string, change: (current: IntegrationEntity) => { next: IntegrationEntity; events: OutboxEvent[] }): Promise<IntegrationEntity>;
   /** The removed row (id, name, type), or null when there was none (and no events are written). */
   delete(id: string, events: (removed: IntegrationEntity) => OutboxEvent[]): Promise<IntegrationEntity | null>;
   findById(id: string): Promise<IntegrationEntity | null>;
@@ -82,13 +87,15 @@ export class TypeOrmIntegrationRepository implements IntegrationRepository {
     });
   }
 
-  async update(row: IntegrationEntity, events: OutboxEvent[]): Promise<boolean> {
-    const { id, created_at: _created, ...values } = row;
+  async replace(id: string, change: (current: IntegrationEntity) => { next: IntegrationEntity; events: OutboxEvent[] }): Promise<IntegrationEntity> {
     return this.outbox.transaction(async (m, emit) => {
-      const result = await this.rows(m).update({ id }, asRow(values)).catch((e) => this.nameTaken(e, row.name));
-      const updated = (result.affected ?? 0) > 0;
-      if (updated) emit(...events);
-      return updated;
+      const [locked] = rowsOf<object>(await m.query(`${this.selectById} FOR UPDATE`, [id]));
+      if (!locked) throw integrationNotFound(id);
+      const { next, events } = change(Object.assign(new IntegrationEntity(), locked));
+      const { id: _id, created_at: _created, ...values } = next;
+      await this.rows(m).update({ id }, asRow(values)).catch((e) => this.nameTaken(e, next.name));
+      emit(...events);
+      return next;
     });
   }
 

@@ -54,7 +54,7 @@ export class IntegrationsRpcController {
 
   @OnMessage(RpcSubjects.IntegrationUpdate)
   update(req: UpdateIntegrationRequest): Promise<IntegrationDto> {
-    return this.commands.execute(new UpdateIntegrationCommand(req.id, req.config));
+    return this.commands.execute(new UpdateIntegrationCommand(req.id, req.config, req.expected_updated_at));
   }
 
   @OnMessage(RpcSubjects.IntegrationDelete)

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDateString,
   IsEnum,
   IsInt,
   IsString,
@@ -69,4 +70,8 @@ export class UpdateIntegrationRequest {
 
   @Nested(() => IntegrationConfigDto)
   config!: IntegrationConfigDto;
+
+  /** Replace only if the integration is still as last read (its `updated_at`): a merge patch's guard against lost updates. */
+  @Optional() @IsDateString({ strict: true }, { message: 'expected_updated_at must be an ISO 8601 time' })
+  expected_updated_at?: string;
 }

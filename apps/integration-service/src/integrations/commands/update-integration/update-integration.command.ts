@@ -6,6 +6,8 @@ export class UpdateIntegrationCommand extends Command<IntegrationDto> {
   constructor(
     readonly id: string,
     readonly config: IntegrationConfigDto,
+    /** Refuse (CONFLICT) unless the stored row's `updated_at` is still this one. */
+    readonly expectedUpdatedAt?: string,
   ) {
     super();
   }
