@@ -27,12 +27,12 @@ describe(`GraphQL (${process.env.E2E_MODE ?? 'standalone'})`, () => {
   const codes = (body: any): string[] => (body.errors ?? []).map((e: any) => e.extensions?.code);
 
   /** Request/reply messages the services handled so far, from every app's /metrics (the NATS requests made). */
-  async function rpcHandled(): Promise<number> {
+  async function rpcHandled(prefix = 'rpc.'): Promise<number> {
     const urls = sut.mode === 'standalone' ? [sut.urlOf('standalone')] : APPS.map((a) => sut.urlOf(a));
     let n = 0;
     for (const url of urls) {
       const text = await (await fetch(`${url}/metrics`)).text();
-      for (const m of text.matchAll(/^message_handler_total\{[^}]*subject="rpc\.[^"]+"[^}]*\} (\d+)/gm)) n += Number(m[1]);
+      for (const m of text.matchAll(/^message_handler_total\{[^}]*subject="([^"]+)"[^}]*\} (\d+)/gm)) if (m[1].startsWith(prefix)) n += Number(m[2]);
     }
     return n;
   }
@@ -221,6 +221,20 @@ describe(`GraphQL (${process.env.E2E_MODE ?? 'standalone'})`, () => {
       const res = await gql('query($id: ID!) { integration(id: $id) { name health { status monitored } recentChecks(first: 5) { nodes { outcome } } deliveries(first: 5) { totalCount nodes { id } } deadLetters { nodes { id } } circuit { state } } }', { id: integrationId }, 'viewer');
       expect(res.body.errors).toBeUndefined();
       expect(res.body.data.integration).toMatchObject({ name: 'gql-hook', health: { status: expect.any(String) }, deliveries: { nodes: [] }, deadLetters: { nodes: [] }, circuit: { state: 'CLOSED' } });
+    });
+
+    it('reads a page of integrations with their health in one health request (no N+1)', async () => {
+      const admin = sut.api('admin');
+      for (const n of [1, 2, 3]) expect((await admin.post('/api/v1/integrations', { ...WEBHOOK, name: `gql-health-${n}` })).status).toBe(201);
+      const before = await rpcHandled('rpc.health.');
+      const res = await gql('{ integrations(first: 50, filter: { q: "gql-" }) { nodes { name health { integration_id status monitored } } } }', {}, 'viewer');
+      const after = await rpcHandled('rpc.health.');
+      expect(res.body.errors).toBeUndefined();
+      const nodes: Array<{ name: string; health: { integration_id: string; status: string } }> = res.body.data.integrations.nodes;
+      expect(nodes.length).toBeGreaterThanOrEqual(3);
+      for (const n of nodes) expect(n.health).toMatchObject({ integration_id: expect.any(String), status: expect.any(String) });
+      expect(new Set(nodes.map((n) => n.health.integration_id)).size).toBe(nodes.length);
+      expect(after - before).toBe(1);
     });
 
     it.each<[string, string, Record<string, unknown>, TestRole, TestRole]>([

@@ -37,7 +37,7 @@ import {
   ListCommandsQuery,
   RunCommandRequest,
 } from './fleet-commands';
-import { GetHealthHistoryRequest, GetIntegrationHealthRequest, HealthHistoryPageDto, IntegrationHealthDto, ProbeIntegrationRequest, ProbeResultDto } from './health';
+import { GetHealthHistoryRequest, GetIntegrationHealthRequest, HealthHistoryPageDto, IntegrationHealthDto, IntegrationHealthListDto, ListIntegrationHealthRequest, ProbeIntegrationRequest, ProbeResultDto } from './health';
 import {
   BulkRegisterRequest,
   BulkRegisterResultDto,
@@ -132,6 +132,8 @@ const RPC = {
   IntegrationInboundRecent: { subject: 'rpc.integration.inbound.recent', request: InboundRecentRequest, response: returns<InboundRecentDto>(), what: 'query' },
   /** health-monitor: one integration's health (status, counters, uptime, latest checks). */
   HealthGet: { subject: 'rpc.health.get', request: GetIntegrationHealthRequest, response: returns<IntegrationHealthDto>() },
+  /** health-monitor: the health of up to 100 integrations at once (what a page's relations batch into). */
+  HealthList: { subject: 'rpc.health.list', request: ListIntegrationHealthRequest, response: returns<IntegrationHealthListDto>() },
   /** health-monitor: one integration's check history, newest first, cursor-paged. */
   HealthHistory: { subject: 'rpc.health.history', request: GetHealthHistoryRequest, response: returns<HealthHistoryPageDto>(), what: 'query' },
   /** Every instance answers (no queue group): who is running, and is it ready. */

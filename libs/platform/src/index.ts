@@ -12,3 +12,4 @@ export * from './http/parse-uuid.pipe';
 export * from './http/problem.swagger';
 export * from './runtime/service-infrastructure.module';
 export * from './runtime/background-loop';
+export * from './runtime/map-limit';

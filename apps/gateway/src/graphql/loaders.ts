@@ -1,5 +1,4 @@
-import { AccountDto, IntegrationHealthDto } from '@app/contracts';
-import { toAppException } from '@app/platform';
+import { AccountDto, HEALTH_LIST_MAX_IDS, IntegrationHealthDto, integrationNotFound } from '@app/contracts';
 import DataLoader from 'dataloader';
 import { AccountsService } from '../accounts/accounts.service';
 import { IntegrationHealthService } from '../health/integration-health.service';
@@ -33,8 +32,15 @@ export class Loaders {
     ));
   }
 
-  /** No batch RPC for health: the loader still makes one request per distinct integration per query. */
+  /** The health of a page of integrations is one `rpc.health.list`; an id it does not know is INTEGRATION_NOT_FOUND. */
   get integrationHealth(): DataLoader<string, IntegrationHealthDto> {
-    return (this.healthLoader ??= new DataLoader<string, IntegrationHealthDto>(async (ids) => Promise.all(ids.map((id) => this.health.get(id).catch((e: unknown) => toAppException(e))))));
+    return (this.healthLoader ??= new DataLoader<string, IntegrationHealthDto>(
+      async (ids) => {
+        const { items } = await this.health.list([...ids]);
+        const byId = new Map(items.map((h) => [h.integration_id, h]));
+        return ids.map((id) => byId.get(id.toLowerCase()) ?? integrationNotFound(id));
+      },
+      { maxBatchSize: HEALTH_LIST_MAX_IDS },
+    ));
   }
 }

@@ -1,4 +1,4 @@
-import { HealthHistoryPageDto, HealthHistoryQuery, IntegrationHealthDto, RpcSubjects } from '@app/contracts';
+import { HealthHistoryPageDto, HealthHistoryQuery, IntegrationHealthDto, IntegrationHealthListDto, RpcSubjects } from '@app/contracts';
 import { MESSAGE_BUS, MessageBus } from '@app/messaging';
 import { Inject, Injectable } from '@nestjs/common';
 
@@ -9,6 +9,11 @@ export class IntegrationHealthService {
 
   get(id: string): Promise<IntegrationHealthDto> {
     return this.bus.request(RpcSubjects.HealthGet, { id });
+  }
+
+  /** Up to HEALTH_LIST_MAX_IDS integrations in one request; ids that name none come back in `missing`. */
+  list(ids: string[]): Promise<IntegrationHealthListDto> {
+    return this.bus.request(RpcSubjects.HealthList, { ids });
   }
 
   history(id: string, query: HealthHistoryQuery): Promise<HealthHistoryPageDto> {

@@ -1,9 +1,10 @@
-import { GetHealthHistoryRequest, GetIntegrationHealthRequest, HealthHistoryPageDto, IntegrationHealthDto, RpcSubjects } from '@app/contracts';
+import { GetHealthHistoryRequest, GetIntegrationHealthRequest, HealthHistoryPageDto, IntegrationHealthDto, IntegrationHealthListDto, ListIntegrationHealthRequest, RpcSubjects } from '@app/contracts';
 import { OnMessage } from '@app/messaging';
 import { Controller } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { GetHealthHistoryQuery } from './queries/get-health-history/get-health-history.query';
 import { GetIntegrationHealthQuery } from './queries/get-integration-health/get-integration-health.query';
+import { ListIntegrationHealthQuery } from './queries/list-integration-health/list-integration-health.query';
 
 const DEFAULT_LIMIT = 50;
 
@@ -15,6 +16,11 @@ export class HealthRpcController {
   @OnMessage(RpcSubjects.HealthGet)
   get(req: GetIntegrationHealthRequest): Promise<IntegrationHealthDto> {
     return this.queries.execute(new GetIntegrationHealthQuery(req.id.toLowerCase()));
+  }
+
+  @OnMessage(RpcSubjects.HealthList)
+  list(req: ListIntegrationHealthRequest): Promise<IntegrationHealthListDto> {
+    return this.queries.execute(new ListIntegrationHealthQuery(req.ids.map((id) => id.toLowerCase())));
   }
 
   @OnMessage(RpcSubjects.HealthHistory)

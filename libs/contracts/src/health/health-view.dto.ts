@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { Optional } from '../common/validators';
 import { HealthStatus } from './health.dto';
 import { PageOf } from '../common/page.dto';
@@ -16,6 +16,16 @@ export type HealthCheckOutcome = (typeof HEALTH_CHECK_OUTCOMES)[number];
 export class GetIntegrationHealthRequest {
   @IsUUID('all', { message: 'id must be a UUID' })
   id!: string;
+}
+
+/** The most integrations one `rpc.health.list` answers for (a page of integrations). */
+export const HEALTH_LIST_MAX_IDS = 100;
+
+/** `rpc.health.list`: the health of several integrations in one request (a GraphQL page's `health` fields). */
+export class ListIntegrationHealthRequest {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(HEALTH_LIST_MAX_IDS)
+  @IsUUID('all', { each: true, message: 'ids must be UUIDs' })
+  ids!: string[];
 }
 
 /** Query string of `GET /integrations/{id}/health/history`. */
@@ -145,4 +155,10 @@ export class IntegrationHealthDto {
 
   @ApiProperty({ type: [HealthCheckRecordDto], description: 'The latest checks, newest first (at most 10)' })
   latest_checks!: HealthCheckRecordDto[];
+}
+
+/** `rpc.health.list`'s answer: the health of each id that names an integration, in the order asked; the others in `missing`. */
+export interface IntegrationHealthListDto {
+  items: IntegrationHealthDto[];
+  missing: string[];
 }

@@ -47,20 +47,6 @@ export function pageSize(ctx: CollectContext, min: number, max: number): number 
   return Math.min(max, Math.max(min, Math.floor(ctx.pageSize)));
 }
 
-/** Runs `fn` over `items` with at most `limit` calls in flight (per-item describe/tag calls), preserving order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
 /** Per-resource calls (tags, attributes) run this many at a time: enough to hide latency, gentle on API rate limits. */
 export const DETAIL_CONCURRENCY = 5;
 

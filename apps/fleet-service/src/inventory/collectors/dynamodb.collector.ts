@@ -1,7 +1,8 @@
+import { mapLimit } from '@app/platform';
 import { DescribeTableCommand, DynamoDBClient, ListTagsOfResourceCommand, paginateListTables, type Tag } from '@aws-sdk/client-dynamodb';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, isoOrNull, mapLimit, pageSize, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
+import { DETAIL_CONCURRENCY, isoOrNull, pageSize, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const dynamodbTableCollector: ResourceCollector = {
   type: 'dynamodb:table',

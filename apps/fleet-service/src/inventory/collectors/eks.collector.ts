@@ -1,7 +1,8 @@
+import { mapLimit } from '@app/platform';
 import { DescribeClusterCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, isoOrNull, mapLimit, pageSize, properties, resourceOf, unlessGone, NOT_FOUND } from './collector.utils';
+import { DETAIL_CONCURRENCY, isoOrNull, pageSize, properties, resourceOf, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const eksClusterCollector: ResourceCollector = {
   type: 'eks:cluster',

@@ -1,7 +1,8 @@
+import { mapLimit } from '@app/platform';
 import { IAMClient, ListRoleTagsCommand, paginateListRoles, type Tag } from '@aws-sdk/client-iam';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, GLOBAL_REGION, isoOrNull, mapLimit, pageSize, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, GLOBAL_REGION, isoOrNull, pageSize, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const iamRoleCollector: ResourceCollector = {
   type: 'iam:role',

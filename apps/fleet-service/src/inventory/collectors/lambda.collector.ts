@@ -1,7 +1,8 @@
+import { mapLimit } from '@app/platform';
 import { LambdaClient, ListTagsCommand, paginateListFunctions } from '@aws-sdk/client-lambda';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, mapLimit, pageSize, properties, resourceOf, unlessGone, NOT_FOUND } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, pageSize, properties, resourceOf, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const lambdaFunctionCollector: ResourceCollector = {
   type: 'lambda:function',

@@ -1,7 +1,8 @@
+import { mapLimit } from '@app/platform';
 import { GetBucketLocationCommand, GetBucketTaggingCommand, S3Client, paginateListBuckets, type Bucket } from '@aws-sdk/client-s3';
 import { awsClientConfig, partitionOf } from '../aws-client-config';
 import type { CollectContext, ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, isErrorNamed, isoOrNull, mapLimit, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, isErrorNamed, isoOrNull, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
 
 /** GetBucketLocation's legacy answers: empty means us-east-1, "EU" means eu-west-1. */
 export function bucketRegion(locationConstraint: string | undefined | null): string {

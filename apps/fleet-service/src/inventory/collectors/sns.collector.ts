@@ -1,7 +1,8 @@
+import { mapLimit } from '@app/platform';
 import { GetTopicAttributesCommand, ListTagsForResourceCommand, SNSClient, paginateListTopics } from '@aws-sdk/client-sns';
 import { awsClientConfig } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, mapLimit, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, properties, resourceOf, tagRecord, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const snsTopicCollector: ResourceCollector = {
   type: 'sns:topic',

@@ -1,7 +1,8 @@
+import { mapLimit } from '@app/platform';
 import { GetQueueAttributesCommand, ListQueueTagsCommand, SQSClient, paginateListQueues } from '@aws-sdk/client-sqs';
 import { awsClientConfig, partitionOf } from '../aws-client-config';
 import type { ResourceCollector } from '../inventory.types';
-import { DETAIL_CONCURRENCY, EXISTS, isoOrNull, mapLimit, pageSize, properties, resourceOf, unlessGone, NOT_FOUND } from './collector.utils';
+import { DETAIL_CONCURRENCY, EXISTS, isoOrNull, pageSize, properties, resourceOf, unlessGone, NOT_FOUND } from './collector.utils';
 
 export const sqsQueueCollector: ResourceCollector = {
   type: 'sqs:queue',
