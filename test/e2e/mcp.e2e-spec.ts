@@ -199,6 +199,9 @@ describe(`MCP over Streamable HTTP (${process.env.E2E_MODE ?? 'standalone'})`, (
     const refused = await viewer.callTool({ name: 'list_accounts_as_admin', arguments: {} }).catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }));
     expect(refused.isError).toBe(true);
     await call(viewer, 'summarize_resources', { include_removed: true });
+    // Arguments the schema refuses: the field named as a REST body's would be, and the call audited and counted too.
+    const invalid = await call(viewer, 'summarize_resources', { include_removed: 'yes' });
+    expect([invalid.isError, invalid.text]).toEqual([true, expect.stringMatching(/^VALIDATION_FAILED: The input has 1 invalid field: include_removed \(include_removed: /)]);
     const admin = sut.api('admin');
     let rows: any[] = [];
     await waitFor(async () => {
@@ -208,10 +211,17 @@ describe(`MCP over Streamable HTTP (${process.env.E2E_MODE ?? 'standalone'})`, (
     const mine = rows.find((r) => r.action === 'summarize_resources' && r.arguments?.include_removed === true);
     expect(mine).toMatchObject({ door: 'mcp', outcome: 'ok', role: 'viewer', actor_kind: 'api_key', path: '/mcp' });
     expect(mine.correlation_id).toEqual(expect.any(String));
-    expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'get_resource', outcome: 'not_found' }), expect.objectContaining({ action: 'list_accounts_as_admin', outcome: 'not_found' })]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ action: 'get_resource', outcome: 'not_found' }),
+        expect.objectContaining({ action: 'list_accounts_as_admin', outcome: 'not_found' }),
+        expect.objectContaining({ action: 'summarize_resources', outcome: 'invalid', arguments: { include_removed: 'yes' } }),
+      ]),
+    );
     const metrics = await (await fetch(`${sut.urlOf('gateway')}/metrics`)).text();
     expect(metrics).toMatch(/mcp_tool_calls_total\{tool="summarize_resources",outcome="ok"\} [1-9]/);
     expect(metrics).toMatch(/mcp_tool_calls_total\{tool="get_resource",outcome="not_found"\} [1-9]/);
+    expect(metrics).toMatch(/mcp_tool_calls_total\{tool="summarize_resources",outcome="invalid"\} [1-9]/);
   });
 
 

@@ -1,7 +1,7 @@
 import { classifyInboundRequest, CLIENT_CAPABILITIES_META_KEY, CLIENT_INFO_META_KEY, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { statelessRequest } from './mcp-stateless-http';
-import { sdkInputSchema, sdkOutputSchema } from './mcp-tool';
+import { sdkInputSchema, sdkOutputSchema, toolArguments } from './mcp-tool';
 
 const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' };
 const call = { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'search_resources', arguments: { limit: 1 } } };
@@ -50,9 +50,13 @@ describe('tool schemas as the SDK is given them', () => {
     expect((await check({ items: [] })).issues).toHaveLength(1);
   });
 
-  it('validate arguments with zod itself, so unknown keys are stripped as before', async () => {
-    const input = sdkInputSchema(z.object({ limit: z.number().int().optional() }));
-    expect(await input['~standard'].validate({ limit: 2, other: true })).toEqual({ value: { limit: 2 } });
-    expect(await input['~standard'].validate({ limit: 'x' })).toHaveProperty('issues');
+  it('leave arguments to the call, which parses them with zod: unknown keys stripped, bad ones VALIDATION_FAILED per field', async () => {
+    const schema = z.object({ limit: z.number().int().optional(), filter: z.object({ type: z.string() }).optional() });
+    expect(await sdkInputSchema(schema)['~standard'].validate({ limit: 'x' })).toEqual({ value: { limit: 'x' } });
+    expect(toolArguments(schema, { limit: 2, other: true })).toEqual({ limit: 2 });
+    expect(toolArguments(schema, undefined)).toEqual({});
+    expect(() => toolArguments(schema, { limit: 'x', filter: { type: 3 } })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', message: 'The input has 2 invalid fields: limit, filter.type', errors: [expect.objectContaining({ field: 'limit' }), expect.objectContaining({ field: 'filter.type' })] }),
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { Identity, Permission } from '@app/auth';
+import { invalidFields } from '@app/contracts';
 import { AppConfig } from '@app/config';
 import { fromJsonSchema, type ServerContext, type StandardSchemaWithJSON, type ToolAnnotations } from '@modelcontextprotocol/server';
 import { z } from 'zod';
@@ -72,7 +73,17 @@ export interface McpTool {
 }
 
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): McpTool {
-  return { ...def, sdk: { input: sdkInputSchema(def.input), output: sdkOutputSchema(def.output) }, call: (args, run) => def.run(args as z.infer<I>, run) };
+  return { ...def, sdk: { input: sdkInputSchema(def.input), output: sdkOutputSchema(def.output) }, call: (args, run) => def.run(toolArguments(def.input, args), run) };
+}
+
+/**
+ * A call's arguments as zod parses them (unknown keys stripped), or VALIDATION_FAILED naming each bad field as a REST
+ * body's would be. Parsed here rather than by the SDK, whose refusal would skip the call's audit record and metric.
+ */
+export function toolArguments<I extends z.ZodObject>(schema: I, args: unknown): z.infer<I> {
+  const parsed = schema.safeParse(args ?? {});
+  if (parsed.success) return parsed.data;
+  throw invalidFields('input', parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'arguments', message: i.message })));
 }
 
 /** The SDK's JSON Schema dialect for tool schemas (what it asks a schema's `~standard.jsonSchema` for). */
@@ -88,14 +99,15 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * A tool's input schema as the SDK takes it: zod still validates (it strips unknown keys, which the handlers rely on),
- * but the JSON Schema tools/list shows is converted once per process, not again by every request's fresh server.
+ * A tool's input schema as the SDK takes it: the JSON Schema tools/list shows, converted once per process, not again
+ * by every request's fresh server. The SDK's check passes the arguments through: the tool's call parses them
+ * (`toolArguments`), so a refused call is audited and counted like any other.
  */
 export function sdkInputSchema(schema: z.ZodObject): StandardSchemaWithJSON {
   const std = schema['~standard'];
   let json: Record<string, unknown> | undefined;
   const once = () => (json ??= deepFreeze(std.jsonSchema.input({ target: JSON_SCHEMA_TARGET })));
-  return { '~standard': { version: 1, vendor: 'zod', validate: (value) => std.validate(value), jsonSchema: { input: once, output: once } } };
+  return { '~standard': { version: 1, vendor: 'zod', validate: (value) => ({ value }), jsonSchema: { input: once, output: once } } };
 }
 
 /**

@@ -54,8 +54,13 @@ export function unstorableText(input: unknown, root = ''): FieldError[] {
 export function assertStorableText(input: unknown, what = 'payload', root = ''): void {
   const bad = unstorableText(input, root);
   if (!bad.length) return;
-  const fields = [...new Set(bad.map((f) => f.field))];
-  throw new AppException('VALIDATION_FAILED', `The ${what} has ${fields.length} invalid field${fields.length === 1 ? '' : 's'}: ${fields.join(', ')}`, { errors: bad });
+  throw invalidFields(what, bad);
+}
+
+/** VALIDATION_FAILED for `what` (a body, a payload, a tool's arguments): the detail names each bad field once, `errors` keeps every message. */
+export function invalidFields(what: string, errors: FieldError[]): AppException {
+  const fields = [...new Set(errors.map((f) => f.field))];
+  return new AppException('VALIDATION_FAILED', `The ${what} has ${fields.length} invalid field${fields.length === 1 ? '' : 's'}: ${fields.join(', ')}`, { errors });
 }
 
 /**
@@ -70,15 +75,6 @@ export function validateInto<T extends object>(cls: ClassConstructor<T>, input: 
   assertStorableText(input, what);
   const instance = plainToInstance(cls, input, { exposeDefaultValues: true });
   const errors = validateSync(instance as object, VALIDATOR_OPTIONS);
-  if (errors.length) {
-    const fieldErrors = flattenValidationErrors(errors);
-    // one field can break several rules: the detail names it once, `errors` keeps every message
-    const fields = [...new Set(fieldErrors.map((f) => f.field))];
-    throw new AppException(
-      'VALIDATION_FAILED',
-      `The ${what} has ${fields.length} invalid field${fields.length === 1 ? '' : 's'}: ${fields.join(', ')}`,
-      { errors: fieldErrors },
-    );
-  }
+  if (errors.length) throw invalidFields(what, flattenValidationErrors(errors));
   return instance;
 }
