@@ -322,7 +322,7 @@ describe(`Secrets in every shape (${MODE})`, () => {
     expect([signed.count, signed.signs(current), signed.signs(earlier), signed.signs(original)]).toEqual([2, true, true, false]);
   });
 
-  it('sends a kept credential to no new host: re-pointing an integration needs its credentials again, the webhook signing key excepted', async () => {
+  it('sends a kept credential to no new destination: re-pointing an integration (host or port) needs its credentials again, the webhook signing key excepted', async () => {
     const { id } = await create('repoint', {
       type: 'WEBHOOK',
       direction: 'OUTBOUND',
@@ -334,6 +334,12 @@ describe(`Secrets in every shape (${MODE})`, () => {
     // Another path on the same host: the masks keep the credentials.
     const samePlace = await admin.put(`/api/v1/integrations/${id}`, { ...got, connection: { ...got.connection, url: rec.url('/repoint/v2') } });
     expect(samePlace.status).toBe(200);
+    // The same host on another port (another service): refused like another host.
+    const otherPort = new URL(rec.url('/repoint/v2'));
+    otherPort.port = String(Number(otherPort.port) + 1);
+    const portMoved = await admin.put(`/api/v1/integrations/${id}`, { ...samePlace.body, connection: { ...samePlace.body.connection, url: otherPort.href } });
+    expect([portMoved.status, portMoved.body.errors?.map((e: { field: string }) => e.field).sort()]).toEqual([400, ['auth.token', 'connection.headers.X-Api-Key']]);
+    expect(portMoved.body.detail).toContain(`new destination (http://127.0.0.1:${otherPort.port})`);
     // Another host: refused, naming every kept credential; nothing changed.
     const elsewhere = 'http://127.0.0.2:9/collect';
     const moved = await admin.put(`/api/v1/integrations/${id}`, { ...samePlace.body, connection: { ...samePlace.body.connection, url: elsewhere } });

@@ -14,4 +14,4 @@ export { GraphqlPlugin, GraphqlConnector } from './types/graphql/graphql.plugin'
 export { loadPlugins, PluginLoadError } from './plugin-loader';
 export type { RegisterFn } from './plugin-loader';
 export { CustomDispatcherPlugin } from './custom/custom-dispatcher.plugin';
-export { destinationHosts, staticOutboundErrors } from './http/static-outbound-check';
+export { destinations, staticOutboundErrors } from './http/static-outbound-check';

@@ -1,4 +1,4 @@
-import { destinationHosts, staticOutboundErrors, targetHost } from './static-outbound-check';
+import { destinations, staticOutboundErrors, targetHost, targetOrigin } from './static-outbound-check';
 
 describe('staticOutboundErrors', () => {
   const none = { allow: [] };
@@ -50,15 +50,24 @@ describe('staticOutboundErrors', () => {
   });
 });
 
-describe('destinationHosts', () => {
-  it('collects every host a config calls, in every form, and ignores what names none', () => {
+describe('destinations', () => {
+  it('collects where a config calls, as scheme://host:port, in every form, and ignores what names none', () => {
     expect(
-      destinationHosts({
-        connection: { url: 'https://Hooks.Example.com/in', health_url: 'https://status.example.com/', poll_url: 'https://{{event.data.id}}.api.example.com/x', servers: ['nats://u:p@bus.example.com:4222'], host: 'fd00::1', method: 'POST' },
+      destinations({
+        connection: { url: 'https://Hooks.Example.com/in', health_url: 'https://status.example.com:443/', poll_url: 'https://{{event.data.id}}.api.example.com/x', servers: ['nats://u:p@bus.example.com:4222'], host: 'fd00::1', port: 5432, method: 'POST' },
         auth: { token_url: 'https://login.example.com/token' },
         health_check: { endpoint: 'http://127.0.0.1:9/health' },
       }),
-    ).toEqual(new Set(['hooks.example.com', 'status.example.com', 'x.api.example.com', 'bus.example.com', 'fd00::1', 'login.example.com', '127.0.0.1']));
-    expect(destinationHosts({ connection: {}, auth: null, health_check: { endpoint: '' } })).toEqual(new Set());
+    ).toEqual(new Set(['https://hooks.example.com', 'https://status.example.com', 'https://x.api.example.com', 'nats://bus.example.com:4222', '[fd00::1]:5432', 'https://login.example.com', 'http://127.0.0.1:9']));
+    expect(destinations({ connection: {}, auth: null, health_check: { endpoint: '' } })).toEqual(new Set());
+  });
+
+  it('tells a downgrade to http, another port and another scheme apart from the same place written otherwise', () => {
+    const one = (url: string) => [...destinations({ connection: { url } })][0];
+    expect(one('https://api.example.com/a')).toBe(one('HTTPS://API.example.com:443/b'));
+    expect(one('http://api.example.com')).toBe(one('http://api.example.com:80/'));
+    expect(new Set([one('https://api.example.com'), one('http://api.example.com'), one('https://api.example.com:8443'), one('https://api.example.com:80'), one('wss://api.example.com')]).size).toBe(5);
+    expect(targetOrigin('grpc.example.com:443')).toBe('grpc.example.com:443');
+    expect(targetOrigin('db.example.com', true, 6543)).toBe('db.example.com:6543');
   });
 });

@@ -21,18 +21,42 @@ const URL_KEY = /^(url|endpoint|[a-z0-9_]*_url)$/;
  * inet_aton form is normalised. Null when it names no host.
  */
 export function targetHost(value: string, hostOnly = false): string | null {
+  const url = authorityOf(value, hostOnly, 'http');
+  if (!url) return null;
+  const host = url.hostname;
+  return (host.startsWith('[') ? host.slice(1, -1) : host) || null;
+}
+
+/** `value`'s authority parsed by the WHATWG URL parser as `as`://…, whatever its own scheme or form; null when it has none. */
+function authorityOf(value: string, hostOnly: boolean, as: 'http' | 'https'): URL | null {
   const v = value.trim();
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(v);
   let input: string;
-  if (scheme) input = `http://${v.slice(scheme[0].length)}`;
-  else if (!v.startsWith('[') && (hostOnly || (v.match(/:/g)?.length ?? 0) > 1) && parseIpv6(v) !== null) input = `http://[${v}]/`;
-  else input = `http://${v}`;
+  if (scheme) input = `${as}://${v.slice(scheme[0].length)}`;
+  else if (!v.startsWith('[') && (hostOnly || (v.match(/:/g)?.length ?? 0) > 1) && parseIpv6(v) !== null) input = `${as}://[${v}]/`;
+  else input = `${as}://${v}`;
   try {
-    const host = new URL(input).hostname;
-    return (host.startsWith('[') ? host.slice(1, -1) : host) || null;
+    return new URL(input);
   } catch {
     return null;
   }
+}
+
+/** Ports a scheme implies: written out or left out, they are the same destination. */
+const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ws: '80', wss: '443' };
+
+/**
+ * Where `value` sends, as `scheme://host:port` (scheme as written, lower case, none for a bare host; the port only when
+ * written and not the scheme's default): a credential sent to `https://h` is not sent to `http://h` or `https://h:8443`.
+ */
+export function targetOrigin(value: string, hostOnly = false, port?: unknown): string | null {
+  const host = targetHost(value, hostOnly);
+  if (!host) return null;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value.trim())?.[1].toLowerCase() ?? '';
+  // The http parse drops a written :80 and the https parse a written :443: between them, the port as written.
+  const written = port !== undefined && port !== null && port !== '' ? String(port) : authorityOf(value, hostOnly, 'http')?.port || authorityOf(value, hostOnly, 'https')?.port || '';
+  const shownPort = written && written !== DEFAULT_PORTS[scheme] ? `:${written}` : '';
+  return `${scheme ? `${scheme}://` : ''}${host.includes(':') ? `[${host}]` : host.toLowerCase()}${shownPort}`;
 }
 
 /**
@@ -66,17 +90,18 @@ function outboundTargets(config: OutboundTargets): OutboundTarget[] {
 }
 
 /**
- * The hosts a config sends to (lower case, as the URL parser spells them; placeholders stand for themselves), for
- * judging whether an update points stored credentials somewhere new.
+ * The destinations a config sends to (`targetOrigin`: scheme, host and port; placeholders stand for themselves), for
+ * judging whether an update points stored credentials somewhere new. A DATABASE `host` counts with its `port`.
  */
-export function destinationHosts(config: OutboundTargets): Set<string> {
-  const hosts = new Set<string>();
+export function destinations(config: OutboundTargets): Set<string> {
+  const out = new Set<string>();
+  const port = config.connection?.port;
   for (const t of outboundTargets(config)) {
     if (typeof t.value !== 'string' || !t.value) continue;
-    const host = targetHost(t.value.replace(/\{\{[^{}]*\}\}/g, 'x'), t.hostOnly);
-    if (host) hosts.add(host.toLowerCase());
+    const origin = targetOrigin(t.value.replace(/\{\{[^{}]*\}\}/g, 'x'), t.hostOnly, t.field === 'connection.host' ? port : undefined);
+    if (origin) out.add(origin);
   }
-  return hosts;
+  return out;
 }
 
 export function staticOutboundErrors(config: OutboundTargets, policy: OutboundPolicy): FieldError[] {

@@ -152,8 +152,9 @@ export function resolveMaskedSecrets(incoming: SecretValues, stored: SecretValue
 }
 
 /**
- * A credential kept by its mask goes only where it went before. When an update makes the integration call a host it
- * did not call (`after` has one `before` lacks: a changed URL, a new health endpoint or token URL), every credential
+ * A credential kept by its mask goes only where it went before. When an update makes the integration call a
+ * destination it did not call (`after` has one `before` lacks: another host, a downgrade from https to http, another
+ * port, a new health endpoint or token URL), every credential
  * sent back as the mask must be given again: otherwise an editor who cannot read it re-points it to a host of their
  * own. `neverSent` names the paths that never leave this service (a webhook's HMAC signing keys): they may stay.
  */
@@ -163,7 +164,7 @@ export function assertKeptSecretsStay(incoming: SecretValues, before: Set<string
   const kept = Object.keys(incoming).filter((path) => incoming[path] === SECRET_MASK && !neverSent(path));
   if (!kept.length) return;
   const where = added.join(', ');
-  throw new AppException('VALIDATION_FAILED', `Stored credentials would be sent to a new host (${where}): send them again with the change: ${kept.join(', ')}`, {
-    errors: kept.map((field) => ({ field, message: `is the mask, but the integration would now also call ${where}: send the value again (a stored credential never follows a change of host)` })),
+  throw new AppException('VALIDATION_FAILED', `Stored credentials would be sent to a new destination (${where}): send them again with the change: ${kept.join(', ')}`, {
+    errors: kept.map((field) => ({ field, message: `is the mask, but the integration would now also call ${where}: send the value again (a stored credential never follows a change of scheme, host or port)` })),
   });
 }

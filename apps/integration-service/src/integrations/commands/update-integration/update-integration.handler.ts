@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { IntegrationConfigDto, IntegrationDto, IntegrationStatus, IntegrationType } from '@app/contracts';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { destinationHosts, withSigningSecret } from '../../../connectors';
+import { destinations, withSigningSecret } from '../../../connectors';
 import { IntegrationEntity } from '../../integration.entity';
 import { IntegrationMapper } from '../../integration.mapper';
 import { assertReplaceable, assertUnchangedSince, nextUpdatedAt, replaceIntegration, statusAfterReplacement } from '../../integration-rules';
@@ -42,7 +42,7 @@ export class UpdateIntegrationHandler implements ICommandHandler<UpdateIntegrati
       const resolved = this.mapper.resolved(config, publicCopy, secrets);
       // A webhook's signing keys only make HMACs here and metadata goes nowhere; every other kept credential is sent, so it stays with its hosts.
       const neverSent = (path: string) => path.startsWith('metadata.') || (config.type === IntegrationType.WEBHOOK && /^connection\.(secret|secrets\.\d+|rotation\.previous_secret)$/.test(path));
-      assertKeptSecretsStay(incoming, destinationHosts(this.mapper.open(current)), destinationHosts(resolved), neverSent);
+      assertKeptSecretsStay(incoming, destinations(this.mapper.open(current)), destinations(resolved), neverSent);
       // Validated with the stored values where masks came back: a GET body PUT back unchanged is valid.
       this.validator.assertServable(resolved);
       const status = statusAfterReplacement(current.status as IntegrationStatus, config.enabled);
