@@ -223,6 +223,26 @@ describe('Web console (standalone, Chromium)', () => {
     await page.getByText(/Response time of the last \d+ checks/).waitFor();
   });
 
+  it('shows an admin the webhook signing secret only when asked, and rotates it with a grace period', async () => {
+    const ops = (await admin.get('/api/v1/integrations?q=ops-sink')).body.items[0];
+    await signIn(`/integrations/${ops.id}`);
+    await page.getByRole('heading', { name: 'Signing secret' }).waitFor();
+    const secret = page.getByLabel('Signing secret value', { exact: true });
+    expect(await secret.count()).toBe(0);
+    await page.getByRole('button', { name: 'Show signing secret' }).click();
+    expect(await secret.textContent()).toBe(WHSEC);
+    await page.getByLabel(/^Replaced secret stays valid for/).fill('0');
+    await page.getByRole('button', { name: 'Rotate secret' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Rotate', exact: true }).click();
+    await page.waitForFunction((old) => document.querySelector('pre[aria-label="Signing secret value"]')?.textContent !== old, WHSEC);
+    const stored = (await admin.get(`/api/v1/integrations/${ops.id}/signing-secret`)).body;
+    expect(stored).toMatchObject({ secret: expect.stringMatching(/^whsec_/), previous_secret_expires_at: null });
+    expect(stored.secret).not.toBe(WHSEC);
+    expect(await secret.textContent()).toBe(stored.secret);
+    await page.getByRole('button', { name: 'Hide' }).click();
+    expect(await secret.count()).toBe(0);
+  });
+
   it('shows the policy verdict of a dry run, runs a read-only command against moto and reads each target’s output', async () => {
     await signIn('/commands');
     await page.getByRole('heading', { name: 'Run a command' }).waitFor();
@@ -277,7 +297,8 @@ describe('Web console (standalone, Chromium)', () => {
     await page.getByRole('link', { name: 'ops-sink' }).click();
     await page.getByRole('heading', { name: 'ops-sink', level: 1 }).waitFor();
     await page.getByRole('heading', { name: 'Configuration' }).waitFor();
-    for (const action of ['Test connection', 'Disable', 'Deprecate', 'Delete']) expect(await page.getByRole('button', { name: action }).count()).toBe(0);
+    for (const action of ['Test connection', 'Disable', 'Deprecate', 'Delete', 'Show signing secret', 'Rotate secret']) expect(await page.getByRole('button', { name: action }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Signing secret' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     await nav.getByRole('link', { name: 'Accounts' }).click();
     await page.getByRole('row', { name: /sandbox/ }).waitFor();

@@ -11,6 +11,7 @@ import { ConfirmButton } from '../../components/dialog';
 import { TextInput } from '../../components/forms';
 import { ErrorNotice, KeyValues, Loading, Page, StatusBadge, Tags, Time } from '../../components/ui';
 import { LatencyChart } from './latency-chart';
+import { SigningSecret } from './signing-secret';
 
 type Integration = Schemas['IntegrationDto'];
 type Check = Schemas['HealthCheckRecordDto'];
@@ -106,6 +107,7 @@ function Overview({ i }: { i: Integration }) {
           {JSON.stringify(i.connection, null, 2)}
         </pre>
       </section>
+      {i.type === 'WEBHOOK' && <SigningSecret id={i.id} />}
     </div>
   );
 }
