@@ -243,7 +243,14 @@ describe('HTTP hardening (issue 14 items 7-13) and the OpenAPI fuzz pass', () =>
     expect(fieldsOf(run)).toEqual(['targets']);
   });
 
-  it('item 10: router and HTTP parser errors are problem+json with the same security headers as any answer', async () => {
+  it('item 10: router and HTTP parser errors are problem+json with the same security headers as any answer, and counted', async () => {
+    /** http_requests_total summed over the lines with this route and status. */
+    const counted = async (route: string, status: number) =>
+      (await (await fetch(`${sut.baseUrl}/metrics`)).text())
+        .split('\n')
+        .filter((l) => l.startsWith('http_requests_total{') && l.includes(`route="${route}"`) && l.includes(`status="${status}"`))
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    const before = { router: await counted('unmatched', 400), parser: await counted('unparsed', 400) };
     const normal = await send('GET', '/api/v1/integrations/00000000-0000-4000-8000-000000000000');
     expect(normal.status).toBe(404);
     const security = (r: RawResponse) => Object.fromEntries(Object.entries(r.headers).filter(([k]) => k.startsWith('x-') && k !== 'x-correlation-id' || k.startsWith('cross-origin') || ['content-security-policy', 'strict-transport-security', 'referrer-policy', 'origin-agent-cluster', 'cache-control'].includes(k)));
@@ -261,6 +268,8 @@ describe('HTTP hardening (issue 14 items 7-13) and the OpenAPI fuzz pass', () =>
       expect(security(res)).toEqual(security(normal));
       expect(res.json.correlation_id).toBe(res.headers['x-correlation-id']);
     }
+    // Neither answer passes through Fastify's onResponse hook; both are in the metrics all the same.
+    expect({ router: await counted('unmatched', 400), parser: await counted('unparsed', 400) }).toEqual({ router: before.router + 1, parser: before.parser + 1 });
   });
 
   it('item 11: a body-less DELETE with content-type application/json and an empty body is accepted', async () => {

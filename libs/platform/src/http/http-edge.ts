@@ -132,15 +132,16 @@ function parserProblem(code: string | undefined): AppException {
 
 /**
  * Fastify's `clientErrorHandler` (Node's `clientError`: the HTTP parser refused the bytes, or the request did not
- * arrive in time): a problem+json answer with the edge headers and a correlation id, then a graceful close.
+ * arrive in time): a problem+json answer with the edge headers and a correlation id, then a graceful close. Returns
+ * the status answered (none when the peer was gone or a response had begun).
  */
-export function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed || ANSWERED.has(socket)) return;
+export function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoException, socket: Socket): number | undefined {
+  if (error.code === 'ECONNRESET' || socket.destroyed || ANSWERED.has(socket)) return undefined;
   ANSWERED.add(socket);
   const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
   if (!socket.writable || started) {
     socket.destroy();
-    return;
+    return undefined;
   }
   const e = parserProblem(error.code);
   const correlationId = normaliseCorrelationId(undefined);
@@ -155,4 +156,5 @@ export function answerClientError(this: FastifyInstance, error: NodeJS.ErrnoExce
   const head = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.write(`HTTP/1.1 ${e.status} ${e.title}\r\n${head}\r\n${body}`);
   closeAfterAnswer(socket);
+  return e.status;
 }
