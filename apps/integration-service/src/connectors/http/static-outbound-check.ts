@@ -21,10 +21,7 @@ const URL_KEY = /^(url|endpoint|[a-z0-9_]*_url)$/;
  * inet_aton form is normalised. Null when it names no host.
  */
 export function targetHost(value: string, hostOnly = false): string | null {
-  const url = authorityOf(value, hostOnly, 'http');
-  if (!url) return null;
-  const host = url.hostname;
-  return (host.startsWith('[') ? host.slice(1, -1) : host) || null;
+  return authorityOf(value, hostOnly, 'http')?.hostname.replace(/^\[(.*)\]$/, '$1') || null;
 }
 
 /** `value`'s authority parsed by the WHATWG URL parser as `as`://…, whatever its own scheme or form; null when it has none. */
@@ -50,11 +47,12 @@ const DEFAULT_PORTS: Record<string, string> = { http: '80', https: '443', ws: '8
  * written and not the scheme's default): a credential sent to `https://h` is not sent to `http://h` or `https://h:8443`.
  */
 export function targetOrigin(value: string, hostOnly = false, port?: unknown): string | null {
-  const host = targetHost(value, hostOnly);
-  if (!host) return null;
+  const url = authorityOf(value, hostOnly, 'http');
+  const host = url?.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!url || !host) return null;
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value.trim())?.[1].toLowerCase() ?? '';
-  // The http parse drops a written :80 and the https parse a written :443: between them, the port as written.
-  const written = port !== undefined && port !== null && port !== '' ? String(port) : authorityOf(value, hostOnly, 'http')?.port || authorityOf(value, hostOnly, 'https')?.port || '';
+  // The http parse drops a written :80; only then is the https parse (which keeps it) needed to see it.
+  const written = port !== undefined && port !== null && port !== '' ? String(port) : url.port || authorityOf(value, hostOnly, 'https')?.port || '';
   const shownPort = written && written !== DEFAULT_PORTS[scheme] ? `:${written}` : '';
   return `${scheme ? `${scheme}://` : ''}${host.includes(':') ? `[${host}]` : host.toLowerCase()}${shownPort}`;
 }
