@@ -83,7 +83,7 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: To
 export function toolArguments<I extends z.ZodObject>(schema: I, args: unknown): z.infer<I> {
   const parsed = schema.safeParse(args ?? {});
   if (parsed.success) return parsed.data;
-  throw invalidFields('input', parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'arguments', message: i.message })));
+  throw invalidFields('input', parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'input', message: i.message })));
 }
 
 /** The SDK's JSON Schema dialect for tool schemas (what it asks a schema's `~standard.jsonSchema` for). */
